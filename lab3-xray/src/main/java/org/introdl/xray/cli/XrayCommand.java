@@ -1,12 +1,24 @@
 package org.introdl.xray.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.introdl.core.LabPaths;
+import org.introdl.core.cli.Cli;
+import org.introdl.xray.cam.XrayCam;
+import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.train.XrayEvaluator;
+import org.introdl.xray.train.XrayTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** `./labs xray`: Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps. */
-@Command(name = "xray", mixinStandardHelpOptions = true, description = "Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps.")
+/** {@code ./labs xray}: Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps. */
+@Command(name = "xray", mixinStandardHelpOptions = true,
+    description = "Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps.",
+    subcommands = {XrayCommand.Data.class, XrayCommand.Train.class, XrayCommand.Eval.class, XrayCommand.Cam.class})
 public final class XrayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -14,5 +26,176 @@ public final class XrayCommand implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
+      + "(NIH layout), or 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}).";
+
+  static void checkSize(CommandSpec spec, int size, boolean allowZero) {
+    if ((allowZero && size == 0)) {
+      return;
+    }
+    if (size < 16 || size % 16 != 0 || size > 1024) {
+      throw Cli.badValue(spec, "--image-size must be a multiple of 16 between 16 and 1024, got " + size);
+    }
+  }
+
+  @Command(name = "data", mixinStandardHelpOptions = true, description = "Load a data set and describe it (counts, sizes).")
+  static final class Data implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", description = DATA_HELP)
+    String data = XrayData.SYNTHETIC;
+
+    @Option(names = "--image-size", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
+    int imageSize = 256;
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, false);
+      XrayDataset d = XrayData.load(data, imageSize, 1);
+      System.out.printf("%s%n%d images of %dx%d, %d with pneumothorax (label 1), %d without%n", d.source(), d.count(),
+          d.size(), d.size(), d.positives(), d.count() - d.positives());
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the lab's CNN (momentum with Nesterov, softmax cross-entropy); checkpoints, metrics, TensorBoard.")
+  static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--data", description = DATA_HELP)
+    String data = XrayData.SYNTHETIC;
+
+    @Option(names = "--image-size", description = "Image side: 256 as the lab, 128 for a CPU (default ${DEFAULT-VALUE}).")
+    int imageSize = 128;
+
+    @Option(names = "--batch", description = "Batch size (lab: ${DEFAULT-VALUE}).")
+    int batch = XrayNetwork.BATCH_SIZE;
+
+    @Option(names = "--lr", description = "Learning rate (lab: 0.05; default ${DEFAULT-VALUE}, see docs).")
+    float lr = 0.01f;
+
+    @Option(names = "--momentum", description = "Momentum (lab: ${DEFAULT-VALUE}).")
+    float momentum = XrayNetwork.MOMENTUM;
+
+    @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (lab: on).")
+    boolean nesterov = true;
+
+    @Option(names = "--steps", description = "Training steps in total (default ${DEFAULT-VALUE}).")
+    int steps = 100;
+
+    @Option(names = "--eval-every", description = "Held-out accuracy every N steps (lab: ${DEFAULT-VALUE}).")
+    int evalEvery = 10;
+
+    @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default ${DEFAULT-VALUE}).")
+    int checkpointEvery = 25;
+
+    @Option(names = "--held-out", description = "Images held out for accuracy (default ${DEFAULT-VALUE}).")
+    int heldOut = 60;
+
+    @Option(names = "--seed", description = "Seed for weights, phantoms, split and batches (default ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--out", description = "Output folder (default: out/xray-train).")
+    Path out = LabPaths.defaultOutputDir().resolve("xray-train");
+
+    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, false);
+      if (batch < 1 || steps < 1 || evalEvery < 1 || checkpointEvery < 1 || heldOut < 2 || !(lr > 0) || momentum < 0) {
+        throw Cli.badValue(spec, "--batch, --steps, --eval-every, --checkpoint-every must be >= 1, --held-out >= 2, --lr > 0, --momentum >= 0");
+      }
+      XrayTrainer.Result r = XrayTrainer.train(new XrayTrainer.Options(data, imageSize, batch, lr, momentum, nesterov,
+          steps, evalEvery, checkpointEvery, heldOut, seed, out, resume), System.out);
+      System.out.printf("Steps %d..%d: cost %.4f -> %.4f (%.2f s/step)%n", r.startStep() + 1, r.endStep(), r.firstLoss(), r.lastLoss(), r.secondsPerStep());
+      System.out.printf("Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(), r.heldOut().auc(),
+          r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");
+      System.out.println("Checkpoint: " + r.checkpoint());
+      System.out.println("Metrics:    " + r.metricsCsv());
+      System.out.println("Loss chart: " + r.lossChart());
+      System.out.println("TensorBoard: tensorboard --logdir " + r.tensorboardDir());
+      return 0;
+    }
+  }
+
+  @Command(name = "eval", mixinStandardHelpOptions = true, description = "Accuracy, confusion matrix, ROC curve and AUC of a checkpoint.")
+  static final class Eval implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint prefix (e.g. model.ckpt), step folder, or training output folder.")
+    Path checkpoint;
+
+    @Option(names = "--data", description = DATA_HELP)
+    String data = XrayData.SYNTHETIC;
+
+    @Option(names = "--image-size", description = "Image side (default: the size the checkpoint trained at, else 256).")
+    int imageSize;
+
+    @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}: not the training seed, so they are new images).")
+    long seed = 1001;
+
+    @Option(names = "--out", description = "Output folder (default: out/xray-eval).")
+    Path out = LabPaths.defaultOutputDir().resolve("xray-eval");
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, true);
+      XrayEvaluator.Result r = XrayEvaluator.run(new XrayEvaluator.Options(checkpoint, data, imageSize, out, seed), System.out);
+      XrayEvaluator.print(r.evaluation(), System.out);
+      if (r.rocPng() != null) {
+        System.out.println("ROC plot: " + r.rocPng());
+      }
+      System.out.println("Numbers:  " + r.json());
+      return 0;
+    }
+  }
+
+  @Command(name = "cam", mixinStandardHelpOptions = true, description = "Class Activation Maps over chosen x-rays, as PNGs and a contact sheet.")
+  static final class Cam implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint prefix, step folder, or training output folder.")
+    Path checkpoint;
+
+    @Option(names = "--data", description = DATA_HELP)
+    String data = XrayData.SYNTHETIC;
+
+    @Option(names = "--index", split = ",", description = "Image indices (default: the lab's 79,37,45,29,30 if present, else the first 10).")
+    int[] indices;
+
+    @Option(names = "--class", description = "Class whose map to draw: 1 pneumothorax (lab), 0 none (default ${DEFAULT-VALUE}).")
+    int classIndex = 1;
+
+    @Option(names = "--image-size", description = "Image side (default: the size the checkpoint trained at, else 256).")
+    int imageSize;
+
+    @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}).")
+    long seed = 1001;
+
+    @Option(names = "--out", description = "Output folder (default: out/xray-cam).")
+    Path out = LabPaths.defaultOutputDir().resolve("xray-cam");
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, true);
+      if (classIndex != 0 && classIndex != 1) {
+        throw Cli.badValue(spec, "--class must be 0 or 1, got " + classIndex);
+      }
+      XrayCam.Result r = XrayCam.run(new XrayCam.Options(checkpoint, data, indices, classIndex, imageSize, out, seed), System.out);
+      for (XrayCam.CamImage c : r.images()) {
+        System.out.printf("#%-4d label %d  P(pneumothorax) %.3f  CAM peak (%d, %d)%s  %s%n", c.index(), c.label(), c.probability(),
+            c.peakX(), c.peakY(), c.peakInLesion() == null ? "" : c.peakInLesion() ? " inside lesion" : " outside lesion", c.png());
+      }
+      if (!Double.isNaN(r.peakInLesionRate())) {
+        System.out.printf("CAM peak inside the lesion for %.0f%% of the positives shown (SYNTHETIC phantoms)%n", 100 * r.peakInLesionRate());
+      }
+      System.out.println("Contact sheet: " + r.contactSheet());
+      return 0;
+    }
   }
 }

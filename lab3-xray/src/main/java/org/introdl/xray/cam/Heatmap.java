@@ -1,0 +1,130 @@
+package org.introdl.xray.cam;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.introdl.core.io.AtomicFiles;
+
+/**
+ * Drawing CAMs as the lab shows them: the x-ray in gray, the map normalised to [0, 1] and coloured with matplotlib's
+ * "jet" colormap, blended on top; and a contact sheet of several such panels with their captions.
+ */
+public final class Heatmap {
+  /** Weight of the colour layer over the x-ray. */
+  static final float ALPHA = 0.45f;
+
+  private Heatmap() {}
+
+  /** Min-max normalisation to [0, 1] (a constant map becomes all zeros). */
+  public static float[] normalize(float[] map) {
+    float min = Float.POSITIVE_INFINITY;
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : map) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
+    float[] out = new float[map.length];
+    float range = max - min;
+    for (int i = 0; i < map.length; i++) {
+      out[i] = range > 0 ? (map[i] - min) / range : 0f;
+    }
+    return out;
+  }
+
+  /** matplotlib's jet at {@code t} in [0, 1], as RGB: piecewise-linear dark blue, blue, cyan, yellow, red, dark red. */
+  public static int jet(float t) {
+    double x = Math.max(0, Math.min(1, t));
+    int r = channel(1.5 - Math.abs(4 * x - 3));
+    int g = channel(1.5 - Math.abs(4 * x - 2));
+    int b = channel(1.5 - Math.abs(4 * x - 1));
+    return (r << 16) | (g << 8) | b;
+  }
+
+  private static int channel(double v) {
+    return (int) Math.round(255 * Math.max(0, Math.min(1, v)));
+  }
+
+  /** The x-ray (0-255 gray) with its normalised CAM blended over it in jet colours. */
+  public static BufferedImage overlay(float[] xray, float[] normalizedCam, int size) {
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < size * size; i++) {
+      int gray = Math.max(0, Math.min(255, Math.round(xray[i])));
+      int color = jet(normalizedCam[i]);
+      int r = Math.round((1 - ALPHA) * gray + ALPHA * ((color >> 16) & 0xFF));
+      int g = Math.round((1 - ALPHA) * gray + ALPHA * ((color >> 8) & 0xFF));
+      int b = Math.round((1 - ALPHA) * gray + ALPHA * (color & 0xFF));
+      image.setRGB(i % size, i / size, (r << 16) | (g << 8) | b);
+    }
+    return image;
+  }
+
+  /** Outlines a lesion mask (for phantoms) in white, so the reader sees where the CAM should peak. */
+  public static void outline(BufferedImage image, byte[] mask, int size) {
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        if (mask[y * size + x] == 1 && isEdge(mask, size, x, y)) {
+          image.setRGB(x, y, 0xFFFFFF);
+        }
+      }
+    }
+  }
+
+  private static boolean isEdge(byte[] mask, int size, int x, int y) {
+    return x == 0 || y == 0 || x == size - 1 || y == size - 1 || mask[y * size + x - 1] == 0
+        || mask[y * size + x + 1] == 0 || mask[(y - 1) * size + x] == 0 || mask[(y + 1) * size + x] == 0;
+  }
+
+  /** A labelled panel of the contact sheet. */
+  public record Panel(BufferedImage image, String caption) {}
+
+  /** Panels in a grid with their captions underneath, at most {@code columns} across. */
+  public static BufferedImage contactSheet(List<Panel> panels, int columns, int tile) {
+    int cols = Math.min(columns, panels.size());
+    int rows = (panels.size() + cols - 1) / cols;
+    int captionHeight = 34;
+    int pad = 6;
+    BufferedImage sheet = new BufferedImage(cols * (tile + pad) + pad, rows * (tile + captionHeight + pad) + pad, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = sheet.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      for (int i = 0; i < panels.size(); i++) {
+        int x = pad + (i % cols) * (tile + pad);
+        int y = pad + (i / cols) * (tile + captionHeight + pad);
+        g.drawImage(panels.get(i).image(), x, y, tile, tile, null);
+        g.setColor(Color.BLACK);
+        g.setStroke(new BasicStroke(1));
+        String[] lines = panels.get(i).caption().split("\n");
+        for (int l = 0; l < lines.length && l < 2; l++) {
+          g.drawString(lines[l], x + 2, y + tile + 14 + 14 * l);
+        }
+      }
+    } finally {
+      g.dispose();
+    }
+    return sheet;
+  }
+
+  /** Writes a PNG atomically. */
+  public static Path writePng(BufferedImage image, Path file) {
+    AtomicFiles.write(file, out -> {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      if (!ImageIO.write(image, "png", bytes)) {
+        throw new IOException("no PNG writer");
+      }
+      bytes.writeTo(out);
+    });
+    return file;
+  }
+}

@@ -1,0 +1,98 @@
+package org.introdl.xray.cam;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
+import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.train.RunInfo;
+
+/**
+ * The lab's "Class Activation Maps" cells: for chosen images, the CAM of a class computed in the graph, drawn over
+ * the x-ray (one PNG per image) and gathered on a contact sheet with label, prediction and probability. On phantoms
+ * it also says whether the CAM's peak falls inside the known lesion.
+ */
+public final class XrayCam {
+  private XrayCam() {}
+
+  public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
+
+  /** One image's CAM: where it peaks and, for phantoms, whether that is inside the lesion (null for real x-rays). */
+  public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean peakInLesion, Path png) {}
+
+  public record Result(String dataSource, boolean synthetic, List<CamImage> images, Path contactSheet, double peakInLesionRate) {}
+
+  public static Result run(Options o, PrintStream out) {
+    AtomicFiles.requireWritableDir(o.outDir());
+    Path prefix = CheckpointPaths.resolve(o.checkpoint());
+    int size = o.imageSize() > 0 ? o.imageSize() : RunInfo.imageSizeNear(prefix).orElse(256);
+    XrayDataset data = XrayData.load(o.data(), size, o.seed());
+    int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(data) : o.indices();
+    XrayDataset chosen = data.select(indices);
+    out.printf("Data: %s%nCheckpoint: %s%n", data.source(), prefix);
+    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()))) {
+      net.restore(prefix);
+      return draw(net, chosen, indices, o.classIndex(), o.outDir(), data.source());
+    }
+  }
+
+  /** Computes and draws the CAMs of {@code chosen} (whose original indices are {@code indices}) with a ready network. */
+  public static Result draw(XrayNetwork net, XrayDataset chosen, int[] indices, int classIndex, Path outDir, String source) {
+    if (classIndex < 0 || classIndex > 1) {
+      throw new UserError("--class must be 0 (no pneumothorax) or 1 (pneumothorax), got " + classIndex);
+    }
+    int size = chosen.size();
+    List<CamImage> images = new ArrayList<>();
+    List<Heatmap.Panel> panels = new ArrayList<>();
+    int inside = 0;
+    int positives = 0;
+    for (int k = 0; k < chosen.count(); k++) {
+      XrayNetwork.Activations a = net.activations(chosen, k, 1, classIndex);
+      float[] cam = a.cams();
+      int peak = argMax(cam);
+      byte[] mask = chosen.lesionMask(k);
+      Boolean inLesion = mask == null || chosen.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : mask[peak] == 1;
+      if (inLesion != null) {
+        positives++;
+        inside += inLesion ? 1 : 0;
+      }
+      BufferedImage overlay = Heatmap.overlay(chosen.image(k), Heatmap.normalize(cam), size);
+      if (mask != null) {
+        Heatmap.outline(overlay, mask, size);
+      }
+      Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
+      float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
+      images.add(new CamImage(indices[k], chosen.labels()[k], p, peak % size, peak / size, inLesion, png));
+      panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
+          chosen.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
+    }
+    Path sheet = Heatmap.writePng(Heatmap.contactSheet(panels, 5, 160), outDir.resolve("cam-sheet.png"));
+    double rate = positives == 0 ? Double.NaN : (double) inside / positives;
+    return new Result(source, chosen.isSynthetic(), images, sheet, rate);
+  }
+
+  /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */
+  static int[] defaultIndices(XrayDataset data) {
+    int[] lab = {79, 37, 45, 29, 30};
+    if (java.util.Arrays.stream(lab).allMatch(i -> i < data.count())) {
+      return lab;
+    }
+    return java.util.stream.IntStream.range(0, Math.min(10, data.count())).toArray();
+  }
+
+  static int argMax(float[] v) {
+    int best = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[best]) {
+        best = i;
+      }
+    }
+    return best;
+  }
+}

@@ -1,0 +1,88 @@
+package org.introdl.xray.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.train.Charts;
+import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.XrayNetwork;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * The lab's "Evaluating the model" cells: predictions on a data set, accuracy, the confusion matrix, the ROC curve and
+ * its AUC, the ROC plot as PNG and the numbers as {@code eval.json}.
+ */
+public final class XrayEvaluator {
+  private XrayEvaluator() {}
+
+  public record Options(Path checkpoint, String data, int imageSize, Path outDir, long seed) {}
+
+  public record Result(String dataSource, Path checkpoint, Evaluation evaluation, Path rocPng, Path json) {}
+
+  public static Result run(Options o, PrintStream out) {
+    AtomicFiles.requireWritableDir(o.outDir());
+    Path prefix = CheckpointPaths.resolve(o.checkpoint());
+    int size = o.imageSize() > 0 ? o.imageSize() : RunInfo.imageSizeNear(prefix).orElse(256);
+    XrayDataset data = XrayData.load(o.data(), size, o.seed());
+    out.printf("Data: %s (%d images, %d with pneumothorax, %dx%d)%nCheckpoint: %s%n", data.source(), data.count(),
+        data.positives(), size, size, prefix);
+    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()))) {
+      net.restore(prefix);
+      Evaluation e = Evaluation.of(net.probabilities(data, 20), data.labels());
+      Path png = e.roc() == null ? null : rocPlot(e.roc(), o.outDir().resolve("roc.png"), data.source());
+      Path json = writeJson(e, o.outDir().resolve("eval.json"), data.source(), prefix);
+      return new Result(data.source(), prefix, e, png, json);
+    }
+  }
+
+  /** The ROC curve with the chance diagonal, AUC in the title. */
+  public static Path rocPlot(RocCurve roc, Path png, String source) {
+    XYChart chart = new XYChartBuilder().width(560).height(520)
+        .title(String.format("ROC curve (AUC = %.3f)", roc.auc())).xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
+    chart.getStyler().setChartBackgroundColor(Color.WHITE);
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
+    XYSeries curve = chart.addSeries("model", roc.falsePositiveRates(), roc.truePositiveRates());
+    curve.setMarker(SeriesMarkers.NONE);
+    XYSeries chance = chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
+    chance.setMarker(SeriesMarkers.NONE);
+    chance.setLineColor(Color.GRAY);
+    return Charts.save(chart, png);
+  }
+
+  static Path writeJson(Evaluation e, Path file, String source, Path checkpoint) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("data", source);
+    json.put("checkpoint", checkpoint.toString());
+    json.put("images", e.count());
+    json.put("accuracy", e.accuracy());
+    json.put("auc", Double.isNaN(e.auc()) ? null : e.auc());
+    json.put("confusion", Map.of("trueNegatives", e.confusion()[0][0], "falsePositives", e.confusion()[0][1],
+        "falseNegatives", e.confusion()[1][0], "truePositives", e.confusion()[1][1]));
+    if (e.roc() != null) {
+      json.put("roc", Map.of("fpr", e.roc().falsePositiveRates(), "tpr", e.roc().truePositiveRates()));
+    }
+    json.put("probabilities", e.probabilities());
+    try {
+      AtomicFiles.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+    } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+    return file;
+  }
+
+  /** Prints the lab's summary of an evaluation. */
+  public static void print(Evaluation e, PrintStream out) {
+    out.printf("Accuracy: %.3f (%d images)%n", e.accuracy(), e.count());
+    out.print(e.confusionTable());
+    out.println(Double.isNaN(e.auc()) ? "AUC: undefined (only one class in the data)" : String.format("AUC: %.3f", e.auc()));
+  }
+}
