@@ -15,10 +15,10 @@ public final class ChestPhantom {
 
   /**
    * Free air in the chest has no tissue in front of it, so the crescent is drawn as the darkest thing in the picture,
-   * darker than the (collimated, soft-tissue-grey) surround. This keeps the task learnable in a short CPU run.
+   * darker than the surround, which is drawn mid-grey (as if collimated) rather than black. This keeps the task learnable in a short CPU run.
    */
-  static final double LESION_LEVEL = 4;
-  static final double OUTSIDE_LEVEL = 45;
+  static final double LESION_LEVEL = 0;
+  static final double OUTSIDE_LEVEL = 100;
 
   private ChestPhantom() {}
 
@@ -61,7 +61,7 @@ public final class ChestPhantom {
     }
     int side = r.nextInt(2);
     Ellipse lung = lungs[side];
-    double collapse = 0.5 + 0.15 * r.nextDouble();
+    double collapse = 0.35 + 0.15 * r.nextDouble();
     double medial = side == 0 ? 1 : -1;
     // The collapsed lung shrinks towards the hilum (medial, lower), opening a crescent at the lateral apex.
     Ellipse collapsed = new Ellipse(lung.cx + medial * lung.rx * (1 - collapse) * 0.9, lung.cy + lung.ry * (1 - collapse) * 0.8,
@@ -78,7 +78,7 @@ public final class ChestPhantom {
             inLung = true;
           }
         }
-        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.1;
+        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.15;
         if (inLung) {
           value = lungLevel;
           if (!inLesion) {

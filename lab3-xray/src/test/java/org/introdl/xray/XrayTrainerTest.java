@@ -1,0 +1,56 @@
+package org.introdl.xray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.introdl.xray.data.ChestPhantom;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.train.XrayTrainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class XrayTrainerTest {
+  @TempDir Path tmp;
+
+  @Test
+  void trainingLowersTheLossOnAFixedBatch() {
+    XrayDataset phantoms = ChestPhantom.generate(8, 32, 11);
+    int[] batch = {0, 1, 2, 3, 4, 5, 6, 7};
+    try (XrayNetwork net = new XrayNetwork(new XrayNetwork.Config(32, 5, 0.01f, 0.9f, true, 0, 0))) {
+      float first = net.trainStep(phantoms, batch);
+      float last = first;
+      for (int step = 0; step < 40; step++) {
+        last = net.trainStep(phantoms, batch);
+      }
+      assertTrue(last < 0.5 * first, "loss " + first + " -> " + last);
+    }
+  }
+
+  @Test
+  void writesMetricsCheckpointsAndResumesWhereItStopped() throws Exception {
+    Path out = tmp.resolve("run");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    XrayTrainer.Options first = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 4, 2, 2, 20, 3, out, false);
+    XrayTrainer.Result a = XrayTrainer.train(first, quiet);
+    assertEquals(4, a.endStep());
+    assertTrue(Files.isDirectory(out.resolve("checkpoints/step-000004")));
+    assertTrue(Files.isRegularFile(out.resolve("loss.png")));
+    assertTrue(Files.list(out.resolve("tensorboard")).anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
+
+    XrayTrainer.Options more = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 6, 2, 2, 20, 3, out, true);
+    XrayTrainer.Result b = XrayTrainer.train(more, quiet);
+    assertEquals(4, b.startStep());
+    assertEquals(6, b.endStep());
+    List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+    assertEquals(1 + 6, csv.size(), String.join("\n", csv));
+    assertTrue(Double.isFinite(b.lastLoss()));
+    assertFalse(Files.list(out.resolve("checkpoints")).anyMatch(p -> p.getFileName().toString().startsWith(".")));
+  }
+}
