@@ -47,8 +47,8 @@ public final class ChestPhantom {
     double jitter = 0.02;
     Ellipse body = new Ellipse(0.5 + jitter * r.nextGaussian(), 0.56, 0.44 + 0.02 * r.nextGaussian(), 0.5);
     Ellipse[] lungs = {
-      new Ellipse(0.32 + jitter * r.nextGaussian(), 0.5 + jitter * r.nextGaussian(), 0.13 * (1 + 0.08 * r.nextGaussian()), 0.3 * (1 + 0.06 * r.nextGaussian())),
-      new Ellipse(0.68 + jitter * r.nextGaussian(), 0.5 + jitter * r.nextGaussian(), 0.13 * (1 + 0.08 * r.nextGaussian()), 0.3 * (1 + 0.06 * r.nextGaussian()))
+      new Ellipse(0.31 + jitter * r.nextGaussian(), 0.5 + jitter * r.nextGaussian(), 0.16 * (1 + 0.06 * r.nextGaussian()), 0.32 * (1 + 0.05 * r.nextGaussian())),
+      new Ellipse(0.69 + jitter * r.nextGaussian(), 0.5 + jitter * r.nextGaussian(), 0.16 * (1 + 0.06 * r.nextGaussian()), 0.32 * (1 + 0.05 * r.nextGaussian()))
     };
     Ellipse heart = new Ellipse(0.55 + jitter * r.nextGaussian(), 0.68, 0.11 + 0.01 * r.nextGaussian(), 0.13);
     double bodyLevel = 150 + 15 * r.nextGaussian();
@@ -61,7 +61,7 @@ public final class ChestPhantom {
     }
     int side = r.nextInt(2);
     Ellipse lung = lungs[side];
-    double collapse = 0.35 + 0.15 * r.nextDouble();
+    double collapse = 0.3 + 0.15 * r.nextDouble();
     double medial = side == 0 ? 1 : -1;
     // The collapsed lung shrinks towards the hilum (medial, lower), opening a crescent at the lateral apex.
     Ellipse collapsed = new Ellipse(lung.cx + medial * lung.rx * (1 - collapse) * 0.9, lung.cy + lung.ry * (1 - collapse) * 0.8,
@@ -78,7 +78,7 @@ public final class ChestPhantom {
             inLung = true;
           }
         }
-        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.15;
+        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.2;
         if (inLung) {
           value = lungLevel;
           if (!inLesion) {

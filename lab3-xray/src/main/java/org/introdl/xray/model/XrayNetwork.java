@@ -146,6 +146,15 @@ public final class XrayNetwork implements AutoCloseable {
     return model;
   }
 
+  public Placeholder<TFloat32> labels() {
+    return labels;
+  }
+
+  /** The momentum update (run as a target). */
+  public org.tensorflow.op.Op trainOp() {
+    return optimizer.update();
+  }
+
   public Operand<TFloat32> loss() {
     return loss;
   }

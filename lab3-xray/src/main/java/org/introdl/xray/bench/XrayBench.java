@@ -1,0 +1,181 @@
+package org.introdl.xray.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.introdl.core.bench.BenchWorkload;
+import org.introdl.xray.data.ChestPhantom;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.XrayNetwork;
+import org.tensorflow.Result;
+import org.tensorflow.ndarray.StdArrays;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The x-ray lab's workloads for {@code ./labs bench}: W3 the forward pass of one 256x256 image, W4 a training step
+ * at the lab's batch of 15, and the CAM of one image. Each fast variant has a baseline in the same run: the same
+ * graph with default session options, fed through a Java {@code float[][][][]} copied into a new tensor each run.
+ * The fast variants set the session's thread pools (intra-op = cores, inter-op = 1) and feed a tensor filled once
+ * from a flat buffer (inputs are constant across runs, so nothing is copied per run).
+ */
+public final class XrayBench {
+  /** Multiply-adds x 2 of the lab's CNN forward at 256x256 (8 convolutions + dense), per image. */
+  public static final double FORWARD_FLOPS_256 = 48.26e9;
+  /** Convention: a training step costs 3 forward passes (forward, input gradients, weight gradients). */
+  public static final double TRAIN_FLOPS_FACTOR = 3;
+
+  private XrayBench() {}
+
+  public static List<BenchWorkload> workloads(boolean quick) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    // --quick is a smoke test: the training step runs at 128 px so that it finishes in seconds.
+    int trainSize = quick ? 128 : 256;
+    List<BenchWorkload> all = new ArrayList<>();
+    all.add(new Forward("W3 x-ray forward 256 (baseline)", 256, 1, false, 0, 0, null));
+    all.add(new Forward("W3 x-ray forward 256", 256, 1, true, cores, 1, "W3 x-ray forward 256 (baseline)"));
+    String trainBase = "W4 x-ray train step b15 " + trainSize + " (baseline)";
+    all.add(new TrainStep(trainBase, trainSize, 15, false, 0, 0, null));
+    all.add(new TrainStep("W4 x-ray train step b15 " + trainSize, trainSize, 15, true, cores, 1, trainBase));
+    all.add(new CamPerImage("x-ray CAM per image 256", 256, cores, "W3 x-ray forward 256"));
+    return all;
+  }
+
+  static double forwardFlops(int size) {
+    return FORWARD_FLOPS_256 * (size / 256.0) * (size / 256.0);
+  }
+
+  /**
+   * Shared set-up: a network, phantom inputs, and how they are fed. Built on the first run (a warm-up run), so that
+   * listing the workloads allocates nothing and only one network lives at a time.
+   */
+  abstract static class Base implements BenchWorkload {
+    final String name;
+    final String baseline;
+    final int size;
+    final int batch;
+    final boolean reuseInput;
+    final int intra;
+    final int inter;
+    XrayNetwork net;
+    XrayDataset data;
+    TFloat32 input;
+
+    Base(String name, int size, int batch, boolean fast, int intra, int inter, String baseline) {
+      this.name = name;
+      this.baseline = baseline;
+      this.size = size;
+      this.batch = batch;
+      this.reuseInput = fast;
+      this.intra = intra;
+      this.inter = inter;
+    }
+
+    void ready() {
+      if (net == null) {
+        net = new XrayNetwork(new XrayNetwork.Config(size, 1, 1e-4f, 0.9f, true, intra, inter));
+        data = ChestPhantom.generate(batch, size, 5);
+        input = reuseInput ? Tensors.images(data.pixels(), 0, batch, size) : null;
+      }
+    }
+
+    /** Baseline feeding: the images as a Java 4-D array, copied element by element into a fresh tensor. */
+    TFloat32 copiedInput() {
+      float[][][][] x = new float[batch][size][size][1];
+      for (int i = 0; i < batch; i++) {
+        for (int y = 0; y < size; y++) {
+          for (int c = 0; c < size; c++) {
+            x[i][y][c][0] = data.pixels()[(i * size + y) * size + c];
+          }
+        }
+      }
+      return TFloat32.tensorOf(StdArrays.ndCopyOf(x));
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public String baseline() {
+      return baseline;
+    }
+
+    @Override
+    public void close() {
+      if (input != null) {
+        input.close();
+      }
+      if (net != null) {
+        net.close();
+      }
+    }
+  }
+
+  static final class Forward extends Base {
+    Forward(String name, int size, int batch, boolean fast, int intra, int inter, String baseline) {
+      super(name, size, batch, fast, intra, inter, baseline);
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return forwardFlops(size) * batch;
+    }
+
+    @Override
+    public void run() {
+      ready();
+      if (reuseInput) {
+        try (Result r = net.session().runner().feed(net.model().images(), input).fetch(net.model().probabilities()).run()) {
+          r.get(0);
+        }
+      } else {
+        try (TFloat32 x = copiedInput();
+            Result r = net.session().runner().feed(net.model().images(), x).fetch(net.model().probabilities()).run()) {
+          r.get(0);
+        }
+      }
+    }
+  }
+
+  static final class TrainStep extends Base {
+    TrainStep(String name, int size, int batchSize, boolean fast, int intra, int inter, String baseline) {
+      super(name, size, batchSize, fast, intra, inter, baseline);
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return TRAIN_FLOPS_FACTOR * forwardFlops(size) * batch;
+    }
+
+    @Override
+    public void run() {
+      ready();
+      try (TFloat32 y = Tensors.oneHot(data.labels(), 0, data.count());
+          TFloat32 copied = reuseInput ? null : copiedInput();
+          Result r = net.session().runner().feed(net.model().images(), reuseInput ? input : copied).feed(net.labels(), y)
+              .fetch(net.loss()).addTarget(net.trainOp()).run()) {
+        r.get(0);
+      }
+    }
+  }
+
+  static final class CamPerImage extends Base {
+    CamPerImage(String name, int size, int cores, String baseline) {
+      super(name, size, 1, true, cores, 1, baseline);
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return forwardFlops(size);
+    }
+
+    @Override
+    public void run() {
+      ready();
+      try (Result r = net.session().runner().feed(net.model().images(), input).fetch(net.cam(1)).run()) {
+        r.get(0);
+      }
+    }
+  }
+}
