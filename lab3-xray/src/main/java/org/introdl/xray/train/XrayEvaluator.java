@@ -81,7 +81,8 @@ public final class XrayEvaluator {
 
   /** Prints the lab's summary of an evaluation. */
   public static void print(Evaluation e, PrintStream out) {
-    out.printf("Accuracy: %.3f (%d images)%n", e.accuracy(), e.count());
+    // The lab prints "Accuracy = %2.2f%%".
+    out.printf("Accuracy = %2.2f%% (%d images)%n", 100 * e.accuracy(), e.count());
     out.print(e.confusionTable());
     out.println(Double.isNaN(e.auc()) ? "AUC: undefined (only one class in the data)" : String.format("AUC: %.3f", e.auc()));
   }

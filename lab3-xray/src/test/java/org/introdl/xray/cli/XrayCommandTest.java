@@ -1,0 +1,62 @@
+package org.introdl.xray.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.introdl.core.cli.Cli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Wrong values and bad files through the command line: one line on stderr, exit 2 or 1, no output left behind. */
+class XrayCommandTest {
+  @TempDir Path tmp;
+
+  record Run(int code, String err) {}
+
+  static Run run(String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Cli.configure(new CommandLine(new XrayCommand()), false);
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    int code = cli.execute(args);
+    return new Run(code, err.toString());
+  }
+
+  static void assertOneLine(Run r, int code, String expected) {
+    assertEquals(code, r.code(), r.err());
+    assertTrue(r.err().contains(expected), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertFalse(r.err().contains("Exception"), r.err());
+  }
+
+  @Test
+  void wrongValuesExitTwo() {
+    assertOneLine(run("train", "--image-size", "100", "--out", tmp.toString()), Cli.EXIT_USAGE, "multiple of 16");
+    assertOneLine(run("train", "--steps", "0", "--out", tmp.toString()), Cli.EXIT_USAGE, "--steps");
+    assertOneLine(run("train", "--lr", "abc"), Cli.EXIT_USAGE, "--lr");
+    assertOneLine(run("cam", "--checkpoint", tmp.toString(), "--class", "3"), Cli.EXIT_USAGE, "--class");
+    assertOneLine(run("eval"), Cli.EXIT_USAGE, "--checkpoint");
+  }
+
+  @Test
+  void badFilesExitOneAndLeaveNothingBehind() throws Exception {
+    Path bad = Files.writeString(tmp.resolve("bad.h5"), "not hdf5");
+    Path out = tmp.resolve("out");
+    assertOneLine(run("train", "--data", bad.toString(), "--out", out.toString()), Cli.EXIT_BAD_INPUT, "bad.h5: not a readable HDF5 file");
+    assertOneLine(run("eval", "--checkpoint", tmp.resolve("nothing").toString(), "--out", out.toString()), Cli.EXIT_BAD_INPUT, "no checkpoint here");
+    assertOneLine(run("data", "--data", tmp.resolve("missing").toString()), Cli.EXIT_BAD_INPUT, "no such file or folder");
+    Path garbageCkpt = tmp.resolve("ckpt");
+    Files.writeString(Path.of(garbageCkpt + ".index"), "garbage");
+    assertOneLine(run("eval", "--checkpoint", garbageCkpt.toString(), "--image-size", "32", "--out", out.toString()),
+        Cli.EXIT_BAD_INPUT, "cannot restore checkpoint");
+    try (var files = Files.walk(out)) {
+      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+    }
+  }
+}
