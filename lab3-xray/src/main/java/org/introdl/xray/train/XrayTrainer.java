@@ -81,7 +81,7 @@ public final class XrayTrainer {
 
   private static Result loop(Options o, XrayNetwork net, XrayDataset train, XrayDataset heldOut, XrayDataset all,
       CheckpointStore checkpoints, long start, PrintStream out) {
-    BatchSampler sampler = new BatchSampler(train.count(), o.batch(), o.seed());
+    BatchSampler sampler = new BatchSampler(train.labels(), o.batch(), o.seed());
     List<double[]> losses = new ArrayList<>();
     Evaluation evaluation = null;
     Path lastCheckpoint = checkpoints.latest().map(c -> Path.of(c.prefix())).orElse(null);
@@ -96,6 +96,9 @@ public final class XrayTrainer {
         losses.add(new double[] {step, loss});
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("cost", (double) loss);
+        // The first row fixes the log's columns: held-out metrics are present (empty) from the start.
+        row.put("accuracy", null);
+        row.put("auc", null);
         board.scalar("cost", step, loss);
         boolean last = step == o.steps();
         if (step % o.evalEvery() == 0 || last) {
