@@ -37,14 +37,14 @@ class XrayTrainerTest {
   void writesMetricsCheckpointsAndResumesWhereItStopped() throws Exception {
     Path out = tmp.resolve("run");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-    XrayTrainer.Options first = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 4, 2, 2, 20, 3, out, false);
+    XrayTrainer.Options first = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 4, 2, 2, 20, 3, out, false, XrayTrainer.LrSchedule.LINEAR);
     XrayTrainer.Result a = XrayTrainer.train(first, quiet);
     assertEquals(4, a.endStep());
     assertTrue(Files.isDirectory(out.resolve("checkpoints/step-000004")));
     assertTrue(Files.isRegularFile(out.resolve("loss.png")));
     assertTrue(Files.list(out.resolve("tensorboard")).anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
 
-    XrayTrainer.Options more = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 6, 2, 2, 20, 3, out, true);
+    XrayTrainer.Options more = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 6, 2, 2, 20, 3, out, true, XrayTrainer.LrSchedule.LINEAR);
     XrayTrainer.Result b = XrayTrainer.train(more, quiet);
     assertEquals(4, b.startStep());
     assertEquals(6, b.endStep());

@@ -104,6 +104,9 @@ public final class XrayCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
     boolean resume;
 
+    @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (decays to 0 at --steps; default ${DEFAULT-VALUE}).")
+    XrayTrainer.LrSchedule schedule = XrayTrainer.LrSchedule.LINEAR;
+
     @Override
     public Integer call() {
       checkSize(spec, imageSize, false);
@@ -111,7 +114,7 @@ public final class XrayCommand implements Callable<Integer> {
         throw Cli.badValue(spec, "--batch, --steps, --eval-every, --checkpoint-every must be >= 1, --held-out >= 2, --lr > 0, --momentum >= 0");
       }
       XrayTrainer.Result r = XrayTrainer.train(new XrayTrainer.Options(data, imageSize, batch, lr, momentum, nesterov,
-          steps, evalEvery, checkpointEvery, heldOut, seed, out, resume), System.out);
+          steps, evalEvery, checkpointEvery, heldOut, seed, out, resume, schedule), System.out);
       System.out.printf("Steps %d..%d: cost %.4f -> %.4f (%.2f s/step)%n", r.startStep() + 1, r.endStep(), r.firstLoss(), r.lastLoss(), r.secondsPerStep());
       System.out.printf("Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(), r.heldOut().auc(),
           r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");

@@ -61,7 +61,7 @@ public final class ChestPhantom {
     }
     int side = r.nextInt(2);
     Ellipse lung = lungs[side];
-    double collapse = 0.3 + 0.15 * r.nextDouble();
+    double collapse = 0.45 + 0.15 * r.nextDouble();
     double medial = side == 0 ? 1 : -1;
     // The collapsed lung shrinks towards the hilum (medial, lower), opening a crescent at the lateral apex.
     Ellipse collapsed = new Ellipse(lung.cx + medial * lung.rx * (1 - collapse) * 0.9, lung.cy + lung.ry * (1 - collapse) * 0.8,
@@ -78,7 +78,7 @@ public final class ChestPhantom {
             inLung = true;
           }
         }
-        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.2;
+        boolean inLesion = positive && lung.radius(u, v) <= 1 && collapsed.radius(u, v) > 1 && v < lung.cy + 0.1;
         if (inLung) {
           value = lungLevel;
           if (!inLesion) {

@@ -11,6 +11,7 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
@@ -31,6 +32,7 @@ public final class XrayNetwork implements AutoCloseable {
   private final Session session;
   private final PneumothoraxDetectionModel model;
   private final Placeholder<TFloat32> labels;
+  private final Operand<TFloat32> learningRate;
   private final Operand<TFloat32> loss;
   private final Momentum optimizer;
   private final List<Operand<TFloat32>> cams;
@@ -49,7 +51,9 @@ public final class XrayNetwork implements AutoCloseable {
       model = PneumothoraxDetectionModel.build(tf, config.imageSize(), config.seed());
       labels = tf.placeholder(TFloat32.class);
       loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(model.logits(), labels).loss(), tf.constant(0));
-      optimizer = Momentum.minimize(tf, loss, model.variableList(), config.learningRate(), config.momentum(), config.nesterov());
+      // Fed per step when a schedule is used; the configured rate otherwise.
+      learningRate = tf.placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
+      optimizer = Momentum.minimize(tf, loss, model.variableList(), learningRate, config.momentum(), config.nesterov());
       cams = List.of(
           ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 0, config.imageSize()),
           ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 1, config.imageSize()));
@@ -72,12 +76,19 @@ public final class XrayNetwork implements AutoCloseable {
     return b.build();
   }
 
-  /** One training step on images {@code first..first+count-1}; returns the batch loss before the update. */
+  /** One training step on the images at {@code batch}; returns the batch loss before the update. */
   public float trainStep(XrayDataset data, int[] batch) {
+    return trainStep(data, batch, Float.NaN);
+  }
+
+  /** One training step at learning rate {@code lr} (NaN: the configured rate). */
+  public float trainStep(XrayDataset data, int[] batch, float lr) {
     XrayDataset b = data.select(batch);
     try (TFloat32 x = Tensors.images(b.pixels(), 0, b.count(), b.size());
         TFloat32 y = Tensors.oneHot(b.labels(), 0, b.count());
-        Result r = session.runner().feed(model.images(), x).feed(labels, y).fetch(loss).addTarget(optimizer.update()).run()) {
+        TFloat32 rate = TFloat32.scalarOf(lr);
+        Result r = (Float.isNaN(lr) ? session.runner() : session.runner().feed(learningRate, rate))
+            .feed(model.images(), x).feed(labels, y).fetch(loss).addTarget(optimizer.update()).run()) {
       return ((TFloat32) r.get(0)).getFloat();
     }
   }

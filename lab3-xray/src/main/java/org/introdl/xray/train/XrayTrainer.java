@@ -35,7 +35,7 @@ public final class XrayTrainer {
 
   /** Everything {@code ./labs xray train} takes. */
   public record Options(String data, int imageSize, int batch, float learningRate, float momentum, boolean nesterov,
-      int steps, int evalEvery, int checkpointEvery, int heldOut, long seed, Path outDir, boolean resume) {
+      int steps, int evalEvery, int checkpointEvery, int heldOut, long seed, Path outDir, boolean resume, LrSchedule schedule) {
     public Options {
       if (steps < 1 || batch < 1 || evalEvery < 1 || checkpointEvery < 1 || heldOut < 2) {
         throw new IllegalArgumentException("steps, batch, eval/checkpoint intervals must be positive; held-out >= 2");
@@ -45,7 +45,19 @@ public final class XrayTrainer {
     /** The lab's settings (batch 15, lr 0.05, momentum 0.9, Nesterov) at the given size and step count. */
     public static Options lab(String data, int imageSize, int steps, Path outDir) {
       return new Options(data, imageSize, XrayNetwork.BATCH_SIZE, XrayNetwork.LEARNING_RATE, XrayNetwork.MOMENTUM, true,
-          steps, 10, 50, 100, 1, outDir, false);
+          steps, 10, 50, 100, 1, outDir, false, LrSchedule.CONSTANT);
+    }
+  }
+
+  /**
+   * The learning rate over the run: {@code CONSTANT} as the lab; {@code LINEAR} decays it to zero at the last step,
+   * which settles the momentum's swing of all logits together so that a short run ends calibrated.
+   */
+  public enum LrSchedule {
+    CONSTANT, LINEAR;
+
+    float at(float base, long step, long steps) {
+      return this == CONSTANT ? base : (float) (base * (1.0 - (double) (step - 1) / steps));
     }
   }
 
@@ -91,7 +103,7 @@ public final class XrayTrainer {
         Progress progress = Progress.start("xray train", o.steps(), start)) {
       metrics.truncateAfter(start);
       for (long step = start + 1; step <= o.steps(); step++) {
-        float loss = net.trainStep(train, sampler.batch(step));
+        float loss = net.trainStep(train, sampler.batch(step), o.schedule().at(o.learningRate(), step, o.steps()));
         TrainingGuard.checkFinite(step, loss);
         losses.add(new double[] {step, loss});
         Map<String, Double> row = new LinkedHashMap<>();

@@ -37,10 +37,16 @@ public final class Momentum {
   /** The training op: one step of (Nesterov) momentum on {@code variables} against {@code loss}. */
   public static Momentum minimize(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> variables,
       float learningRate, float momentum, boolean nesterov) {
+    return minimize(tf, loss, variables, tf.constant(learningRate), momentum, nesterov);
+  }
+
+  /** As above with the learning rate as a scalar operand (e.g. a placeholder fed with a schedule). */
+  public static Momentum minimize(Ops tf, Operand<TFloat32> loss, List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate, float momentum, boolean nesterov) {
     Graph graph = (Graph) tf.scope().env();
     Output<?>[] xs = variables.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
-    Operand<TFloat32> lr = tf.constant(learningRate);
+    Operand<TFloat32> lr = learningRate;
     Operand<TFloat32> mu = tf.constant(momentum);
     List<Op> applies = new ArrayList<>();
     List<Variable<TFloat32>> slots = new ArrayList<>();
