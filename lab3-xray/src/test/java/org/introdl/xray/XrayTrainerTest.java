@@ -54,4 +54,21 @@ class XrayTrainerTest {
     assertTrue(Double.isFinite(b.lastLoss()));
     assertFalse(Files.list(out.resolve("checkpoints")).anyMatch(p -> p.getFileName().toString().startsWith(".")));
   }
+
+  @Test
+  void aDivergingRunStopsWithTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
+    Path out = tmp.resolve("nan");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+    XrayTrainer.Options wild = new XrayTrainer.Options("synthetic", 32, 4, 1e6f, 0.9f, true, 12, 100, 1, 20, 3, out, false,
+        XrayTrainer.LrSchedule.CONSTANT);
+    org.introdl.core.UserError e = org.junit.jupiter.api.Assertions.assertThrows(org.introdl.core.UserError.class,
+        () -> XrayTrainer.train(wild, quiet));
+    assertTrue(e.getMessage().contains("step"), e.getMessage());
+    long failedAt = Long.parseLong(e.getMessage().replaceAll(".*step (\\d+).*", "$1"));
+    try (var dirs = Files.list(out.resolve("checkpoints"))) {
+      List<Path> steps = dirs.filter(p -> p.getFileName().toString().startsWith("step-")).toList();
+      assertFalse(steps.isEmpty());
+      assertTrue(steps.stream().allMatch(p -> Long.parseLong(p.getFileName().toString().substring(5)) < failedAt), steps.toString());
+    }
+  }
 }

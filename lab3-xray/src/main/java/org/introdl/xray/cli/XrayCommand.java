@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
+import org.introdl.xray.XrayLab;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
@@ -71,11 +72,11 @@ public final class XrayCommand implements Callable<Integer> {
     @Option(names = "--image-size", description = "Image side: 256 as the lab, 128 for a CPU (default ${DEFAULT-VALUE}).")
     int imageSize = 128;
 
-    @Option(names = "--batch", description = "Batch size (lab: ${DEFAULT-VALUE}).")
-    int batch = XrayNetwork.BATCH_SIZE;
+    @Option(names = "--batch", description = "Batch size (lab: 15; CPU preset ${DEFAULT-VALUE}).")
+    int batch = XrayLab.MAIN_BATCH;
 
-    @Option(names = "--lr", description = "Learning rate (lab: 0.05; default ${DEFAULT-VALUE}, see docs).")
-    float lr = 0.01f;
+    @Option(names = "--lr", description = "Learning rate (lab: 0.05; CPU preset ${DEFAULT-VALUE}, see docs).")
+    float lr = XrayLab.MAIN_LEARNING_RATE;
 
     @Option(names = "--momentum", description = "Momentum (lab: ${DEFAULT-VALUE}).")
     float momentum = XrayNetwork.MOMENTUM;
