@@ -57,8 +57,9 @@ public final class XrayLab {
     try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(MAIN_IMAGE_SIZE, 1))) {
       net.restore(trained.checkpoint());
       XrayCam.Result cams = XrayCam.draw(net, camImages, indices, XrayDataset.PNEUMOTHORAX, outDir.resolve("cam"), camImages.source());
-      out.printf("CAMs (class 1) of %d new phantoms: peak inside the lesion for %.0f%% of the positives%n", CAM_IMAGES,
-          100 * cams.peakInLesionRate());
+      out.printf("CAMs (class 1) of %d new phantoms: peak inside the lesion for %.0f%% of the positives, within one"
+          + " feature-map cell (%d px) of it for %.0f%%%n", CAM_IMAGES, 100 * cams.peakInLesionRate(), MAIN_IMAGE_SIZE / 16,
+          100 * cams.peakNearLesionRate());
       files.add(cams.contactSheet());
       cams.images().forEach(c -> files.add(c.png()));
     }

@@ -24,9 +24,16 @@ public final class XrayCam {
   public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
 
   /** One image's CAM: where it peaks and, for phantoms, whether that is inside the lesion (null for real x-rays). */
-  public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean peakInLesion, Path png) {}
+  public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean peakInLesion,
+      Double peakDistanceToLesion, Path png) {}
 
-  public record Result(String dataSource, boolean synthetic, List<CamImage> images, Path contactSheet, double peakInLesionRate) {}
+  /**
+   * @param peakInLesionRate share of phantom positives whose CAM peak is inside the lesion mask
+   * @param peakNearLesionRate share whose peak is within one feature-map cell (size/16 pixels) of the lesion: the CAM
+   *     is computed on a 16x coarser grid, so this is the finest localisation it can claim
+   */
+  public record Result(String dataSource, boolean synthetic, List<CamImage> images, Path contactSheet,
+      double peakInLesionRate, double peakNearLesionRate) {}
 
   public static Result run(Options o, PrintStream out) {
     AtomicFiles.requireWritableDir(o.outDir());
@@ -51,6 +58,7 @@ public final class XrayCam {
     List<CamImage> images = new ArrayList<>();
     List<Heatmap.Panel> panels = new ArrayList<>();
     int inside = 0;
+    int near = 0;
     int positives = 0;
     for (int k = 0; k < chosen.count(); k++) {
       XrayNetwork.Activations a = net.activations(chosen, k, 1, classIndex);
@@ -58,9 +66,11 @@ public final class XrayCam {
       int peak = argMax(cam);
       byte[] mask = chosen.lesionMask(k);
       Boolean inLesion = mask == null || chosen.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : mask[peak] == 1;
+      Double distance = inLesion == null ? null : distanceToMask(mask, size, peak % size, peak / size);
       if (inLesion != null) {
         positives++;
         inside += inLesion ? 1 : 0;
+        near += distance <= size / 16.0 ? 1 : 0;
       }
       BufferedImage overlay = Heatmap.overlay(chosen.image(k), Heatmap.normalize(cam), size);
       if (mask != null) {
@@ -68,13 +78,14 @@ public final class XrayCam {
       }
       Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
       float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
-      images.add(new CamImage(indices[k], chosen.labels()[k], p, peak % size, peak / size, inLesion, png));
+      images.add(new CamImage(indices[k], chosen.labels()[k], p, peak % size, peak / size, inLesion, distance, png));
       panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
           chosen.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
     }
     Path sheet = Heatmap.writePng(Heatmap.contactSheet(panels, 5, 160), outDir.resolve("cam-sheet.png"));
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
-    return new Result(source, chosen.isSynthetic(), images, sheet, rate);
+    double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
+    return new Result(source, chosen.isSynthetic(), images, sheet, rate, nearRate);
   }
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */
@@ -84,6 +95,17 @@ public final class XrayCam {
       return lab;
     }
     return java.util.stream.IntStream.range(0, Math.min(10, data.count())).toArray();
+  }
+
+  /** Euclidean distance in pixels from (x, y) to the nearest pixel of the mask (0 inside). */
+  static double distanceToMask(byte[] mask, int size, int x, int y) {
+    double best = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < mask.length; i++) {
+      if (mask[i] == 1) {
+        best = Math.min(best, Math.hypot(i % size - x, i / size - y));
+      }
+    }
+    return best;
   }
 
   static int argMax(float[] v) {

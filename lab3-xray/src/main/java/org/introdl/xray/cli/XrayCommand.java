@@ -196,7 +196,8 @@ public final class XrayCommand implements Callable<Integer> {
             c.peakX(), c.peakY(), c.peakInLesion() == null ? "" : c.peakInLesion() ? " inside lesion" : " outside lesion", c.png());
       }
       if (!Double.isNaN(r.peakInLesionRate())) {
-        System.out.printf("CAM peak inside the lesion for %.0f%% of the positives shown (SYNTHETIC phantoms)%n", 100 * r.peakInLesionRate());
+        System.out.printf("CAM peak inside the lesion for %.0f%% of the positives shown, within one feature-map cell of it for %.0f%% (SYNTHETIC phantoms)%n",
+            100 * r.peakInLesionRate(), 100 * r.peakNearLesionRate());
       }
       System.out.println("Contact sheet: " + r.contactSheet());
       return 0;
