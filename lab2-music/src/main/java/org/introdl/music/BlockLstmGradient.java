@@ -1,10 +1,11 @@
 package org.introdl.music;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.op.Ops;
@@ -31,21 +32,28 @@ final class BlockLstmGradient {
 
   @SuppressWarnings("unchecked")
   private static List<Operand<?>> gradient(Ops tf, GraphOperation op, List<Output<?>> upstream) {
-    Output<TFloat32>[] in = new Output[9];
-    for (int k = 1; k < 9; k++) {
-      in[k] = (Output<TFloat32>) (Output<?>) op.input(k);
-    }
     Output<TFloat32>[] out = new Output[7];
     for (int k = 0; k < 7; k++) {
       out[k] = (Output<TFloat32>) (Output<?>) op.output(k);
     }
     Operand<TFloat32> csGrad = orZeros(tf, upstream.get(1), out[1]);
     Operand<TFloat32> hGrad = orZeros(tf, upstream.get(6), out[6]);
-    var g = tf.nn.blockLSTMGrad((Operand<TInt64>) (Output<?>) op.input(0), in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8],
-        out[0], out[1], out[2], out[3], out[4], out[5], out[6], csGrad, hGrad, false);
-    List<Operand<?>> grads = new ArrayList<>(Arrays.asList((Operand<?>) null));
-    grads.addAll(List.of(g.xGrad(), g.csPrevGrad(), g.hPrevGrad(), g.wGrad(), g.wciGrad(), g.wcfGrad(), g.wcoGrad(),
-        g.bGrad()));
+    // Op BlockLSTMGrad (V1, gates i, c, f, o like the forward op); TF Java's nn.blockLSTMGrad builds the V2 op,
+    // whose gate layout (i, f, c, o) does not match.
+    OperationBuilder b = tf.scope().opBuilder("BlockLSTMGrad", tf.scope().makeOpName("BlockLSTMGrad"));
+    for (int k = 0; k < 9; k++) {
+      b.addInput(op.input(k));
+    }
+    for (int k = 0; k < 7; k++) {
+      b.addInput(out[k]);
+    }
+    b.addInput(csGrad.asOutput()).addInput(hGrad.asOutput()).setAttr("use_peephole", false);
+    Operation g = b.build();
+    // The sequence length is an integer input: its "gradient" is zeros (TF Java's adapter takes no null here).
+    List<Operand<?>> grads = new ArrayList<>(List.of(tf.zerosLike((Operand<TInt64>) (Output<?>) op.input(0))));
+    for (int k = 0; k < 8; k++) {
+      grads.add(g.output(k));
+    }
     return grads;
   }
 

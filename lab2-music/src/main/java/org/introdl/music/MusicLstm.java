@@ -8,7 +8,8 @@ import org.tensorflow.Operation;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.op.core.Variable;
+import org.introdl.core.tf.GraphVariables;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
@@ -70,10 +71,10 @@ public final class MusicLstm {
   public final Placeholder<TInt32> noteIndices;
   /** [N, 78] one-hot labels. */
   public final Placeholder<TFloat32> labels;
-  public final Variable<TFloat32> kernel;
-  public final Variable<TFloat32> bias;
-  public final Variable<TFloat32> weights;
-  public final Variable<TFloat32> biases;
+  public final Output<TFloat32> kernel;
+  public final Output<TFloat32> bias;
+  public final Output<TFloat32> weights;
+  public final Output<TFloat32> biases;
   public final Operand<TFloat32> logits;
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
@@ -84,25 +85,28 @@ public final class MusicLstm {
     int h = config.hidden();
     long seed = config.seed();
     // Python creates the dense layer's variables first: weights = Variable, biases = Variable_1.
-    weights = tf.withName("Variable").variable(tf.random.randomStandardNormal(tf.constant(new long[] {h, config.outputSize()}),
-        TFloat32.class, RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(1L)));
-    biases = tf.withName("Variable_1").variable(tf.random.randomStandardNormal(tf.constant(new long[] {config.outputSize()}),
-        TFloat32.class, RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(2L)));
-    Ops cellScope = tf.withSubScope("rnn").withSubScope("basic_lstm_cell");
-    kernel = cellScope.withName("kernel").variable(glorotUniform(tf, config.inputSize() + h, 4 * h, seed));
-    bias = cellScope.withName("bias").variable(tf.zeros(tf.constant(new long[] {4L * h}), TFloat32.class));
+    weights = GraphVariables.create(tf, "Variable", Shape.of(h, config.outputSize()), TFloat32.class,
+        init -> init.random.randomStandardNormal(init.constant(new long[] {h, config.outputSize()}), TFloat32.class,
+            RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(1L)));
+    biases = GraphVariables.create(tf, "Variable_1", Shape.of(config.outputSize()), TFloat32.class,
+        init -> init.random.randomStandardNormal(init.constant(new long[] {config.outputSize()}), TFloat32.class,
+            RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(2L)));
+    kernel = GraphVariables.create(tf, "rnn/basic_lstm_cell/kernel", Shape.of(config.inputSize() + h, 4L * h),
+        TFloat32.class, init -> glorotUniform(init, config.inputSize() + h, 4 * h, seed));
+    bias = GraphVariables.create(tf, "rnn/basic_lstm_cell/bias", Shape.of(4L * h), TFloat32.class,
+        init -> init.zeros(init.constant(new long[] {4L * h}), TFloat32.class));
 
     if (config.input() == Input.ONE_HOT) {
       inputs = tf.withName("inputs").placeholder(TFloat32.class,
-          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, config.timesteps(), config.inputSize())));
+          Placeholder.shape(Shape.of(-1, config.timesteps(), config.inputSize())));
       noteIndices = null;
     } else {
       inputs = null;
       noteIndices = tf.withName("note_indices").placeholder(TInt32.class,
-          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, config.timesteps())));
+          Placeholder.shape(Shape.of(-1, config.timesteps())));
     }
     labels = tf.withName("labels").placeholder(TFloat32.class,
-        Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, config.outputSize())));
+        Placeholder.shape(Shape.of(-1, config.outputSize())));
 
     Operand<TFloat32> lastH = switch (config.cell()) {
       case UNROLLED -> unrolled(tf);
@@ -253,7 +257,7 @@ public final class MusicLstm {
   }
 
   /** All variables the model owns (for listing and tests). */
-  public List<Variable<TFloat32>> variables() {
+  public List<Output<TFloat32>> variables() {
     return new ArrayList<>(List.of(weights, biases, kernel, bias));
   }
 }

@@ -73,6 +73,12 @@ public final class Tf1Adam {
     slots.add(beta1Power);
     slots.add(beta2Power);
     Ops adam = tf.withSubScope("Adam");
+    // Every gradient is complete before any variable changes (TF1's GATE_GRAPH). Variable reads alias the
+    // variable's buffer, so without this gate an in-place update can race with a backward matmul that still
+    // reads the old value, and Adam's normalisation turns that tiny difference into a visible one.
+    List<org.tensorflow.Operation> gradientOps = new ArrayList<>();
+    gradients.forEach(g -> gradientOps.add(g.op()));
+    Ops gated = adam.withControlDependencyOps(gradientOps);
     List<Op> applies = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
       Trainable v = vars.get(i);
@@ -81,7 +87,7 @@ public final class Tf1Adam {
       slots.add(m);
       slots.add(s);
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> grad = (Operand<TFloat32>) gradients.get(i);
+      Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) gradients.get(i));
       applies.add(adam.train.applyAdam(v.variable(), m, s, beta1Power, beta2Power,
           adam.constant(learningRate), adam.constant(beta1), adam.constant(beta2), adam.constant(epsilon), grad));
     }
