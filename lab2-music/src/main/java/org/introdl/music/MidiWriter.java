@@ -47,7 +47,9 @@ public final class MidiWriter {
           previous = note;
         }
       }
-      track.add(new MidiEvent(new MetaMessage(0x2F, new byte[0], 0), lastTick + 1));
+      // End of track one tick after the last row's time, so that trailing rests are kept when read back.
+      long end = Math.max(lastTick, (long) melody.length() * TICKS_PER_ROW) + 1;
+      track.add(new MidiEvent(new MetaMessage(0x2F, new byte[0], 0), end));
       return sequence;
     } catch (InvalidMidiDataException e) {
       throw new IllegalStateException("valid by construction", e);

@@ -57,11 +57,15 @@ public final class ModelFeed implements AutoCloseable {
       throw new IllegalArgumentException(notes.length + " notes for " + count + " x " + t);
     }
     if (model.config.input() == MusicLstm.Input.NOTE_INDICES) {
+      // Time-major [T, N]; a rest becomes the index past the last note (an all-zero input row).
       int[] idx = new int[notes.length];
-      for (int i = 0; i < idx.length; i++) {
-        idx[i] = notes[i] == Melody.REST ? model.config.inputSize() : notes[i];
+      for (int b = 0; b < count; b++) {
+        for (int s = 0; s < t; s++) {
+          int n = notes[b * t + s];
+          idx[s * count + b] = n == Melody.REST ? model.config.inputSize() : n;
+        }
       }
-      return TInt32.tensorOf(Shape.of(count, t), DataBuffers.of(idx, true, false));
+      return TInt32.tensorOf(Shape.of(t, count), DataBuffers.of(idx, true, false));
     }
     int width = model.config.inputSize();
     float[] oneHot = new float[notes.length * width];

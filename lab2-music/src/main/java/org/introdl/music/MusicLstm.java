@@ -67,7 +67,7 @@ public final class MusicLstm {
   public final Config config;
   /** [N, T, 78] float one-hot rows (ONE_HOT input), else null. */
   public final Placeholder<TFloat32> inputs;
-  /** [N, T] int note indices (NOTE_INDICES input), else null. */
+  /** [T, N] int note indices, time-major (NOTE_INDICES input), else null. */
   public final Placeholder<TInt32> noteIndices;
   /** [N, 78] one-hot labels. */
   public final Placeholder<TFloat32> labels;
@@ -102,8 +102,9 @@ public final class MusicLstm {
       noteIndices = null;
     } else {
       inputs = null;
+      // Time-major, so that the gather gives [T, N, 4H] directly (the feeder transposes in Java, at no cost).
       noteIndices = tf.withName("note_indices").placeholder(TInt32.class,
-          Placeholder.shape(Shape.of(-1, config.timesteps())));
+          Placeholder.shape(Shape.of(config.timesteps(), -1)));
     }
     labels = tf.withName("labels").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.outputSize())));
@@ -173,8 +174,7 @@ public final class MusicLstm {
       // A one-hot row times the kernel is one kernel row; a rest (index 78) picks the appended zero row.
       Operand<TFloat32> table = tf.concat(List.of(inputKernel,
           tf.zeros(tf.constant(new long[] {1, 4L * hidden}), TFloat32.class)), tf.constant(0));
-      Operand<TInt32> timeMajor = tf.linalg.transpose(noteIndices, tf.constant(new int[] {1, 0}));
-      projection = tf.gather(table, timeMajor, tf.constant(0));
+      projection = tf.gather(table, noteIndices, tf.constant(0));
     } else {
       Operand<TFloat32> timeMajor = tf.linalg.transpose(inputs, tf.constant(new int[] {1, 0, 2}));
       Operand<TFloat32> flat = tf.reshape(timeMajor, tf.constant(new long[] {-1, config.inputSize()}));
@@ -196,7 +196,8 @@ public final class MusicLstm {
 
   /** TF's fused kernel: op {@code BlockLSTM} (gates i, c, f, o as BasicLSTMCell's i, j, f, o; no cell clip). */
   private Operand<TFloat32> block(Ops tf) {
-    Operand<TFloat32> x = tf.linalg.transpose(oneHotInputs(tf), tf.constant(new int[] {1, 0, 2}));
+    Operand<TFloat32> x = inputs != null ? tf.linalg.transpose(inputs, tf.constant(new int[] {1, 0, 2}))
+        : tf.oneHot(noteIndices, tf.constant(config.inputSize()), tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> zeros = zeroState(tf);
     Operand<TFloat32> noPeephole = tf.zeros(tf.constant(new long[] {config.hidden()}), TFloat32.class);
     Operation op = tf.scope().opBuilder("BlockLSTM", tf.scope().makeOpName("BlockLSTM"))
@@ -224,12 +225,14 @@ public final class MusicLstm {
       return inputs;
     }
     // One-hot of an index outside 0..77 (the rest index) is an all-zero row, as the lab's rest rows are.
-    return tf.oneHot(noteIndices, tf.constant(config.inputSize()), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> timeMajor = tf.oneHot(noteIndices, tf.constant(config.inputSize()), tf.constant(1f),
+        tf.constant(0f));
+    return tf.linalg.transpose(timeMajor, tf.constant(new int[] {1, 0, 2}));
   }
 
   private Operand<TFloat32> zeroState(Ops tf) {
-    Operand<?> fed = inputPlaceholder();
-    Operand<TInt32> batch = tf.gather(tf.shape(fed), tf.constant(new int[] {0}), tf.constant(0));
+    Operand<TInt32> batch = inputs != null ? tf.gather(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(0))
+        : tf.gather(tf.shape(noteIndices), tf.constant(new int[] {1}), tf.constant(0));
     return tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {config.hidden()})), tf.constant(0)), tf.constant(0f));
   }
 
