@@ -1,0 +1,173 @@
+package org.introdl.music;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.sound.midi.MidiSystem;
+import javax.sound.midi.ShortMessage;
+import org.introdl.core.UserError;
+import org.introdl.core.optim.Tf1Adam;
+import org.introdl.core.train.CheckpointStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.Graph;
+import org.tensorflow.Result;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+class GenerationAndExportTest {
+  @TempDir static Path tmp;
+  static Path run;
+  static float[] trainedPredictions;
+  static int[] windows;
+  static final int COUNT = 5;
+  static final MusicLstm.Config CONFIG =
+      MusicLstm.Config.of(24, 16, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 3);
+
+  /** Trains a few steps in a session of our own, records its predictions, saves the checkpoint like the trainer. */
+  @BeforeAll
+  static void trainTiny() {
+    run = tmp.resolve("run");
+    SongDataset data = MusicTrainerTest.smallCorpus();
+    BatchSampler sampler = data.batches(16, CONFIG.timesteps(), 1);
+    windows = sampler.next().inputNotes();
+    windows = java.util.Arrays.copyOf(windows, COUNT * CONFIG.timesteps());
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      MusicLstm model = MusicLstm.build(tf, CONFIG);
+      Tf1Adam.Update update = new Tf1Adam(0.01f).minimize(tf, model.loss, model.trainables());
+      try (Session s = new Session(g)) {
+        for (int i = 0; i < 5; i++) {
+          try (ModelFeed f = ModelFeed.of(model, sampler.next())) {
+            f.into(s.runner()).addTarget(update.train()).run();
+          }
+        }
+        try (ModelFeed f = ModelFeed.inputsOnly(model, windows, COUNT);
+            Result r = f.into(s.runner()).fetch(model.prediction).run()) {
+          trainedPredictions = MusicTensors.floats((TFloat32) r.get(0));
+        }
+        new CheckpointStore(run.resolve("checkpoints"), 3).save(s, 5);
+        ModelSpec.of(CONFIG).write(run);
+      }
+    }
+  }
+
+  @Test
+  void checkpointRoundTripGivesIdenticalPredictions() {
+    try (CheckpointPredictor p = CheckpointPredictor.open(run)) {
+      assertArrayEquals(trainedPredictions, p.predictBatch(windows, COUNT));
+    }
+  }
+
+  @Test
+  void savedModelRoundTripGivesTheSamePredictions() {
+    Path saved = MusicExport.export(run, tmp.resolve("saved"));
+    try (MusicExport.SavedModelPredictor p = MusicExport.open(saved, false)) {
+      float[] fromSaved = p.predictOneHot(new Melody(windows).oneHot(), COUNT);
+      MusicLstmTest.assertClose(trainedPredictions, fromSaved, 1e-6, "SavedModel vs training session");
+      assertEquals(CONFIG.timesteps(), p.timesteps());
+    }
+    UserError again = assertThrows(UserError.class, () -> MusicExport.export(run, saved));
+    assertTrue(again.getMessage().contains("already exists"));
+  }
+
+  @Test
+  void generationWritesValidMidiAndAudibleWavAndIsReproducible() throws Exception {
+    Song seed = MusicTrainerTest.smallCorpus().songs().get(1);
+    Path out = tmp.resolve("gen");
+    MusicGenerator.GenerateResult r;
+    try (CheckpointPredictor p = CheckpointPredictor.open(run)) {
+      r = MusicGenerator.generate(p, seed, new SongSampler.Options(40, 9, 1.0, false, SongSampler.Scheme.WINDOW), out);
+    }
+    assertEquals(40, r.notes());
+    var sequence = MidiSystem.getSequence(out.resolve("gen_song_0.mid").toFile());
+    int noteOns = 0;
+    for (var track : sequence.getTracks()) {
+      for (int i = 0; i < track.size(); i++) {
+        if (track.get(i).getMessage() instanceof ShortMessage sm && sm.getCommand() == ShortMessage.NOTE_ON) {
+          noteOns++;
+        }
+      }
+    }
+    assertTrue(noteOns > 0);
+    assertEquals(40, NoteStateMatrix.read(out.resolve("gen_song_0.mid")).melody().length() - 1);
+    short[] wav = SongRenderer.readWav(out.resolve("gen_song_0.wav"));
+    int peak = 0;
+    for (short s : wav) {
+      peak = Math.max(peak, Math.abs(s));
+    }
+    assertTrue(peak > 300, "WAV is not silent: peak " + peak);
+    assertTrue(Files.size(out.resolve("piano_roll.png")) > 100);
+    assertTrue(Files.isRegularFile(out.resolve("base_song_0.mid")));
+
+    try (CheckpointPredictor p = CheckpointPredictor.open(run)) {
+      var opts = new SongSampler.Options(40, 9, 1.0, false, SongSampler.Scheme.WINDOW);
+      Melody a = SongSampler.generate(p, seed.melody(), opts).song();
+      Melody b = SongSampler.generate(p, seed.melody(), opts).song();
+      assertEquals(a, b, "same seed, same song");
+      assertEquals(Melody.load(writeAndEncode(a)), a);
+      Melody other = SongSampler.generate(p, seed.melody(), new SongSampler.Options(40, 10, 1.0, false,
+          SongSampler.Scheme.WINDOW)).song();
+      assertNotEquals(a, other);
+      Melody greedy = SongSampler.generate(p, seed.melody(), new SongSampler.Options(10, 1, 1.0, true,
+          SongSampler.Scheme.WINDOW)).song();
+      assertEquals(10, greedy.length());
+    }
+  }
+
+  private static Path writeAndEncode(Melody m) {
+    Path csv = tmp.resolve("m-" + System.nanoTime() + ".csv");
+    m.save(csv);
+    return csv;
+  }
+
+  @Test
+  void statefulStepsEqualTheWindowGraphOnTheFirstWindow() {
+    // From a zero state, T stateful steps read exactly what one window reads: the same distribution.
+    try (CheckpointPredictor p = CheckpointPredictor.open(run);
+        NotePredictor.StatefulStepper stepper = p.stepper()) {
+      int t = CONFIG.timesteps();
+      int[] window = java.util.Arrays.copyOf(windows, t);
+      float[] last = null;
+      for (int n : window) {
+        last = stepper.step(n);
+      }
+      MusicLstmTest.assertClose(p.predict(window), last, 1e-5, "stateful vs window");
+    }
+  }
+
+  @Test
+  void aSavedModelThatReadsFilesIsRefusedUnlessAllowed() throws Exception {
+    Path secret = Files.writeString(tmp.resolve("secret.txt"), "do not read");
+    Path evil = tmp.resolve("evil");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var x = tf.withName("inputs").placeholder(TFloat32.class,
+          org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 16, 78)));
+      var leak = tf.size(tf.io.readFile(tf.constant(secret.toString())));
+      var y = tf.math.add(tf.reduceSum(x, tf.constant(new int[] {1})),
+          tf.dtypes.cast(leak, TFloat32.class));
+      try (Session s = new Session(g)) {
+        SavedModelBundle.exporter(evil.toString()).withSession(s).withSignature(
+            Signature.builder().key(Signature.DEFAULT_KEY).input("inputs", x).output("probabilities", y).build()).export();
+      }
+    }
+    UserError e = assertThrows(UserError.class, () -> MusicExport.open(evil, false));
+    assertTrue(e.getMessage().contains("ReadFile"), e.getMessage());
+    try (MusicExport.SavedModelPredictor p = MusicExport.open(evil, true)) {
+      assertEquals(16, p.timesteps());
+    }
+    List<String> unused = List.of();
+    assertTrue(unused.isEmpty());
+  }
+}
