@@ -58,6 +58,22 @@ public final class CheckpointPredictor implements NotePredictor {
     }
   }
 
+  /** A freshly initialised model (no checkpoint): for benchmarks, where the weights do not change the timing. */
+  public static CheckpointPredictor untrained(MusicLstm.Config config) {
+    Graph g = new Graph();
+    try {
+      Ops tf = Ops.create(g);
+      MusicLstm model = MusicLstm.build(tf, config.with(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES));
+      StepGraph step = new StepGraph(tf, model);
+      Session s = new Session(g);
+      s.initialize();
+      return new CheckpointPredictor(g, s, model, step);
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+  }
+
   /** Wraps a live training session (tests, the main job): the graph must hold {@code model}. */
   public MusicLstm model() {
     return model;

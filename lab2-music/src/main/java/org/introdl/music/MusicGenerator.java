@@ -46,12 +46,14 @@ public final class MusicGenerator {
   /** Generates from an open model and writes every output file. */
   public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out) {
     SongSampler.Generated g = SongSampler.generate(model, seed.melody(), sampling);
+    // As the lab: gen_song is the seed rows followed by the new notes; base_song is the whole seed song.
+    Melody genSong = g.seed().append(g.song().notes());
     List<Path> files = new ArrayList<>();
-    files.add(MidiWriter.write(g.song(), out.resolve("gen_song_0.mid")));
-    files.add(MidiWriter.write(g.seed(), out.resolve("base_song_0.mid")));
-    SongRenderer.Rendered wav = SongRenderer.renderWav(g.song(), out.resolve("gen_song_0.wav"));
+    files.add(MidiWriter.write(genSong, out.resolve("gen_song_0.mid")));
+    files.add(MidiWriter.write(seed.melody(), out.resolve("base_song_0.mid")));
+    SongRenderer.Rendered wav = SongRenderer.renderWav(genSong, out.resolve("gen_song_0.wav"));
     files.add(wav.wav());
-    files.add(SongRenderer.renderWav(g.seed(), out.resolve("base_song_0.wav")).wav());
+    files.add(SongRenderer.renderWav(seed.melody(), out.resolve("base_song_0.wav")).wav());
     files.add(SongRenderer.pianoRoll(g.seed(), g.song(), out.resolve("piano_roll.png")));
     return new GenerateResult(seed.name(), g.song().length(), g.seconds(), g.song().length() / g.seconds(),
         wav.engine(), files);

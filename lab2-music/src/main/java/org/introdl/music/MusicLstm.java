@@ -80,20 +80,38 @@ public final class MusicLstm {
   public final Operand<TFloat32> loss;
   public final Operand<TFloat32> accuracy;
 
-  private MusicLstm(Ops tf, Config config) {
+  /** Variable names: the Python lab's, or flat ones for optimizers that cannot take a '/' (the framework's Adam). */
+  public enum Naming {
+    PYTHON("Variable", "Variable_1", "rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"),
+    FLAT("dense_weights", "dense_biases", "lstm_kernel", "lstm_bias");
+
+    final String weights;
+    final String biases;
+    final String kernel;
+    final String bias;
+
+    Naming(String weights, String biases, String kernel, String bias) {
+      this.weights = weights;
+      this.biases = biases;
+      this.kernel = kernel;
+      this.bias = bias;
+    }
+  }
+
+  private MusicLstm(Ops tf, Config config, Naming naming) {
     this.config = config;
     int h = config.hidden();
     long seed = config.seed();
     // Python creates the dense layer's variables first: weights = Variable, biases = Variable_1.
-    weights = GraphVariables.create(tf, "Variable", Shape.of(h, config.outputSize()), TFloat32.class,
+    weights = GraphVariables.create(tf, naming.weights, Shape.of(h, config.outputSize()), TFloat32.class,
         init -> init.random.randomStandardNormal(init.constant(new long[] {h, config.outputSize()}), TFloat32.class,
             RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(1L)));
-    biases = GraphVariables.create(tf, "Variable_1", Shape.of(config.outputSize()), TFloat32.class,
+    biases = GraphVariables.create(tf, naming.biases, Shape.of(config.outputSize()), TFloat32.class,
         init -> init.random.randomStandardNormal(init.constant(new long[] {config.outputSize()}), TFloat32.class,
             RandomStandardNormal.seed(seed), RandomStandardNormal.seed2(2L)));
-    kernel = GraphVariables.create(tf, "rnn/basic_lstm_cell/kernel", Shape.of(config.inputSize() + h, 4L * h),
+    kernel = GraphVariables.create(tf, naming.kernel, Shape.of(config.inputSize() + h, 4L * h),
         TFloat32.class, init -> glorotUniform(init, config.inputSize() + h, 4 * h, seed));
-    bias = GraphVariables.create(tf, "rnn/basic_lstm_cell/bias", Shape.of(4L * h), TFloat32.class,
+    bias = GraphVariables.create(tf, naming.bias, Shape.of(4L * h), TFloat32.class,
         init -> init.zeros(init.constant(new long[] {4L * h}), TFloat32.class));
 
     if (config.input() == Input.ONE_HOT) {
@@ -125,10 +143,15 @@ public final class MusicLstm {
 
   /** Builds the model into {@code tf}'s graph. */
   public static MusicLstm build(Ops tf, Config config) {
+    return build(tf, config, Naming.PYTHON);
+  }
+
+  /** Builds the model with the given variable names. */
+  public static MusicLstm build(Ops tf, Config config, Naming naming) {
     if (config.cell() == Cell.BLOCK) {
       BlockLstmGradient.register();
     }
-    return new MusicLstm(tf, config);
+    return new MusicLstm(tf, config, naming);
   }
 
   /** The four trainable variables, in the order Python's {@code tf.trainable_variables()} lists them. */

@@ -100,7 +100,8 @@ class GenerationAndExportTest {
       }
     }
     assertTrue(noteOns > 0);
-    assertEquals(40, NoteStateMatrix.read(out.resolve("gen_song_0.mid")).melody().length() - 1);
+    // The seed's 16 rows, the 40 new notes, and the row after the final note-offs.
+    assertEquals(16 + 40 + 1, NoteStateMatrix.read(out.resolve("gen_song_0.mid")).melody().length());
     short[] wav = SongRenderer.readWav(out.resolve("gen_song_0.wav"));
     int peak = 0;
     for (short s : wav) {
