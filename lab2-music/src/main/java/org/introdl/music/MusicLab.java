@@ -11,7 +11,7 @@ import org.introdl.core.io.AtomicFiles;
 /** The lab's main job for `./labs run`: a short end-to-end run on built-in defaults, offline. */
 public final class MusicLab {
   /** A short run: enough steps to see the loss fall, small enough for a laptop CPU in well under two minutes. */
-  public static final int MAIN_JOB_STEPS = 120;
+  public static final int MAIN_JOB_STEPS = 200;
   public static final int MAIN_JOB_BATCH = 64;
 
   private MusicLab() {}

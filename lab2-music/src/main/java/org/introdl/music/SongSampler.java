@@ -44,6 +44,9 @@ public final class SongSampler {
         System.arraycopy(song, i, window, 0, t);
         song[t + i] = choose(model.predict(window), o, random);
       }
+    } else if (model instanceof CheckpointPredictor fast) {
+      int[] drawn = fast.generateStateful(seed.notes(), o.notes(), o);
+      System.arraycopy(drawn, 0, song, t, drawn.length);
     } else {
       try (NotePredictor.StatefulStepper stepper = model.stepper()) {
         float[] p = null;
@@ -66,14 +69,13 @@ public final class SongSampler {
 
   /** One draw from {@code probabilities}, as {@code np.random.choice(78, p=...)}; or the argmax when greedy. */
   static int choose(float[] probabilities, Options o, SplittableRandom random) {
+    return o.greedy() ? argmax(probabilities) : chooseWith(probabilities, o, random.nextDouble());
+  }
+
+  /** The draw for a given uniform number in [0, 1): the first note whose cumulative weight exceeds it. */
+  static int chooseWith(float[] probabilities, Options o, double uniform) {
     if (o.greedy()) {
-      int best = 0;
-      for (int i = 1; i < probabilities.length; i++) {
-        if (probabilities[i] > probabilities[best]) {
-          best = i;
-        }
-      }
-      return best;
+      return argmax(probabilities);
     }
     double[] w = new double[probabilities.length];
     double total = 0;
@@ -82,7 +84,7 @@ public final class SongSampler {
       w[i] = o.temperature() == 1.0 ? p : Math.pow(p, 1.0 / o.temperature());
       total += w[i];
     }
-    double u = random.nextDouble() * total;
+    double u = uniform * total;
     double acc = 0;
     for (int i = 0; i < w.length; i++) {
       acc += w[i];
@@ -91,5 +93,15 @@ public final class SongSampler {
       }
     }
     return w.length - 1;
+  }
+
+  private static int argmax(float[] p) {
+    int best = 0;
+    for (int i = 1; i < p.length; i++) {
+      if (p[i] > p[best]) {
+        best = i;
+      }
+    }
+    return best;
   }
 }
