@@ -104,6 +104,9 @@ public final class Melody {
 
   /** Reads a melody matrix written by {@link #save} (or by numpy: float or integer, [rows, 78]). */
   public static Melody load(Path file) {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      throw UserError.inFile(file, java.nio.file.Files.exists(file) ? "not a file" : "no such file");
+    }
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".npy")) {
       Npy.Array a = Npy.read(file);

@@ -48,6 +48,9 @@ public final class NoteStateMatrix {
 
   /** Reads a MIDI file; any problem is a one-line {@link UserError} naming the file. */
   public static NoteStateMatrix read(Path midiFile) {
+    if (!Files.isRegularFile(midiFile)) {
+      throw UserError.inFile(midiFile, Files.exists(midiFile) ? "not a file" : "no such file");
+    }
     byte[] bytes;
     try {
       long size = Files.size(midiFile);
