@@ -11,6 +11,7 @@ final class BenchRegistry {
 
   static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
     List<Supplier<BenchWorkload>> all = new ArrayList<>();
+    all.addAll(org.introdl.music.bench.MusicBench.suppliers(quick));
     return all;
   }
 }
