@@ -43,7 +43,7 @@ public final class MusicLstm {
   public static final int REST_INDEX = NOTE_COUNT;
 
   /** How the recurrence is built. */
-  public enum Cell { UNROLLED, PROJECTED, BLOCK, PROJECTED_BPTT }
+  public enum Cell { UNROLLED, PROJECTED, BLOCK }
 
   /** What is fed: the lab's one-hot float rows, or their note indices (a rest as {@link #REST_INDEX}). */
   public enum Input { ONE_HOT, NOTE_INDICES }
@@ -79,8 +79,6 @@ public final class MusicLstm {
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
   public final Operand<TFloat32> accuracy;
-  /** The recorded forward of {@link Cell#PROJECTED_BPTT}, from which its backward pass is built; else null. */
-  private ManualBackprop bptt;
 
   /** Variable names: the Python lab's, or flat ones for optimizers that cannot take a '/' (the framework's Adam). */
   public enum Naming {
@@ -131,7 +129,7 @@ public final class MusicLstm {
 
     Operand<TFloat32> lastH = switch (config.cell()) {
       case UNROLLED -> unrolled(tf);
-      case PROJECTED, PROJECTED_BPTT -> projected(tf);
+      case PROJECTED -> projected(tf);
       case BLOCK -> block(tf);
     };
     logits = tf.withName("logits").math.add(tf.linalg.matMul(lastH, tf.identity(weights)), tf.identity(biases));
@@ -160,30 +158,6 @@ public final class MusicLstm {
   public List<Tf1Adam.Trainable> trainables() {
     return List.of(Tf1Adam.Trainable.of(weights), Tf1Adam.Trainable.of(biases), Tf1Adam.Trainable.of(kernel),
         Tf1Adam.Trainable.of(bias));
-  }
-
-  /**
-   * Gradients of the loss for {@link #trainables()}, in that order: TF's automatic differentiation, or for
-   * {@link Cell#PROJECTED_BPTT} the hand-written backward pass through time (the dense head still by autodiff).
-   */
-  public List<Operand<?>> gradients(Ops tf) {
-    List<Operand<?>> out = new ArrayList<>();
-    if (bptt == null) {
-      List<Operand<TFloat32>> vars = new ArrayList<>();
-      trainables().forEach(v -> vars.add(v.variable()));
-      tf.gradients(loss, vars).dy().forEach(out::add);
-      return out;
-    }
-    List<Output<?>> head = tf.gradients(loss, List.of(weights, biases, bptt.lastH())).dy();
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32> dLastH = (Operand<TFloat32>) head.get(2);
-    ManualBackprop.Grads g = bptt.backward(dLastH, config.inputSize(),
-        config.input() == Input.NOTE_INDICES ? noteIndices : null, inputs);
-    out.add(head.get(0));
-    out.add(head.get(1));
-    out.add(g.kernel());
-    out.add(g.bias());
-    return out;
   }
 
   /** The placeholder a batch's inputs go into. */
@@ -234,12 +208,9 @@ public final class MusicLstm {
     List<Output<TFloat32>> steps = tf.unstack(projection, (long) config.timesteps()).output();
     Operand<TFloat32> c = zeroState(tf);
     Operand<TFloat32> h = c;
-    if (config.cell() == Cell.PROJECTED_BPTT) {
-      bptt = new ManualBackprop(tf, recurrentKernel, c, hidden);
-    }
     for (int t = 0; t < steps.size(); t++) {
       Operand<TFloat32> gates = t == 0 ? steps.get(0) : tf.math.add(steps.get(t), tf.linalg.matMul(h, recurrentKernel));
-      Operand<TFloat32>[] next = bptt != null ? bptt.step(gates, c, h) : cellUpdate(tf, gates, c);
+      Operand<TFloat32>[] next = cellUpdate(tf, gates, c);
       c = next[0];
       h = next[1];
     }

@@ -99,7 +99,7 @@ public final class MusicTrainer {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       MusicLstm model = MusicLstm.build(tf, o.model());
-      Tf1Adam.Update update = new Tf1Adam(o.learningRate()).applyGradients(tf, model.gradients(tf), model.trainables());
+      Tf1Adam.Update update = new Tf1Adam(o.learningRate()).minimize(tf, model.loss, model.trainables());
       try (Session session = new Session(g)) {
         long start = 0;
         if (o.resume()) {

@@ -133,7 +133,7 @@ class MusicLstmTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       MusicLstm model = MusicLstm.build(tf, config);
-      Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
+      Tf1Adam.Update update = new Tf1Adam(0.01f).minimize(tf, model.loss, model.trainables());
       try (Session s = new Session(g)) {
         float[] prediction;
         try (ModelFeed feed = ModelFeed.of(model, batches.get(0));

@@ -65,8 +65,6 @@ public final class MusicBench {
           MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
       w.add(() -> new TrainStep("W1 lever: one input projection (matmul)", MusicLstm.Cell.PROJECTED,
           MusicLstm.Input.ONE_HOT, false, null, W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: fast + hand-written BPTT", MusicLstm.Cell.PROJECTED_BPTT,
-          MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM", MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES,
           false, null, W1_BASELINE));
       w.add(() -> new TrainStep("W1 lever: fast, intra 2 / inter 1 threads", MusicLstm.Cell.PROJECTED,
@@ -107,7 +105,7 @@ public final class MusicBench {
       MusicLstm.Config c = MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0);
       MusicLstm model = MusicLstm.build(tf, c, frameworkAdam ? MusicLstm.Naming.FLAT : MusicLstm.Naming.PYTHON);
       train = frameworkAdam ? new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss)
-          : new Tf1Adam(0.001f).applyGradients(tf, model.gradients(tf), model.trainables()).train();
+          : new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
       session = config == null ? new Session(graph) : new Session(graph, config);
       BatchSampler.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
       feed = ModelFeed.of(model, batch);
