@@ -15,6 +15,12 @@ import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.graph.GraphFile;
 import org.introdl.savedmodels.graph.GraphRunner;
 import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Scope;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.SavedModelBundle;
@@ -66,8 +72,9 @@ public final class CheckpointConverter {
           + " --output key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
               .map(p -> p.key() + " " + p.dtypeName() + " " + p.shapeText()).toList()) + ")");
     }
-    try (Graph graph = GraphRunner.importGraph(g); Session session = new Session(graph)) {
-      GraphRunner.restoreIfNeeded(g, session, prefix.prefix());
+    Map<String, Tensor> values = restoredValues(g, prefix);
+    try (Graph graph = GraphRunner.importGraph(g.withoutSaver()); Session session = new Session(graph)) {
+      assign(graph, session, values);
       Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
       Map<String, TensorSpec> ins = new LinkedHashMap<>();
       Map<String, TensorSpec> outs = new LinkedHashMap<>();
@@ -83,8 +90,62 @@ public final class CheckpointConverter {
         outs.put(e.getKey(), spec(e.getKey(), o.asOutput()));
       }
       export(session, sig.build(), r.out());
-      return new Outcome(r.out(), ins, outs, g.variables().size());
+      return new Outcome(r.out(), ins, outs, values.size());
+    } finally {
+      values.values().forEach(Tensor::close);
     }
+  }
+
+  /**
+   * Restores the checkpoint through the graph's own saver, in a graph of its own, and reads every variable back.
+   * The export then happens in a second graph without the old saver: TensorFlow Java adds its own {@code save/}
+   * ops when it exports, and a leftover restore op would (rightly) be flagged by the scanner.
+   */
+  private static Map<String, Tensor> restoredValues(GraphFile g, CheckpointPrefix prefix) {
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    try (Graph graph = GraphRunner.importGraph(g); Session session = new Session(graph)) {
+      GraphRunner.restoreIfNeeded(g, session, prefix.prefix());
+      for (TensorSpec v : g.variables()) {
+        try (Result result = session.runner().fetch(v.key()).run()) {
+          values.put(v.key(), copy(result.get(0)));
+        }
+      }
+      return values;
+    } catch (TensorFlowException e) {
+      values.values().forEach(Tensor::close);
+      throw UserError.inFile(prefix.prefix(), "cannot read the restored variables (" + ProtoFiles.firstLine(
+          e.getMessage()) + ")");
+    }
+  }
+
+  /** A tensor that outlives its Result (which closes what it holds). */
+  private static Tensor copy(Tensor t) {
+    org.tensorflow.RawTensor raw = t.asRawTensor();
+    byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
+    raw.data().read(bytes);
+    return Tensor.of(tensorType(t.dataType()), t.shape(), DataBuffers.of(bytes, true, false));
+  }
+
+  private static Class<? extends org.tensorflow.types.family.TType> tensorType(DataType dtype) {
+    return org.introdl.savedmodels.Dtypes.toNpy(dtype).map(org.introdl.savedmodels.Dtypes::tensorClass)
+        .orElseThrow(() -> new UserError("variables of dtype " + dtype + " cannot be converted"));
+  }
+
+  /** Sets every variable of {@code graph} to its restored value: Placeholder -> Assign, run once. */
+  private static void assign(Graph graph, Session session, Map<String, Tensor> values) {
+    Session.Runner runner = session.runner();
+    Scope scope = Ops.create(graph).withSubScope("checkpoint_import").scope();
+    int i = 0;
+    for (Map.Entry<String, Tensor> e : values.entrySet()) {
+      Output<?> variable = graph.operation(e.getKey()).output(0);
+      Output<?> value = graph.opBuilder("Placeholder", scope.makeOpName("value_" + i), scope)
+          .setAttr("dtype", e.getValue().dataType()).build().output(0);
+      GraphOperation assign = graph.opBuilder("Assign", scope.makeOpName("assign_" + i), scope).addInput(variable)
+          .addInput(value).build();
+      runner.feed(value, e.getValue()).addTarget(assign);
+      i++;
+    }
+    runner.run().close();
   }
 
   private static void export(Session session, Signature signature, Path out) {
@@ -95,12 +156,22 @@ public final class CheckpointConverter {
       tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
       SavedModelBundle.exporter(tmp.toString()).withTags("serve").withSession(session).withSignature(signature)
           .export();
+      readableByOthers(tmp);
       AtomicFiles.moveIntoPlace(tmp, out);
       tmp = null;
     } catch (IOException | TensorFlowException | IllegalArgumentException e) {
       throw UserError.inFile(out, "cannot export the SavedModel (" + ProtoFiles.firstLine(e.getMessage()) + ")");
     } finally {
       deleteTree(tmp);
+    }
+  }
+
+  /** A temporary folder is private (rwx------); the finished SavedModel is an ordinary folder. */
+  private static void readableByOthers(Path dir) throws IOException {
+    try {
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its defaults apply.
     }
   }
 

@@ -48,7 +48,7 @@ public final class CheckpointList {
     sb.append(String.format(Locale.ROOT, "checkpoint %s (TensorBundle version %d, %d shard%s, %s)%n",
         l.prefix().prefix(), ix.header().getVersion().getProducer(), ix.header().getNumShards(),
         ix.header().getNumShards() == 1 ? "" : "s", ix.header().getEndianness().name().toLowerCase(Locale.ROOT)
-            .replace('_', '-')));
+            .replace('_', '-') + "-endian"));
     for (Shard s : l.shards()) {
       sb.append(String.format(Locale.ROOT, "  data %s: %s%n", s.file().getFileName(),
           s.presentBytes() < 0 ? String.format(Locale.ROOT, "missing (needs %,d bytes)", s.requiredBytes())

@@ -61,6 +61,24 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     }
   }
 
+  /**
+   * This graph without its saver (the nodes under the saver's name scope that its save tensor and restore op
+   * use), for re-exporting: the exporter adds a saver of its own.
+   */
+  public GraphFile withoutSaver() {
+    if (saver().isEmpty()) {
+      return this;
+    }
+    String scope = scopeOf(saver().get().getRestoreOpName());
+    GraphDef.Builder b = graph.toBuilder().clearNode();
+    for (NodeDef n : graph.getNodeList()) {
+      if (!n.getName().startsWith(scope)) {
+        b.addNode(n);
+      }
+    }
+    return new GraphFile(file, b.build(), Optional.empty());
+  }
+
   public Optional<SaverDef> saver() {
     return meta.filter(MetaGraphDef::hasSaverDef).map(MetaGraphDef::getSaverDef);
   }
