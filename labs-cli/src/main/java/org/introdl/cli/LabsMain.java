@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
       GraphCommand.class,
       DataCommand.class,
       DoctorCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class LabsMain implements Runnable {

@@ -169,6 +169,24 @@ public final class UnsafeOps {
         graph.getNodeCount(), library.size(), functionNodes);
   }
 
+  /**
+   * For code that loads a SavedModel (e.g. {@code bundle.metaGraphDef()}): refuses it, unless {@code allowUnsafe},
+   * when its graph or function library holds unsafe ops. Call it on the parsed {@code saved_model.pb} before
+   * loading: loading runs the restore and init ops.
+   */
+  public static void requireSafe(MetaGraphDef metaGraph, String source, boolean allowUnsafe) {
+    if (!allowUnsafe) {
+      requireSafe(scan(metaGraph), source);
+    }
+  }
+
+  /** The same for a bare GraphDef (a frozen graph): it has no saver, so checkpoint ops are refused too. */
+  public static void requireSafe(GraphDef graph, String source, boolean allowUnsafe) {
+    if (!allowUnsafe) {
+      requireSafe(scan(graph, null), source);
+    }
+  }
+
   /** Throws a one-line {@link UserError} naming {@code what} and the unsafe ops unless the report is clean. */
   public static void requireSafe(Report report, String what) {
     if (report.isSafe()) {

@@ -51,10 +51,17 @@ public final class PythonStyle {
     return sb.append(')').toString();
   }
 
-  /** {@code DT_INT32} becomes {@code int32}, as Python names dtypes. */
+  /** {@code DT_INT32} becomes {@code int32}, as Python names dtypes ({@code DT_FLOAT} is {@code float32}). */
   public static String dtype(DataType type) {
-    String name = type.name();
-    return (name.startsWith("DT_") ? name.substring(3) : name).toLowerCase(Locale.ROOT);
+    return switch (type) {
+      case DT_FLOAT -> "float32";
+      case DT_DOUBLE -> "float64";
+      case DT_HALF -> "float16";
+      default -> {
+        String name = type.name();
+        yield (name.startsWith("DT_") ? name.substring(3) : name).toLowerCase(Locale.ROOT);
+      }
+    };
   }
 
   /** A float32 printed as numpy prints it: the shortest decimal that reads back to the same float. */

@@ -1,0 +1,52 @@
+package org.introdl.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsLogTest {
+  @TempDir Path dir;
+
+  private static Map<String, Double> row(double loss, double acc) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    m.put("loss", loss);
+    m.put("accuracy", acc);
+    return m;
+  }
+
+  @Test
+  void writesCsvAndJsonLines() throws IOException {
+    try (MetricsLog log = MetricsLog.open(dir, false)) {
+      log.log(1, row(2.5, 0.125));
+      log.log(2, row(2.0, 0.25));
+    }
+    assertEquals(List.of("step,loss,accuracy", "1,2.50000,0.125000", "2,2.00000,0.250000"),
+        Files.readAllLines(dir.resolve(MetricsLog.CSV)));
+    assertEquals("{\"step\":2,\"loss\":2.0,\"accuracy\":0.25}", Files.readAllLines(dir.resolve(MetricsLog.JSONL)).get(1));
+  }
+
+  @Test
+  void resumeDropsRowsPastTheRestoredStepAndATornLastLine() throws IOException {
+    try (MetricsLog log = MetricsLog.open(dir, false)) {
+      for (int step = 1; step <= 5; step++) {
+        log.log(step, row(1.0 / step, 0.1 * step));
+      }
+    }
+    Files.writeString(dir.resolve(MetricsLog.CSV), "6,0.1", java.nio.file.StandardOpenOption.APPEND); // killed mid-line
+    try (MetricsLog log = MetricsLog.open(dir, true)) {
+      log.truncateAfter(3);
+      log.log(4, row(9, 9));
+    }
+    List<String> csv = Files.readAllLines(dir.resolve(MetricsLog.CSV));
+    assertEquals(5, csv.size()); // header + steps 1, 2, 3, 4
+    assertEquals("4,9.00000,9.00000", csv.get(4));
+    assertEquals(4, Files.readAllLines(dir.resolve(MetricsLog.JSONL)).size());
+  }
+}
