@@ -41,8 +41,8 @@ public record Reference(Path file, Optional<String> signature, Optional<String> 
       }
       root = ModelInputs.JSON.readTree(file.toFile());
     } catch (JsonProcessingException e) {
-      throw UserError.inFile(file, "not valid JSON (" + e.getOriginalMessage() + " at line "
-          + e.getLocation().getLineNr() + ")");
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw UserError.inFile(file, "not valid JSON (" + e.getOriginalMessage() + where + ")");
     } catch (IOException e) {
       throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
     }
