@@ -120,7 +120,10 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     return counts;
   }
 
-  /** Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments and the saver. */
+  /**
+   * Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments, the saver, and
+   * the training machinery of a TF1 training graph (gradients, optimizer updates, summaries).
+   */
   public List<String> outputs() {
     Set<String> consumed = new HashSet<>();
     for (NodeDef n : graph.getNodeList()) {
@@ -131,12 +134,18 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     String saverScope = saver().map(s -> scopeOf(s.getRestoreOpName())).orElse(null);
     List<String> out = new ArrayList<>();
     for (NodeDef n : graph.getNodeList()) {
-      if (!consumed.contains(n.getName()) && !NOT_OUTPUTS.contains(n.getOp())
+      if (!consumed.contains(n.getName()) && !NOT_OUTPUTS.contains(n.getOp()) && !isTraining(n)
           && (saverScope == null || !n.getName().startsWith(saverScope))) {
         out.add(n.getName());
       }
     }
     return out;
+  }
+
+  private static boolean isTraining(NodeDef n) {
+    String op = n.getOp();
+    return n.getName().startsWith("gradients/") || (op.equals("Identity") && n.getName().endsWith("/read")) || op.startsWith("Apply") || op.startsWith("ResourceApply")
+        || op.endsWith("Summary") || op.equals("MergeSummary");
   }
 
   /** The node {@code name}, if present. */
