@@ -18,7 +18,9 @@ import org.introdl.core.io.Npy;
  * {@code key=@file.npy}.
  */
 public final class ModelInputs {
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** Strict: trailing content after the value ("[[1]], [2]") is an error, not silently dropped. */
+  static final ObjectMapper JSON =
+      new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private ModelInputs() {}
 
