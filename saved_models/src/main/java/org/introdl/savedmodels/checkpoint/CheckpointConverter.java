@@ -65,15 +65,16 @@ public final class CheckpointConverter {
     }
     Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
     inputNames.putAll(r.inputs());
-    Map<String, String> outputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().outputs(g));
-    outputNames.putAll(r.outputs());
-    if (inputNames.isEmpty() || outputNames.isEmpty()) {
+    if (inputNames.isEmpty() || (r.preset() == null && r.outputs().isEmpty())) {
       throw UserError.inFile(metaFile, "say what the signature holds: --model music|xray, or --input key=tensor and"
           + " --output key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
               .map(p -> p.key() + " " + p.dtypeName() + " " + p.shapeText()).toList()) + ")");
     }
     Map<String, Tensor> values = restoredValues(g, prefix);
     try (Graph graph = GraphRunner.importGraph(g.withoutSaver()); Session session = new Session(graph)) {
+      Map<String, String> outputNames =
+          new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().outputs(g, graph));
+      outputNames.putAll(r.outputs());
       assign(graph, session, values);
       Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
       Map<String, TensorSpec> ins = new LinkedHashMap<>();

@@ -44,10 +44,10 @@ public enum ModelPreset {
     };
   }
 
-  Map<String, String> outputs(GraphFile g) {
+  Map<String, String> outputs(GraphFile g, Graph graph) {
     Map<String, String> m = new LinkedHashMap<>();
     switch (this) {
-      case MUSIC -> m.put("probabilities", findProbabilities(g));
+      case MUSIC -> m.put("probabilities", findProbabilities(g, graph));
       case XRAY -> {
         m.put("probabilities", requireNode(g, "Softmax") + ":0");
         requireNode(g, "max_pooling2d_4/MaxPool");
@@ -85,14 +85,19 @@ public enum ModelPreset {
     return matches.get(0).tensorName();
   }
 
-  private static String findProbabilities(GraphFile g) {
+  /** The one Softmax or Sigmoid whose output is [?, 78] (an LSTM's gates are sigmoids too, of another width). */
+  private static String findProbabilities(GraphFile g, Graph graph) {
     List<String> candidates = g.graph().getNodeList().stream()
         .filter(n -> n.getOp().equals("Softmax") || n.getOp().equals("Sigmoid"))
         .map(n -> n.getName())
+        .filter(name -> {
+          org.tensorflow.ndarray.Shape shape = graph.operation(name).output(0).shape();
+          return !shape.isUnknown() && shape.numDimensions() == 2 && shape.get(1) == MUSIC_NOTES;
+        })
         .toList();
     if (candidates.size() != 1) {
-      throw UserError.inFile(g.file(), "expected one Softmax or Sigmoid for the probabilities, found "
-          + candidates.size() + "; name it with --output probabilities=TENSOR");
+      throw UserError.inFile(g.file(), "expected one Softmax or Sigmoid of shape [-1, 78] for the probabilities,"
+          + " found " + candidates.size() + "; name it with --output probabilities=TENSOR");
     }
     return candidates.get(0) + ":0";
   }
