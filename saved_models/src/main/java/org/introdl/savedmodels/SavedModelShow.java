@@ -62,7 +62,7 @@ public final class SavedModelShow {
           .append('\n');
       sb.append("  written by TensorFlow ")
           .append(mg.tensorflowVersion().isEmpty() ? "(version not recorded)" : mg.tensorflowVersion());
-      if (!mg.tensorflowGitVersion().isEmpty()) {
+      if (!mg.tensorflowGitVersion().isEmpty() && !mg.tensorflowGitVersion().equals("unknown")) {
         sb.append(" (").append(mg.tensorflowGitVersion()).append(')');
       }
       sb.append('\n');
