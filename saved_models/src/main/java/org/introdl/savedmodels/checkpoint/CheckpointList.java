@@ -55,7 +55,7 @@ public final class CheckpointList {
               : s.complete() ? String.format(Locale.ROOT, "present (%,d bytes)", s.presentBytes())
                   : String.format(Locale.ROOT, "truncated (%,d of %,d bytes)", s.presentBytes(), s.requiredBytes())));
     }
-    int width = ix.entries().stream().mapToInt(e -> e.name().length()).max().orElse(4);
+    int width = Math.max(4, ix.entries().stream().mapToInt(e -> e.name().length()).max().orElse(4));
     long values = ix.entries().stream().mapToLong(TensorBundleIndex.Entry::values).sum();
     sb.append(String.format(Locale.ROOT, "%d tensors, %,d values%n", ix.entries().size(), values));
     sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %-8s %-20s %s%n", "name", "dtype", "shape", "bytes"));
