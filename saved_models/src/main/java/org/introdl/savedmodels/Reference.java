@@ -27,8 +27,11 @@ import org.introdl.core.UserError;
  */
 public record Reference(Path file, Optional<String> signature, Optional<String> tag, Optional<Double> rtol,
     Optional<Double> atol, Map<String, JsonNode> inputs, Map<String, JsonNode> outputs) {
-  /** A reference file larger than this is refused before it is parsed. */
-  public static final long MAX_BYTES = 512L * 1024 * 1024;
+  /**
+   * A reference file larger than this is refused before it is parsed: a JSON tree costs about ten times the
+   * text in memory. Models with large inputs are better compared on a few samples.
+   */
+  public static final long MAX_BYTES = 64L * 1024 * 1024;
 
   public static Reference read(Path file) {
     if (!Files.isRegularFile(file)) {
@@ -37,7 +40,8 @@ public record Reference(Path file, Optional<String> signature, Optional<String> 
     JsonNode root;
     try {
       if (Files.size(file) > MAX_BYTES) {
-        throw UserError.inFile(file, "reference file too large (" + Files.size(file) + " bytes)");
+        throw UserError.inFile(file, "reference file too large (" + Files.size(file) + " bytes; the limit is "
+            + MAX_BYTES + "): compare on fewer samples");
       }
       root = ModelInputs.JSON.readTree(file.toFile());
     } catch (JsonProcessingException e) {

@@ -6,6 +6,7 @@ import io.airlift.compress.snappy.SnappyDecompressor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,6 +32,8 @@ public record TensorBundleIndex(Path file, BundleHeaderProto header, List<Entry>
   static final int FOOTER_LENGTH = 48;
   /** An index is a small file; this bounds any block, compressed or not. */
   static final int MAX_BLOCK = 64 * 1024 * 1024;
+  /** Indexes of real checkpoints are kilobytes (about 40 bytes per tensor); this is generous. */
+  static final long MAX_INDEX = 256L * 1024 * 1024;
   private static final int NO_COMPRESSION = 0;
   private static final int SNAPPY = 1;
 
@@ -63,6 +66,13 @@ public record TensorBundleIndex(Path file, BundleHeaderProto header, List<Entry>
 
   /** Reads {@code file} (the {@code .index} itself). */
   public static TensorBundleIndex read(Path file) {
+    try {
+      if (Files.isRegularFile(file) && Files.size(file) > MAX_INDEX) {
+        throw UserError.inFile(file, "too large for a checkpoint index (" + Files.size(file) + " bytes)");
+      }
+    } catch (java.io.IOException e) {
+      throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
+    }
     byte[] bytes = ProtoFiles.readAll(file);
     return parse(bytes, file);
   }
