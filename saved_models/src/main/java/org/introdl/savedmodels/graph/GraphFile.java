@@ -107,7 +107,7 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     List<TensorSpec> out = new ArrayList<>();
     for (NodeDef n : graph.getNodeList()) {
       if (VARIABLE_OPS.contains(n.getOp())) {
-        out.add(spec(n, n.getOp().equals("VarHandleOp") ? "dtype" : "dtype"));
+        out.add(spec(n, "dtype"));
       }
     }
     return out;

@@ -3,7 +3,6 @@ package org.introdl.savedmodels.graph;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -152,10 +151,5 @@ public final class GraphRunner {
       }
     }
     return needed;
-  }
-
-  /** A list copy helper for callers that build requests. */
-  static List<String> list(List<String> l) {
-    return l == null ? List.of() : new ArrayList<>(l);
   }
 }
