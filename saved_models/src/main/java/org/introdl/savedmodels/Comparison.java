@@ -24,7 +24,7 @@ public final class Comparison {
 
   /** One output: errors, the worst element, and whether it passes. {@code problem} is set for shape mismatches. */
   public record OutputCheck(String key, long[] shape, double maxAbsError, double maxRelError, long worstIndex,
-      long failing, boolean pass, String problem) {}
+      double worstActual, double worstExpected, long failing, boolean pass, String problem) {}
 
   public record Outcome(Path dir, String signature, double rtol, double atol, List<OutputCheck> checks,
       List<String> unchecked) {
@@ -72,7 +72,8 @@ public final class Comparison {
   /** Compares one output with NumPy's allclose rule (NaN never equals anything, as in NumPy's default). */
   public static OutputCheck check(String key, Npy.Array actual, Npy.Array expected, double rtol, double atol) {
     if (!Arrays.equals(actual.shape(), expected.shape())) {
-      return new OutputCheck(key, actual.shape(), Double.NaN, Double.NaN, -1, actual.size(), false,
+      return new OutputCheck(key, actual.shape(), Double.NaN, Double.NaN, -1, Double.NaN, Double.NaN,
+          actual.size(), false,
           "shape " + TensorSpec.shapeText(actual.shape()) + " but the reference has "
               + TensorSpec.shapeText(expected.shape()));
     }
@@ -96,7 +97,8 @@ public final class Comparison {
         maxRel = Math.max(maxRel, Double.isNaN(diff) ? Double.POSITIVE_INFINITY : diff / Math.abs(e[i]));
       }
     }
-    return new OutputCheck(key, actual.shape(), maxAbs, maxRel, worst, failing, failing == 0, null);
+    return new OutputCheck(key, actual.shape(), maxAbs, maxRel, worst, worst < 0 ? Double.NaN : a[(int) worst],
+        worst < 0 ? Double.NaN : e[(int) worst], failing, failing == 0, null);
   }
 
   public static String format(Outcome o) {
@@ -110,8 +112,9 @@ public final class Comparison {
         sb.append(String.format(java.util.Locale.ROOT,
             "  %-16s %s  shape %s  max abs err %.3e  max rel err %.3e%s%n", c.key(), c.pass() ? "PASS" : "FAIL",
             TensorSpec.shapeText(c.shape()), c.maxAbsError(), c.maxRelError(),
-            c.pass() ? "" : "  (" + c.failing() + " values out of tolerance, worst at flat index " + c.worstIndex()
-                + ")"));
+            c.pass() ? "" : String.format(java.util.Locale.ROOT,
+                "  (%d values out of tolerance; worst at flat index %d: got %s, expected %s)", c.failing(),
+                c.worstIndex(), (float) c.worstActual(), (float) c.worstExpected())));
       }
     }
     for (String k : o.unchecked()) {

@@ -89,17 +89,34 @@ public final class ModelInputs {
         : String.join(", ", expected.values().stream().map(TensorSpec::describe).toList());
   }
 
+  private static JsonNode readJsonFile(Path file) throws JsonProcessingException {
+    try {
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw UserError.inFile(file, "not found");
+      }
+      if (java.nio.file.Files.size(file) > Reference.MAX_BYTES) {
+        throw UserError.inFile(file, "too large for a JSON input; use a .npy file");
+      }
+      return JSON.readTree(java.nio.file.Files.readString(file));
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
+    }
+  }
+
   private static Npy.Array read(String key, String value, TensorSpec spec) {
-    if (value.startsWith("@")) {
+    if (value.startsWith("@") && !value.endsWith(".json")) {
       return Npy.read(Path.of(value.substring(1)));
     }
     Npy.DType dtype = spec.npyType().orElseThrow(() -> new UserError("--input " + key + ": the model expects "
         + spec.describe() + ", which cannot be fed from JSON"));
     JsonNode node;
     try {
-      node = JSON.readTree(value);
+      node = value.startsWith("@") ? readJsonFile(Path.of(value.substring(1))) : JSON.readTree(value);
     } catch (JsonProcessingException e) {
-      throw new UserError("--input " + key + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      throw new UserError("--input " + key + (value.startsWith("@") ? " (" + value.substring(1) + ")" : "")
+          + ": not valid JSON (" + e.getOriginalMessage() + ")");
     }
     if (node == null || node.isMissingNode()) {
       throw new UserError("--input " + key + ": empty value");

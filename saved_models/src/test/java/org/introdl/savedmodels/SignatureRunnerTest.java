@@ -72,6 +72,16 @@ class SignatureRunnerTest {
   }
 
   @Test
+  void inputFromJsonFile() throws Exception {
+    Path x = Files.writeString(tmp.resolve("x.json"), "{\"dtype\": \"float32\", \"shape\": [2, 1], \"data\": [10, 20]}");
+    Npy.Array y = run(Fixtures.halfPlusTwoTf1(), "serving_default", "x", "@" + x).get("y");
+    assertArrayEquals(new float[] {10f / 2 + 2, 20f / 2 + 2}, y.toFloats(), 0f);
+    Path bad = Files.writeString(tmp.resolve("bad.json"), "[[1], ");
+    CliRun.run(new SavedModelCommand(), "run", Fixtures.halfPlusTwoTf1().toString(), "--input", "x=@" + bad)
+        .assertOneLineError(1, "bad.json", "not valid JSON");
+  }
+
+  @Test
   void printsTextAndJson() {
     String dir = Fixtures.halfPlusTwoTf1().toString();
     CliRun text = CliRun.run(new SavedModelCommand(), "run", dir, "--input", "x=[[1],[2],[3]]").assertOk();

@@ -73,7 +73,8 @@ public final class SavedModelCommand implements Callable<Integer> {
     String signature;
 
     @Option(names = "--input", paramLabel = "KEY=VALUE",
-        description = "An input: KEY=JSON (e.g. x='[[1.0],[2.0]]') or KEY=@file.npy. Repeat for each input.")
+        description = "An input: KEY=JSON (e.g. x='[[1.0],[2.0]]'), KEY=@file.npy or KEY=@file.json. Repeat for "
+            + "each input.")
     List<String> inputs = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/KEY.npy instead of printing.")
