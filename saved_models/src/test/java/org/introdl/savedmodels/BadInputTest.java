@@ -89,6 +89,32 @@ class BadInputTest {
   }
 
   @Test
+  void wellFormedButWrongSavedModels() throws Exception {
+    org.tensorflow.proto.SavedModel original = org.tensorflow.proto.SavedModel.parseFrom(
+        Files.readAllBytes(Fixtures.halfPlusTwoTf1().resolve("saved_model.pb")));
+    // A signature naming a tensor the graph does not have.
+    org.tensorflow.proto.SavedModel.Builder dangling = original.toBuilder();
+    org.tensorflow.proto.MetaGraphDef.Builder mg = dangling.getMetaGraphsBuilder(0);
+    org.tensorflow.proto.SignatureDef sig = mg.getSignatureDefOrThrow("serving_default");
+    mg.putSignatureDef("serving_default", sig.toBuilder().putInputs("x",
+        sig.getInputsOrThrow("x").toBuilder().setName("nope:0").build()).build());
+    Path d1 = modelWith(Fixtures.halfPlusTwoTf1(), dangling.build().toByteArray(), 100);
+    savedmodel("run", d1.toString(), "--input", "x=[[1]]").assertOneLineError(1, "nope:0");
+    // An op this runtime does not have: scan says so, run fails to load with one line.
+    org.tensorflow.proto.SavedModel.Builder custom = original.toBuilder();
+    custom.getMetaGraphsBuilder(0).getGraphDefBuilder().addNode(org.tensorflow.proto.NodeDef.newBuilder()
+        .setName("custom").setOp("MyCustomOp"));
+    Path d2 = modelWith(Fixtures.halfPlusTwoTf1(), custom.build().toByteArray(), 101);
+    CliRun scan = savedmodel("scan", d2.toString()).assertOk();
+    assertTrue(scan.out().contains("does not know (the model will not load): MyCustomOp"), scan.out());
+    savedmodel("run", d2.toString(), "--input", "x=[[1]]").assertOneLineError(1, "TensorFlow cannot load");
+    // No MetaGraph at all.
+    Path d3 = modelWith(Fixtures.halfPlusTwoTf1(), original.toBuilder().clearMetaGraphs().setSavedModelSchemaVersion(1)
+        .build().toByteArray(), 102);
+    savedmodel("show", d3.toString()).assertOneLineError(1, "holds no MetaGraph");
+  }
+
+  @Test
   void garbageVariablesIndex() throws Exception {
     Path dir = modelWith(Fixtures.halfPlusTwoTf1(),
         Files.readAllBytes(Fixtures.halfPlusTwoTf1().resolve("saved_model.pb")), 0);
