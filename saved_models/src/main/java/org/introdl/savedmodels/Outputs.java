@@ -18,22 +18,37 @@ public final class Outputs {
 
   public static void print(Map<String, Npy.Array> outputs, Format format, PrintWriter out) {
     if (format == Format.JSON) {
-      ObjectNode root = JsonNodeFactory.instance.objectNode();
-      outputs.forEach((k, v) -> root.set(k, ArrayJson.toJson(v)));
-      try {
-        out.println(ModelInputs.JSON.writeValueAsString(root));
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
+      out.println(json(outputs));
     } else {
       outputs.forEach((k, v) -> out.print(ArrayText.format(k, v)));
     }
     out.flush();
   }
 
-  /** Writes {@code DIR/key.npy} for each output (keys are made file-name safe), atomically. */
-  public static void write(Map<String, Npy.Array> outputs, Path dir, PrintWriter out) {
+  /** The outputs as one JSON object, each array as {@code {"dtype", "shape", "data"}} (the reference-file form). */
+  public static String json(Map<String, Npy.Array> outputs) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    outputs.forEach((k, v) -> root.set(k, ArrayJson.toJson(v)));
+    try {
+      return ModelInputs.JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an array tree always serialises", e);
+    }
+  }
+
+  /**
+   * Writes the outputs into {@code dir}, atomically: {@code KEY.npy} for each (keys made file-name safe), or one
+   * {@code outputs.json} when the format is JSON.
+   */
+  public static void write(Map<String, Npy.Array> outputs, Path dir, Format format, PrintWriter out) {
     AtomicFiles.requireWritableDir(dir);
+    if (format == Format.JSON) {
+      Path file = dir.resolve("outputs.json");
+      AtomicFiles.writeString(file, json(outputs) + "\n");
+      out.println("wrote " + file);
+      out.flush();
+      return;
+    }
     outputs.forEach((k, v) -> {
       Path file = dir.resolve(k.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy");
       Npy.write(file, v);

@@ -82,6 +82,16 @@ class SignatureRunnerTest {
   }
 
   @Test
+  void jsonOutputFileReadsBackAsAnArray() throws Exception {
+    Path out = tmp.resolve("json-out");
+    CliRun.run(new SavedModelCommand(), "run", Fixtures.halfPlusTwoTf1().toString(), "--input", "x=[[4]]", "--out",
+        out.toString(), "--format", "json").assertOk();
+    com.fasterxml.jackson.databind.JsonNode y = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(out.resolve("outputs.json").toFile()).get("y");
+    assertArrayEquals(new float[] {4f / 2 + 2}, ArrayJson.parse(y, Npy.DType.FLOAT64, "y").toFloats(), 0f);
+  }
+
+  @Test
   void printsTextAndJson() {
     String dir = Fixtures.halfPlusTwoTf1().toString();
     CliRun text = CliRun.run(new SavedModelCommand(), "run", dir, "--input", "x=[[1],[2],[3]]").assertOk();

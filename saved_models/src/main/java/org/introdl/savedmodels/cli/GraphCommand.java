@@ -67,7 +67,7 @@ public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "PREFIX", description = "Restore variables (a .meta graph's saver).")
     Path checkpoint;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy (or DIR/outputs.json with --format json).")
     Path out;
 
     @Option(names = "--format", defaultValue = "text", description = "Console format: text or json.")
@@ -83,7 +83,7 @@ public final class GraphCommand implements Callable<Integer> {
           ModelInputs.parseOptions(inputs), checkpoint, allowUnsafeOps));
       PrintWriter console = spec.commandLine().getOut();
       if (out != null) {
-        Outputs.write(o.outputs(), out, console);
+        Outputs.write(o.outputs(), out, fmt, console);
       } else {
         Outputs.print(o.outputs(), fmt, console);
       }

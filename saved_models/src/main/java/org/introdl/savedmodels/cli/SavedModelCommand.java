@@ -77,7 +77,8 @@ public final class SavedModelCommand implements Callable<Integer> {
             + "each input.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/KEY.npy instead of printing.")
+    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json) instead of "
+        + "printing.")
     Path out;
 
     @Option(names = "--format", defaultValue = "text", description = "Console format: text or json.")
@@ -98,7 +99,7 @@ public final class SavedModelCommand implements Callable<Integer> {
             + String.join(", ", outcome.scan().unsafeOpTypes()));
       }
       if (out != null) {
-        Outputs.write(outcome.outputs(), out, console);
+        Outputs.write(outcome.outputs(), out, fmt, console);
       } else {
         Outputs.print(outcome.outputs(), fmt, console);
       }
