@@ -70,7 +70,7 @@ public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy (or DIR/outputs.json with --format json).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "text", description = "Console format: text or json.")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Console format: text or json.")
     String format;
 
     @Option(names = "--allow-unsafe-ops", description = "Run even if the graph holds unsafe ops.")

@@ -64,11 +64,11 @@ public final class SavedModelCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
     Path dir;
 
-    @Option(names = "--tag", defaultValue = SavedModelDir.DEFAULT_TAG,
+    @Option(names = "--tag", defaultValue = SavedModelDir.DEFAULT_TAG, paramLabel = "TAGS",
         description = "MetaGraph tag set, comma-separated (default: ${DEFAULT-VALUE}).")
     String tag;
 
-    @Option(names = "--signature", defaultValue = SavedModelDir.DEFAULT_SIGNATURE,
+    @Option(names = "--signature", defaultValue = SavedModelDir.DEFAULT_SIGNATURE, paramLabel = "KEY",
         description = "Signature key (default: ${DEFAULT-VALUE}).")
     String signature;
 
@@ -81,7 +81,7 @@ public final class SavedModelCommand implements Callable<Integer> {
         + "printing.")
     Path out;
 
-    @Option(names = "--format", defaultValue = "text", description = "Console format: text or json.")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Console format: text or json.")
     String format;
 
     @Option(names = "--allow-unsafe-ops",
