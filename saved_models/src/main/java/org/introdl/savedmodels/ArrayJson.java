@@ -101,8 +101,8 @@ public final class ArrayJson {
       count = d == 0 ? 0 : (count > MAX_VALUES / Math.max(d, 1) ? MAX_VALUES + 1 : count * d);
     }
     if (count != leaves.size()) {
-      throw new UserError(where + ": shape " + TensorSpec.shapeText(shape) + " needs " + count + " values, the data has "
-          + leaves.size());
+      throw new UserError(where + ": shape " + TensorSpec.shapeText(shape) + " needs " + count
+          + " values, the data has " + leaves.size());
     }
     ByteBuffer buf = ByteBuffer.allocate(leaves.size() * dtype.itemSize).order(ByteOrder.LITTLE_ENDIAN);
     for (JsonNode v : leaves) {

@@ -73,7 +73,8 @@ class SignatureRunnerTest {
 
   @Test
   void inputFromJsonFile() throws Exception {
-    Path x = Files.writeString(tmp.resolve("x.json"), "{\"dtype\": \"float32\", \"shape\": [2, 1], \"data\": [10, 20]}");
+    Path x = Files.writeString(tmp.resolve("x.json"),
+        "{\"dtype\": \"float32\", \"shape\": [2, 1], \"data\": [10, 20]}");
     Npy.Array y = run(Fixtures.halfPlusTwoTf1(), "serving_default", "x", "@" + x).get("y");
     assertArrayEquals(new float[] {10f / 2 + 2, 20f / 2 + 2}, y.toFloats(), 0f);
     Path bad = Files.writeString(tmp.resolve("bad.json"), "[[1], ");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The {@code .npy} codec: NumPy's layout, every dtype and edge shape, other header versions, damaged and hostile files. */
+/** The {@code .npy} codec: NumPy's layout, dtypes, edge shapes, header versions, damaged and hostile files. */
 class NpyTest {
   @TempDir Path tmp;
 

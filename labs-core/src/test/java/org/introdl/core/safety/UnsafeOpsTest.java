@@ -120,8 +120,9 @@ class UnsafeOpsTest {
     // Ops from contrib or other builds that a stranger's model may still name.
     java.util.Set<String> external = java.util.Set.of("DeleteFile", "Rpc", "TryRpc", "RpcClient", "RpcCall",
         "RpcServer", "RpcServerStart", "RpcServerRegister", "BigQueryReader", "GenerateBigQueryReaderPartitions",
-        "PyFunc", "PyFuncStateless", "EagerPyFunc", "DataServiceDatasetV4", "RegisterDatasetV2", "ExperimentalLoadDataset",
-        "CollectiveAllToAllV2", "DebugIdentityV3", "Send", "Recv", "FileSystemSetConfiguration", "SnapshotNestedDatasetReader",
+        "PyFunc", "PyFuncStateless", "EagerPyFunc", "DataServiceDatasetV4", "RegisterDatasetV2",
+        "ExperimentalLoadDataset", "CollectiveAllToAllV2", "DebugIdentityV3", "Send", "Recv",
+        "FileSystemSetConfiguration", "SnapshotNestedDatasetReader",
         "SnapshotDatasetReader", "CollectiveReduceV3", "CollectiveAllToAllV3", "DataServiceDatasetV3");
     List<String> unknown = UnsafeOps.DENYLIST.keySet().stream()
         .filter(op -> !registered.contains(op) && !external.contains(op)).toList();

@@ -67,10 +67,12 @@ public final class GraphCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "PREFIX", description = "Restore variables (a .meta graph's saver).")
     Path checkpoint;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/NAME.npy (or DIR/outputs.json with --format json).")
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Write each output as DIR/NAME.npy (or DIR/outputs.json with --format json).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Console format: text or json.")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+        description = "Console format: text or json.")
     String format;
 
     @Option(names = "--allow-unsafe-ops", description = "Run even if the graph holds unsafe ops.")

@@ -77,11 +77,12 @@ public final class SavedModelCommand implements Callable<Integer> {
             + "each input.")
     List<String> inputs = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json) instead of "
-        + "printing.")
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json).")
     Path out;
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json", description = "Console format: text or json.")
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+        description = "Console format: text or json.")
     String format;
 
     @Option(names = "--allow-unsafe-ops",

@@ -144,7 +144,8 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
 
   private static boolean isTraining(NodeDef n) {
     String op = n.getOp();
-    return n.getName().startsWith("gradients/") || (op.equals("Identity") && n.getName().endsWith("/read")) || op.startsWith("Apply") || op.startsWith("ResourceApply")
+    return n.getName().startsWith("gradients/") || (op.equals("Identity") && n.getName().endsWith("/read"))
+        || op.startsWith("Apply") || op.startsWith("ResourceApply")
         || op.endsWith("Summary") || op.equals("MergeSummary");
   }
 

@@ -16,6 +16,7 @@ import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.ProtoFiles;
 import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.checkpoint.CheckpointList;
 import org.introdl.savedmodels.checkpoint.CheckpointPrefix;
@@ -58,7 +59,7 @@ public final class GraphRunner {
         outs.put(f, new TensorSpec(f, f.contains(":") ? f : f + ":0", DataType.DT_FLOAT, null));
       }
       SavedModelDir.Signature sig = new SavedModelDir.Signature("graph", "", feeds, outs);
-      return new Outcome(org.introdl.savedmodels.SignatureRunner.feedAndFetch(session, sig, inputs, request.file().toString()), scan);
+      return new Outcome(SignatureRunner.feedAndFetch(session, sig, inputs, request.file().toString()), scan);
     }
   }
 

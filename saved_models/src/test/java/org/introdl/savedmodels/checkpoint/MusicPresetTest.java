@@ -41,8 +41,10 @@ class MusicPresetTest {
       Operand<TFloat32> inputs = tf.withName("inputs").placeholder(TFloat32.class,
           org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 64, 78)));
       Operand<TFloat32> last = tf.math.mean(inputs, tf.constant(1));
-      Operand<TFloat32> w = tf.withName("w").variable(tf.reshape(tf.constant(weights), tf.constant(new int[] {78, 78})));
-      Operand<TFloat32> gate = tf.withName("w_gate").variable(tf.zeros(tf.constant(new int[] {78, 32}), TFloat32.class));
+      Operand<TFloat32> w =
+          tf.withName("w").variable(tf.reshape(tf.constant(weights), tf.constant(new int[] {78, 78})));
+      Operand<TFloat32> gate =
+          tf.withName("w_gate").variable(tf.zeros(tf.constant(new int[] {78, 32}), TFloat32.class));
       tf.withName("gate").math.sigmoid(tf.linalg.matMul(last, gate));
       tf.withName("notes").math.sigmoid(tf.linalg.matMul(last, w));
       try (Session s = new Session(g)) {
