@@ -25,6 +25,25 @@ public final class CheckpointList {
     }
   }
 
+  private static final int SHOWN_VALUES = 6;
+
+  private static String valuesText(Listing l, TensorBundleIndex.Entry e) {
+    if (e.values() > SHOWN_VALUES || e.slices() > 0 || org.introdl.savedmodels.Dtypes.toNpy(e.dtype()).isEmpty()
+        || !l.shards().get(Math.min(e.shardId(), l.shards().size() - 1)).complete()) {
+      return "";
+    }
+    org.introdl.core.io.Npy.Array a = TensorValues.read(l.index(), e);
+    double[] v = a.toDoubles();
+    StringBuilder sb = new StringBuilder("  = ");
+    if (e.shape().length > 0) {
+      sb.append('[');
+    }
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(org.introdl.savedmodels.ArrayText.value(a.dtype(), v[i]));
+    }
+    return sb.append(e.shape().length > 0 ? "]" : "").toString();
+  }
+
   public static Listing list(Path given) {
     CheckpointPrefix prefix = CheckpointPrefix.resolve(given);
     TensorBundleIndex index = TensorBundleIndex.read(prefix.index());
@@ -43,6 +62,11 @@ public final class CheckpointList {
   }
 
   public static String format(Listing l) {
+    return format(l, false);
+  }
+
+  /** With {@code values}, small tensors (up to 6 values) are read from the data file, checksum-verified, and shown. */
+  public static String format(Listing l, boolean withValues) {
     StringBuilder sb = new StringBuilder();
     TensorBundleIndex ix = l.index();
     sb.append(String.format(Locale.ROOT, "checkpoint %s (TensorBundle version %d, %d shard%s, %s)%n",
@@ -60,8 +84,9 @@ public final class CheckpointList {
     sb.append(String.format(Locale.ROOT, "%d tensors, %,d values%n", ix.entries().size(), values));
     sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %-8s %-20s %s%n", "name", "dtype", "shape", "bytes"));
     for (TensorBundleIndex.Entry e : ix.entries()) {
-      sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %-8s %-20s %,d%s%n", e.name(), e.dtypeName(),
-          TensorSpec.shapeText(e.shape()), e.size(), e.slices() > 0 ? "  (" + e.slices() + " slices)" : ""));
+      sb.append(String.format(Locale.ROOT, "  %-" + width + "s  %-8s %-20s %,d%s%s%n", e.name(), e.dtypeName(),
+          TensorSpec.shapeText(e.shape()), e.size(), e.slices() > 0 ? "  (" + e.slices() + " slices)" : "",
+          withValues ? valuesText(l, e) : ""));
     }
     return sb.toString();
   }

@@ -39,10 +39,14 @@ public final class CheckpointCommand implements Callable<Integer> {
         description = "Checkpoint prefix (model.ckpt), its .index file, or a folder with one checkpoint.")
     Path prefix;
 
+    @Option(names = "--values", description = "Also read small tensors (up to 6 values) from the data file, "
+        + "checking their CRC32C.")
+    boolean values;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      out.print(CheckpointList.format(CheckpointList.list(prefix)));
+      out.print(CheckpointList.format(CheckpointList.list(prefix), values));
       out.flush();
       return 0;
     }

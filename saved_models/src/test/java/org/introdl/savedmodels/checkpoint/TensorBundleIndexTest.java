@@ -67,6 +67,38 @@ class TensorBundleIndexTest {
   }
 
   @Test
+  void valuesFromTheDataFileAreTheDocumentedOnes() throws Exception {
+    CheckpointList.Listing linear = CheckpointList.list(Fixtures.linearRegression());
+    assertEquals(Fixtures.LINEAR_W, TensorValues.read(linear.index(), linear.index().entries().get(0)).toFloats()[0]);
+    assertEquals(Fixtures.LINEAR_B, TensorValues.read(linear.index(), linear.index().entries().get(1)).toFloats()[0]);
+    CliRun r = CliRun.run(new CheckpointCommand(), "list", "--values",
+        Fixtures.halfPlusTwoTf1().resolve("variables/variables").toString()).assertOk();
+    for (String line : List.of("a     float32  []                   4  = 0.5",
+        "b     float32  []                   4  = 2.0", "c2    float32  []                   4  = 3.0")) {
+      assertTrue(r.out().contains(line), r.out());
+    }
+  }
+
+  @org.junit.jupiter.api.io.TempDir Path tmp;
+
+  @Test
+  void corruptOrTruncatedDataIsCaughtByTheChecksum() throws Exception {
+    Path dir = Fixtures.linearRegression().getParent();
+    for (String f : List.of("model.index", "model.data-00000-of-00001")) {
+      Files.copy(dir.resolve(f), tmp.resolve(f));
+    }
+    Path data = tmp.resolve("model.data-00000-of-00001");
+    byte[] bytes = Files.readAllBytes(data);
+    bytes[5] ^= 0x01;
+    Files.write(data, bytes);
+    CliRun.run(new CheckpointCommand(), "list", "--values", tmp.resolve("model").toString())
+        .assertOneLineError(1, "'b' fails its CRC32C checksum");
+    Files.write(data, java.util.Arrays.copyOf(bytes, 6));
+    CliRun r = CliRun.run(new CheckpointCommand(), "list", "--values", tmp.resolve("model").toString()).assertOk();
+    assertTrue(r.out().contains("truncated (6 of 8 bytes)"), r.out());
+  }
+
+  @Test
   void tf2ObjectBasedKeysAndTheObjectGraphString() {
     TensorBundleIndex index = TensorBundleIndex.read(Fixtures.halfPlusTwoTf2().resolve("variables/variables.index"));
     assertEquals(List.of("_CHECKPOINTABLE_OBJECT_GRAPH", "a/.ATTRIBUTES/VARIABLE_VALUE",
