@@ -180,6 +180,27 @@ public final class UnsafeOps {
     }
   }
 
+  /**
+   * For a lab that loads a SavedModel folder: reads {@code saved_model.pb} in Java and refuses the model, unless
+   * {@code allowUnsafe}, when any of its MetaGraphs holds unsafe ops. Call it <em>before</em>
+   * {@code SavedModelBundle.load}: loading already runs the model's restore and init ops, so checking
+   * {@code bundle.metaGraphDef()} afterwards is too late. A missing or unreadable file is a {@link UserError}.
+   */
+  public static void requireSafeSavedModel(java.nio.file.Path dir, boolean allowUnsafe) {
+    java.nio.file.Path pb = dir.resolve("saved_model.pb");
+    org.tensorflow.proto.SavedModel model;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pb)) {
+      model = org.tensorflow.proto.SavedModel.parseFrom(in);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw UserError.inFile(dir, "no saved_model.pb in this folder (is it a SavedModel?)");
+    } catch (java.io.IOException e) {
+      throw UserError.inFile(pb, "not a valid SavedModel (" + e.getMessage() + ")");
+    }
+    for (MetaGraphDef metaGraph : model.getMetaGraphsList()) {
+      requireSafe(metaGraph, dir.toString(), allowUnsafe);
+    }
+  }
+
   /** The same for a bare GraphDef (a frozen graph): it has no saver, so checkpoint ops are refused too. */
   public static void requireSafe(GraphDef graph, String source, boolean allowUnsafe) {
     if (!allowUnsafe) {

@@ -114,6 +114,23 @@ class UnsafeOpsTest {
   }
 
   @Test
+  void savedModelFolderIsCheckedBeforeLoading(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    UserError missing = assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(dir, false));
+    assertTrue(missing.getMessage().contains("no saved_model.pb"), missing.getMessage());
+    GraphDef g = GraphDef.newBuilder().addNode(node("f", "ReadFile")).build();
+    org.tensorflow.proto.SavedModel model = org.tensorflow.proto.SavedModel.newBuilder()
+        .addMetaGraphs(org.tensorflow.proto.MetaGraphDef.newBuilder().setGraphDef(g)).build();
+    java.nio.file.Files.write(dir.resolve("saved_model.pb"), model.toByteArray());
+    UserError refused = assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(dir, false));
+    assertTrue(refused.getMessage().contains("ReadFile"), refused.getMessage());
+    UnsafeOps.requireSafeSavedModel(dir, true);
+    java.nio.file.Files.write(dir.resolve("saved_model.pb"), new byte[] {(byte) 0xff, 1, 2});
+    UserError garbage = assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(dir, false));
+    assertTrue(garbage.getMessage().contains("not a valid SavedModel"), garbage.getMessage());
+  }
+
+  @Test
   void everyDeniedOpIsAnOpThisRuntimeKnowsOrAKnownExternalOne() {
     java.util.Set<String> registered = new java.util.HashSet<>();
     TensorFlow.registeredOpList().getOpList().forEach(op -> registered.add(op.getName()));
