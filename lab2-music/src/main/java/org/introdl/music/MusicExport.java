@@ -1,7 +1,6 @@
 package org.introdl.music;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -20,7 +19,6 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
-import org.tensorflow.proto.SavedModel;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -73,21 +71,15 @@ public final class MusicExport {
     if (!Files.isRegularFile(pb)) {
       throw new UserError(dir + ": not a SavedModel (no saved_model.pb)");
     }
-    SavedModel proto;
     try {
       if (Files.size(pb) > MAX_SAVED_MODEL_BYTES) {
         throw UserError.inFile(pb, "too large (" + Files.size(pb) + " bytes)");
       }
-      try (InputStream in = Files.newInputStream(pb)) {
-        proto = SavedModel.parseFrom(in);
-      }
     } catch (IOException e) {
-      throw UserError.inFile(pb, "not a valid SavedModel (" + e.getMessage() + ")");
+      throw UserError.inFile(pb, "cannot read (" + e.getMessage() + ")");
     }
-    if (proto.getMetaGraphsCount() == 0) {
-      throw UserError.inFile(pb, "holds no meta graph");
-    }
-    proto.getMetaGraphsList().forEach(m -> UnsafeOps.requireSafe(m.getGraphDef(), dir.toString(), allowUnsafeOps));
+    // Every meta graph and its function library, before anything is loaded or run.
+    UnsafeOps.requireSafeSavedModel(dir, allowUnsafeOps);
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);
