@@ -30,7 +30,7 @@ final class BlockLstmGradient {
     registered = true;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private static List<Operand<?>> gradient(Ops tf, GraphOperation op, List<Output<?>> upstream) {
     Output<TFloat32>[] out = new Output[7];
     for (int k = 0; k < 7; k++) {

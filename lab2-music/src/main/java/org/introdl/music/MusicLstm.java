@@ -260,7 +260,7 @@ public final class MusicLstm {
   }
 
   /** BasicLSTMCell's update from the pre-activation gates [N, 4H] and the cell state; returns {c', h'}. */
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static Operand<TFloat32>[] cellUpdate(Ops tf, Operand<TFloat32> gates, Operand<TFloat32> c) {
     List<Output<TFloat32>> ijfo = tf.split(tf.constant(1), gates, 4L).output();
     Operand<TFloat32> i = ijfo.get(0);

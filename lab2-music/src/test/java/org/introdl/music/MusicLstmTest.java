@@ -14,7 +14,6 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -179,9 +178,5 @@ class MusicLstmTest {
       worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
     }
     assertTrue(worst <= tol, what + ": largest difference " + worst + " > " + tol);
-  }
-
-  static Tensor unused() {
-    return null;
   }
 }
