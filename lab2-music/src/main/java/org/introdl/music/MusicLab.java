@@ -24,7 +24,7 @@ public final class MusicLab {
     Path runDir = outDir.resolve("training");
     deleteOldRun(runDir);
     MusicTrainer.Options options = MusicTrainer.Options.lab(runDir).withSteps(MAIN_JOB_STEPS)
-        .withBatch(MAIN_JOB_BATCH).withCheckpointEvery(MAIN_JOB_STEPS);
+        .withBatch(MAIN_JOB_BATCH).withCheckpointEvery(MAIN_JOB_STEPS).withLogEvery(25);
     out.printf(Locale.ROOT, "Training the LSTM (hidden %d, %d timesteps) for %d steps at batch %d, Adam lr %.3g%n",
         options.model().hidden(), options.model().timesteps(), options.steps(), options.batch(),
         options.learningRate());

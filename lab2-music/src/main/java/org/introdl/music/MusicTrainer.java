@@ -72,6 +72,10 @@ public final class MusicTrainer {
       return new Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, logEvery);
     }
 
+    public Options withLogEvery(int every) {
+      return new Options(steps, batch, learningRate, model, out, resume, checkpointEvery, keep, every);
+    }
+
     public Options withCheckpointEvery(int every) {
       return new Options(steps, batch, learningRate, model, out, resume, every, keep, logEvery);
     }
