@@ -2,9 +2,6 @@ package org.introdl.music;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.OptionalLong;
-import org.introdl.core.UserError;
-import org.introdl.core.train.CheckpointStore;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -84,11 +81,11 @@ public final class CheckpointPredictor implements NotePredictor {
       MusicLstm model = MusicLstm.build(tf, config);
       StepGraph step = new StepGraph(tf, model);
       Session s = new Session(g);
-      CheckpointStore store = new CheckpointStore(runDir.resolve("checkpoints"), Integer.MAX_VALUE, System.err);
-      OptionalLong restored = store.restoreLatest(s);
-      if (restored.isEmpty()) {
+      try {
+        RunCheckpoints.restore(s, checkpoint, runDir);
+      } catch (RuntimeException e) {
         s.close();
-        throw new UserError(runDir.resolve("checkpoints") + ": no readable checkpoint");
+        throw e;
       }
       return new CheckpointPredictor(g, s, model, step);
     } catch (RuntimeException e) {

@@ -46,10 +46,7 @@ public final class MusicExport {
     try (Graph g = new Graph()) {
       MusicLstm model = MusicLstm.build(Ops.create(g), config);
       try (Session s = new Session(g)) {
-        var store = new org.introdl.core.train.CheckpointStore(runDir.resolve("checkpoints"), Integer.MAX_VALUE, System.err);
-        if (store.restoreLatest(s).isEmpty()) {
-          throw new UserError(runDir.resolve("checkpoints") + ": no readable checkpoint to export");
-        }
+        RunCheckpoints.restore(s, checkpoint, runDir);
         Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
             .input(INPUT_KEY, model.inputs).output(OUTPUT_KEY, model.prediction).build();
         SavedModelBundle.exporter(tmp.toString()).withSession(s).withSignature(signature).export();

@@ -66,6 +66,9 @@ class GenerationAndExportTest {
     try (CheckpointPredictor p = CheckpointPredictor.open(run)) {
       assertArrayEquals(trainedPredictions, p.predictBatch(windows, COUNT));
     }
+    try (CheckpointPredictor p = CheckpointPredictor.open(run.resolve("checkpoints").resolve("step-000005"))) {
+      assertArrayEquals(trainedPredictions, p.predictBatch(windows, COUNT), "one step folder named directly");
+    }
   }
 
   @Test
