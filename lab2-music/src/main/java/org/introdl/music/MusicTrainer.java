@@ -152,7 +152,7 @@ public final class MusicTrainer {
         board.scalar("loss", step, loss);
         board.scalar("accuracy", step, accuracy);
         String line = String.format(Locale.ROOT, "loss %.4f acc %.3f", loss, accuracy);
-        progress.step(step, line);
+        progress.step(step, " " + line);
         if (!progress.isDrawn() && o.logEvery() > 0 && (step % o.logEvery() == 0 || step == o.steps())) {
           console.printf(Locale.ROOT, "step %d/%d  %s%n", step, o.steps(), line);
         }
