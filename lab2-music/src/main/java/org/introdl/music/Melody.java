@@ -107,6 +107,15 @@ public final class Melody {
     if (!java.nio.file.Files.isRegularFile(file)) {
       throw UserError.inFile(file, java.nio.file.Files.exists(file) ? "not a file" : "no such file");
     }
+    try {
+      // The longest song allowed, as float64 CSV text or .npy, is well under this.
+      long limit = 64L << 20;
+      if (java.nio.file.Files.size(file) > limit) {
+        throw UserError.inFile(file, "too large for a melody matrix (" + java.nio.file.Files.size(file) + " bytes)");
+      }
+    } catch (java.io.IOException e) {
+      throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
+    }
     String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
     if (name.endsWith(".npy")) {
       Npy.Array a = Npy.read(file);
