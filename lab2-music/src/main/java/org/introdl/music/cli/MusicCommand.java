@@ -216,7 +216,7 @@ public final class MusicCommand implements Callable<Integer> {
           stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
       var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
       var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out), System.err);
-      System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s (%.0f notes/s, %s scheme)%n",
+      System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
           r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
       r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));
       if (r.engine() != org.introdl.music.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
