@@ -11,6 +11,7 @@ final class BenchRegistry {
 
   static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
     List<Supplier<BenchWorkload>> all = new ArrayList<>();
+    all.addAll(org.introdl.music.bench.MusicBench.suppliers(quick));
     // Lab 3: its workloads build their network on first run, so listing them here allocates nothing.
     org.introdl.xray.bench.XrayBench.workloads(quick).forEach(w -> all.add(() -> w));
     return all;

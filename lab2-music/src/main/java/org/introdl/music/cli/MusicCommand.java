@@ -1,12 +1,35 @@
 package org.introdl.music.cli;
 
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.introdl.core.LabPaths;
+import org.introdl.core.cli.Cli;
+import org.introdl.music.MusicCodec;
+import org.introdl.music.MusicExport;
+import org.introdl.music.MusicGenerator;
+import org.introdl.music.MusicLstm;
+import org.introdl.music.MusicTrainer;
+import org.introdl.music.SongDataset;
+import org.introdl.music.SongSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `./labs music`: Lab 2: encode MIDI songs, train the LSTM, generate and listen to new songs. */
-@Command(name = "music", mixinStandardHelpOptions = true, description = "Lab 2: encode MIDI songs, train the LSTM, generate and listen to new songs.")
+@Command(name = "music", mixinStandardHelpOptions = true,
+    description = "Lab 2: encode MIDI songs, train the LSTM, generate and listen to new songs.",
+    subcommands = {
+      MusicCommand.Songs.class,
+      MusicCommand.Encode.class,
+      MusicCommand.Decode.class,
+      MusicCommand.Train.class,
+      MusicCommand.Generate.class,
+      MusicCommand.Export.class
+    })
 public final class MusicCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -14,5 +37,208 @@ public final class MusicCommand implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  @Command(name = "songs", mixinStandardHelpOptions = true,
+      description = "Encode a folder of songs as the lab's dataset and report read / kept / discarded.")
+  static final class Songs implements Callable<Integer> {
+    @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the built-in melodies).")
+    Path data;
+
+    @Option(names = "--min-rows", description = "Shortest song kept, in sixteenth-note rows (default ${DEFAULT-VALUE}).")
+    int minRows = SongDataset.MIN_ROWS_DEFAULT;
+
+    @Override
+    public Integer call() {
+      SongDataset d = SongDataset.loadDefault(Optional.ofNullable(data), minRows, System.err);
+      System.out.println(d.report().summary());
+      d.songs().forEach(s -> System.out.printf(Locale.ROOT, "  %-45s %5d rows%n", s.name(), s.melody().length()));
+      d.report().tooShort().forEach(s -> System.out.println("  discarded (too short): " + s));
+      d.report().unreadable().forEach(s -> System.out.println("  discarded (unreadable): " + s));
+      return 0;
+    }
+  }
+
+  @Command(name = "encode", mixinStandardHelpOptions = true,
+      description = "MIDI file -> the lab's melody matrix [rows, 78] as .npy (float32) or .csv.")
+  static final class Encode implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE.mid") Path midi;
+
+    @Option(names = "--out", required = true, description = "Matrix file: .npy or .csv.") Path out;
+
+    @Override
+    public Integer call() {
+      MusicCodec.Encoded e = MusicCodec.encode(midi, out);
+      System.out.printf(Locale.ROOT, "%s: %d rows x 78 (%d with a note, %d rests; pitches %d..%d) -> %s%n", midi,
+          e.rows(), e.noteRows(), e.restRows(), e.lowestNote(), e.highestNote(), out);
+      return 0;
+    }
+  }
+
+  @Command(name = "decode", mixinStandardHelpOptions = true,
+      description = "Melody matrix (.npy or .csv) -> MIDI, as the lab's writer (55 ticks per row, velocity 40).")
+  static final class Decode implements Callable<Integer> {
+    @Parameters(paramLabel = "MATRIX") Path matrix;
+
+    @Option(names = "--out", required = true, description = "MIDI file to write.") Path out;
+
+    @Override
+    public Integer call() {
+      MusicCodec.Decoded d = MusicCodec.decode(matrix, out);
+      System.out.printf(Locale.ROOT, "%s: %d rows -> %s%n", matrix, d.rows(), out);
+      return 0;
+    }
+  }
+
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train the LSTM (defaults are the lab's); metrics, TensorBoard, checkpoints, loss curve.")
+  static final class Train implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--steps", description = "Training steps (default ${DEFAULT-VALUE}).")
+    int steps = MusicTrainer.STEPS_DEFAULT;
+
+    @Option(names = "--batch", description = "Batch size (default ${DEFAULT-VALUE}).")
+    int batch = MusicTrainer.BATCH_DEFAULT;
+
+    @Option(names = "--lr", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
+    float lr = MusicTrainer.LEARNING_RATE_DEFAULT;
+
+    @Option(names = "--hidden", description = "LSTM units (default ${DEFAULT-VALUE}).")
+    int hidden = MusicLstm.HIDDEN_DEFAULT;
+
+    @Option(names = "--timesteps", description = "Rows the model reads (default ${DEFAULT-VALUE}).")
+    int timesteps = MusicLstm.TIMESTEPS_DEFAULT;
+
+    @Option(names = "--seed", description = "Seed for initial weights and batches (default ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the built-in melodies).")
+    Path data;
+
+    @Option(names = "--out", description = "Run folder (default: ${DEFAULT-VALUE}).")
+    Path out = LabPaths.defaultOutputDir().resolve("music").resolve("training");
+
+    @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
+    boolean resume;
+
+    @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
+    int checkpointEvery = MusicTrainer.CHECKPOINT_EVERY_DEFAULT;
+
+    @Option(names = "--keep", description = "Checkpoints kept (default ${DEFAULT-VALUE}).")
+    int keep = MusicTrainer.KEEP_DEFAULT;
+
+    @Option(names = "--cell", description = "Graph variant: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; all give the same numbers).")
+    MusicLstm.Cell cell = MusicLstm.Cell.PROJECTED;
+
+    @Option(names = "--feed", description = "Input feed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+    MusicLstm.Input feed = MusicLstm.Input.NOTE_INDICES;
+
+    @Override
+    public Integer call() {
+      check(steps >= 1 && steps <= 10_000_000, "--steps must be between 1 and 10000000");
+      check(batch >= 1 && batch <= 65_536, "--batch must be between 1 and 65536");
+      check(lr > 0 && Float.isFinite(lr), "--lr must be a positive number");
+      check(hidden >= 1 && hidden <= 4096, "--hidden must be between 1 and 4096");
+      check(timesteps >= 1 && timesteps < SongDataset.MIN_ROWS_DEFAULT - 1,
+          "--timesteps must be between 1 and " + (SongDataset.MIN_ROWS_DEFAULT - 2) + " (shorter than the shortest song)");
+      check(checkpointEvery >= 1, "--checkpoint-every must be at least 1");
+      check(keep >= 1, "--keep must be at least 1");
+      SongDataset d = SongDataset.loadDefault(Optional.ofNullable(data), SongDataset.MIN_ROWS_DEFAULT, System.err);
+      System.out.println(d.report().summary());
+      MusicLstm.Config model = MusicLstm.Config.of(hidden, timesteps, cell, feed, seed);
+      MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10);
+      MusicTrainer.TrainResult r = MusicTrainer.train(d, o, System.out);
+      System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step%n",
+          r.firstStep() + 1, r.lastStep(), r.firstLoss(), r.lastLoss(), r.lastAccuracy(), r.msPerStep());
+      System.out.println("Run folder: " + r.out().toAbsolutePath().normalize() + " (checkpoints/, metrics.csv,"
+          + " metrics.jsonl, tensorboard/, loss.png)");
+      return 0;
+    }
+
+    private void check(boolean ok, String message) {
+      if (!ok) {
+        throw Cli.badValue(spec, message);
+      }
+    }
+  }
+
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Continue a seed song with a trained model; write MIDI, WAV and a piano roll.")
+  static final class Generate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", description = "A training run folder (from `music train --out`).")
+    Path checkpoint;
+
+    @Option(names = "--saved-model", description = "A SavedModel with serving_default: float [N,T,78] -> [N,78].")
+    Path savedModel;
+
+    @Option(names = "--allow-unsafe-ops", description = "Load a SavedModel even if it holds ops that touch files, network or processes.")
+    boolean allowUnsafeOps;
+
+    @Option(names = "--seed-song", description = "Name of the song whose first rows start the new one (default: ${DEFAULT-VALUE}).")
+    String seedSong = MusicGenerator.SEED_SONG_DEFAULT;
+
+    @Option(names = "--data", description = "Folder of songs holding the seed song (default: fetched songs, else built-in).")
+    Path data;
+
+    @Option(names = "--notes", description = "Notes to generate (default ${DEFAULT-VALUE}).")
+    int notes = SongSampler.Options.NOTES_DEFAULT;
+
+    @Option(names = "--seed", description = "Seed of the sampler (default ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Option(names = "--temperature", description = "Sampling temperature (default ${DEFAULT-VALUE}: the lab's draw).")
+    double temperature = 1.0;
+
+    @Option(names = "--greedy", description = "Always take the most likely note (the lab's commented-out argmax).")
+    boolean greedy;
+
+    @Option(names = "--stateful", description = "Carry the LSTM state note by note (a different scheme: one step per note).")
+    boolean stateful;
+
+    @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out = LabPaths.defaultOutputDir().resolve("music");
+
+    @Override
+    public Integer call() {
+      if ((checkpoint == null) == (savedModel == null)) {
+        throw Cli.badValue(spec, "give exactly one of --checkpoint and --saved-model");
+      }
+      if (notes < 1 || notes > 1_000_000) {
+        throw Cli.badValue(spec, "--notes must be between 1 and 1000000");
+      }
+      if (!(temperature > 0) || Double.isInfinite(temperature)) {
+        throw Cli.badValue(spec, "--temperature must be a positive number");
+      }
+      var sampling = new SongSampler.Options(notes, seed, temperature, greedy,
+          stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
+      var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
+      var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out), System.err);
+      System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
+          r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
+      r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));
+      if (r.engine() != org.introdl.music.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
+        System.out.println("  (WAV by the simple additive synthesizer: the JDK's synthesizer needs the ./labs launcher)");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write a SavedModel (serving_default: inputs float [N,64,78] -> probabilities [N,78]).")
+  static final class Export implements Callable<Integer> {
+    @Option(names = "--checkpoint", required = true, description = "A training run folder.") Path checkpoint;
+
+    @Option(names = "--out", required = true, description = "New folder for the SavedModel.") Path out;
+
+    @Override
+    public Integer call() {
+      Path dir = MusicExport.export(checkpoint, out);
+      System.out.println("SavedModel written to " + dir.toAbsolutePath().normalize()
+          + " (tag serve, signature serving_default: inputs -> probabilities)");
+      return 0;
+    }
   }
 }

@@ -33,6 +33,7 @@ public final class AtomicFiles {
       try (OutputStream out = Files.newOutputStream(tmp)) {
         writer.writeTo(out);
       }
+      makeReadable(tmp);
       moveIntoPlace(tmp, target);
     } catch (IOException e) {
       deleteQuietly(tmp);
@@ -49,6 +50,13 @@ public final class AtomicFiles {
 
   public static void writeBytes(Path target, byte[] bytes) {
     write(target, out -> out.write(bytes));
+  }
+
+  /** Temporary files are created owner-only (0600); a finished output is an ordinary file (0644). */
+  private static void makeReadable(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    }
   }
 
   /** Renames a finished temporary file or folder over {@code target}. */

@@ -52,7 +52,8 @@ public final class Downloads {
       }
       return Outcome.DOWNLOADED;
     } catch (IOException e) {
-      throw new UserError(url + ": download failed (" + e.getMessage() + ")", e);
+      String why = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      throw new UserError(url + ": download failed (" + why + "; is the network reachable?)", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UserError(url + ": download interrupted", e);

@@ -22,9 +22,10 @@ import org.introdl.core.UserError;
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final int MAX_HEADER = 64 * 1024;
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+  // NumPy writes the header with Python's repr (single quotes); double quotes are accepted too.
+  private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
+  private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
+  private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
   private Npy() {}
 
@@ -167,7 +168,11 @@ public final class Npy {
     int headerLen;
     int prefix;
     if (major == 1) {
-      headerLen = ByteBuffer.wrap(in.readNBytes(2)).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
+      byte[] len = in.readNBytes(2);
+      if (len.length < 2) {
+        throw new UserError(name + ": truncated .npy header");
+      }
+      headerLen = ByteBuffer.wrap(len).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff;
       prefix = 10;
     } else if (major == 2 || major == 3) {
       byte[] len = in.readNBytes(4);

@@ -1,18 +1,180 @@
 package org.introdl.savedmodels.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.Comparison;
+import org.introdl.savedmodels.ModelInputs;
+import org.introdl.savedmodels.Outputs;
+import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.SavedModelShow;
+import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.UnsafeOpsReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** `./labs savedmodel`: Show, scan, run and compare SavedModels written by Python or Java. */
-@Command(name = "savedmodel", mixinStandardHelpOptions = true, description = "Show, scan, run and compare SavedModels written by Python or Java.")
+@Command(name = "savedmodel", mixinStandardHelpOptions = true,
+    description = "Show, scan, run and compare SavedModels written by Python or Java.",
+    subcommands = {SavedModelCommand.Show.class, SavedModelCommand.Run.class, SavedModelCommand.Scan.class,
+        SavedModelCommand.Compare.class})
 public final class SavedModelCommand implements Callable<Integer> {
+  /** Exit code when a check ran and failed: unsafe ops found by scan, outputs off by compare. */
+  public static final int EXIT_CHECK_FAILED = 3;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     spec.commandLine().usage(spec.commandLine().getOut());
     return 0;
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Tags, signatures (inputs and outputs with tensor name, dtype, shape), the TF version.")
+  static final class Show implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder (holding saved_model.pb).")
+    Path dir;
+
+    @Option(names = "--all", description = "Also hidden signatures, graph size, collections, assets, variables.")
+    boolean all;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(SavedModelShow.format(SavedModelShow.describe(dir), all));
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "Run a signature: inputs are checked against it, the graph is scanned for unsafe ops first.")
+  static final class Run implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
+    Path dir;
+
+    @Option(names = "--tag", defaultValue = SavedModelDir.DEFAULT_TAG, paramLabel = "TAGS",
+        description = "MetaGraph tag set, comma-separated (default: ${DEFAULT-VALUE}).")
+    String tag;
+
+    @Option(names = "--signature", defaultValue = SavedModelDir.DEFAULT_SIGNATURE, paramLabel = "KEY",
+        description = "Signature key (default: ${DEFAULT-VALUE}).")
+    String signature;
+
+    @Option(names = "--input", paramLabel = "KEY=VALUE",
+        description = "An input: KEY=JSON (e.g. x='[[1.0],[2.0]]'), KEY=@file.npy or KEY=@file.json. Repeat for "
+            + "each input.")
+    List<String> inputs = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR",
+        description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json).")
+    Path out;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
+        description = "Console format: text or json.")
+    String format;
+
+    @Option(names = "--allow-unsafe-ops",
+        description = "Run even if the graph holds ops that touch files, the network or processes.")
+    boolean allowUnsafeOps;
+
+    @Override
+    public Integer call() {
+      Outputs.Format fmt = Formats.parse(spec, format);
+      SignatureRunner.Outcome outcome = SignatureRunner.run(new SignatureRunner.Request(dir, tag, signature,
+          ModelInputs.parseOptions(inputs), allowUnsafeOps));
+      PrintWriter console = spec.commandLine().getOut();
+      if (allowUnsafeOps && !outcome.scan().isSafe()) {
+        spec.commandLine().getErr().println("warning: ran with unsafe ops: "
+            + String.join(", ", outcome.scan().unsafeOpTypes()));
+      }
+      if (out != null) {
+        Outputs.write(outcome.outputs(), out, fmt, console);
+      } else {
+        Outputs.print(outcome.outputs(), fmt, console);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "scan", mixinStandardHelpOptions = true,
+      description = "List every op type in the graph and its function library; exit 3 if any is unsafe.")
+  static final class Scan implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
+    Path dir;
+
+    @Override
+    public Integer call() {
+      SavedModelDir model = SavedModelDir.open(dir);
+      PrintWriter out = spec.commandLine().getOut();
+      boolean safe = true;
+      for (org.tensorflow.proto.MetaGraphDef mg : model.proto().getMetaGraphsList()) {
+        UnsafeOps.Report report = UnsafeOps.scan(mg);
+        out.print(UnsafeOpsReport.format(dir + " [tags " + String.join(",", mg.getMetaInfoDef().getTagsList())
+            + "]", report));
+        safe &= report.isSafe();
+      }
+      out.flush();
+      return safe ? 0 : EXIT_CHECK_FAILED;
+    }
+  }
+
+  @Command(name = "compare", mixinStandardHelpOptions = true,
+      description = "Run the inputs of a reference file (written by Python) and check each output; exit 3 if off.")
+  static final class Compare implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
+    Path dir;
+
+    @Option(names = "--reference", required = true, paramLabel = "FILE.json",
+        description = "Reference file: inputs and expected outputs (schema in docs/saved-models.md).")
+    Path reference;
+
+    @Option(names = "--rtol", description = "Relative tolerance (default: the file's, else 1e-5).")
+    Double rtol;
+
+    @Option(names = "--atol", description = "Absolute tolerance (default: the file's, else 1e-8).")
+    Double atol;
+
+    @Option(names = "--allow-unsafe-ops", description = "Run even if the graph holds unsafe ops.")
+    boolean allowUnsafeOps;
+
+    @Override
+    public Integer call() {
+      if ((rtol != null && !(rtol >= 0)) || (atol != null && !(atol >= 0))) {
+        throw org.introdl.core.cli.Cli.badValue(spec, "--rtol and --atol must be non-negative numbers");
+      }
+      Comparison.Outcome outcome = Comparison.compare(dir, reference, rtol, atol, allowUnsafeOps);
+      PrintWriter out = spec.commandLine().getOut();
+      out.print(Comparison.format(outcome));
+      out.flush();
+      return outcome.pass() ? 0 : EXIT_CHECK_FAILED;
+    }
+  }
+
+  /** Parses {@code --format}. */
+  static final class Formats {
+    static Outputs.Format parse(CommandSpec spec, String format) {
+      return switch (format) {
+        case "text" -> Outputs.Format.TEXT;
+        case "json" -> Outputs.Format.JSON;
+        default -> throw org.introdl.core.cli.Cli.badValue(spec, "--format must be text or json, not '" + format
+            + "'");
+      };
+    }
   }
 }

@@ -1,0 +1,145 @@
+package org.introdl.music;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.introdl.core.UserError;
+
+/**
+ * The lab's {@code create_dataset(min_length)}: every {@code *.mid*} file of a folder encoded as a melody; songs
+ * shorter than {@code minRows} rows are discarded, unreadable files skipped with a warning; the report counts both.
+ * Files are read in name order (the lab used the file system's order), so runs are reproducible everywhere.
+ */
+public final class SongDataset {
+  /** The lab's {@code min_song_length}. */
+  public static final int MIN_ROWS_DEFAULT = 128;
+
+  private final List<Song> songs;
+  private final Report report;
+
+  /** What loading did: files read, songs kept, and why the others were left out. */
+  public record Report(String source, int read, int kept, List<String> tooShort, List<String> unreadable) {
+    public String summary() {
+      return String.format(Locale.ROOT, "%s: %d files read, %d songs kept, %d discarded (%d shorter than the minimum,"
+          + " %d unreadable)", source, read, kept, tooShort.size() + unreadable.size(), tooShort.size(), unreadable.size());
+    }
+  }
+
+  private SongDataset(List<Song> songs, Report report) {
+    this.songs = List.copyOf(songs);
+    this.report = report;
+  }
+
+  /** Loads every {@code *.mid} / {@code *.midi} file in {@code dir}; warnings go to {@code warnings}. */
+  public static SongDataset load(Path dir, int minRows, PrintStream warnings) {
+    if (!Files.isDirectory(dir)) {
+      throw new UserError(dir + ": no such folder (give a folder of .mid/.midi files)");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.mid.*"))
+          .filter(Files::isRegularFile)
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot list folder (" + e.getMessage() + ")");
+    }
+    if (files.isEmpty()) {
+      throw new UserError(dir + ": no .mid or .midi files in this folder");
+    }
+    List<Song> songs = new ArrayList<>();
+    List<String> tooShort = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
+    for (Path f : files) {
+      String name = songName(f);
+      try {
+        Melody melody = NoteStateMatrix.read(f).melody();
+        if (melody.length() < minRows) {
+          tooShort.add(name + " (" + melody.length() + " rows)");
+        } else {
+          songs.add(new Song(name, melody));
+        }
+      } catch (UserError e) {
+        warnings.println("warning: skipped " + e.getMessage());
+        unreadable.add(name);
+      }
+    }
+    if (songs.isEmpty()) {
+      throw new UserError(dir + ": none of the " + files.size() + " MIDI files gives a song of at least " + minRows
+          + " rows");
+    }
+    return new SongDataset(songs, new Report(dir.toString(), files.size(), songs.size(), tooShort, unreadable));
+  }
+
+  /** The built-in corpus of public-domain melodies (works offline, no files needed). */
+  public static SongDataset builtin(int minRows) {
+    List<Song> all = BuiltinMelodies.songs();
+    List<Song> kept = all.stream().filter(s -> s.melody().length() >= minRows).toList();
+    List<String> tooShort = all.stream().filter(s -> s.melody().length() < minRows)
+        .map(s -> s.name() + " (" + s.melody().length() + " rows)").toList();
+    return new SongDataset(kept, new Report("built-in public-domain melodies", all.size(), kept.size(), tooShort, List.of()));
+  }
+
+  /** A data set from songs already in memory (tests, small corpora). */
+  public static SongDataset of(String source, List<Song> songs) {
+    return new SongDataset(songs, new Report(source, songs.size(), songs.size(), List.of(), List.of()));
+  }
+
+  /**
+   * Where songs come from when the user gives no folder: the real songs if {@code ./labs data fetch music} put them
+   * in the cache, else the built-in corpus.
+   */
+  public static SongDataset loadDefault(Optional<Path> dir, int minRows, PrintStream warnings) {
+    if (dir.isPresent()) {
+      return load(dir.get(), minRows, warnings);
+    }
+    Path cached = MusicData.cachedSongsDir();
+    if (Files.isDirectory(cached)) {
+      return load(cached, minRows, warnings);
+    }
+    return builtin(minRows);
+  }
+
+  public List<Song> songs() {
+    return songs;
+  }
+
+  public Report report() {
+    return report;
+  }
+
+  /** The song whose name equals {@code name} ignoring case, or the lab's index into the kept songs. */
+  public Song find(String nameOrIndex) {
+    for (Song s : songs) {
+      if (s.name().equalsIgnoreCase(nameOrIndex.strip())) {
+        return s;
+      }
+    }
+    if (nameOrIndex.strip().matches("\\d+")) {
+      int i = Integer.parseInt(nameOrIndex.strip());
+      if (i < songs.size()) {
+        return songs.get(i);
+      }
+    }
+    throw new UserError("no song named '" + nameOrIndex + "' in " + report.source() + " (songs: "
+        + String.join(", ", songs.stream().limit(8).map(Song::name).toList()) + (songs.size() > 8 ? ", ..." : "") + ")");
+  }
+
+  /** The lab's batches: each example a random song, a random start, {@code timesteps} rows and the next row. */
+  public BatchSampler batches(int batchSize, int timesteps, long seed) {
+    return new BatchSampler(songs, batchSize, timesteps, seed);
+  }
+
+  static String songName(Path f) {
+    String n = f.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+}

@@ -1,0 +1,231 @@
+package org.introdl.music.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.introdl.core.bench.BenchWorkload;
+import org.introdl.core.optim.Tf1Adam;
+import org.introdl.music.BatchSampler;
+import org.introdl.music.BuiltinMelodies;
+import org.introdl.music.CheckpointPredictor;
+import org.introdl.music.Melody;
+import org.introdl.music.ModelFeed;
+import org.introdl.music.MusicLstm;
+import org.introdl.music.NotePredictor;
+import org.introdl.music.SongDataset;
+import org.introdl.music.SongSampler;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.ConfigProto;
+
+/**
+ * The music lab's workloads for {@code ./labs bench}. W1: one training step at B=256, T=64 (the kept fast path, the
+ * plain lab graph with the deterministic Adam, the levers one by one, and the baseline: the unrolled primitive-op
+ * LSTM with the framework's Adam). W2: one sliding-window forward at B=1, a 500-note lab-faithful generation, and a
+ * 500-note stateful generation. Inputs are fixed batches from the built-in corpus (seeded).
+ */
+public final class MusicBench {
+  public static final int BATCH = 256;
+  public static final int TIMESTEPS = 64;
+  public static final int HIDDEN = 128;
+  public static final String W1_BASELINE = "W1 music train step: baseline (unrolled, framework Adam)";
+  public static final String W2_WINDOW = "W2 music forward B=1 T=64 (sliding window)";
+
+  private MusicBench() {}
+
+  /** Forward FLOPs of one window batch by the W1 convention: the gate matmuls of every step plus the dense layer. */
+  public static double forwardFlops(int batch, int timesteps) {
+    int in = Melody.NOTE_COUNT;
+    return 2.0 * timesteps * batch * (in + HIDDEN) * 4.0 * HIDDEN + 2.0 * batch * HIDDEN * in;
+  }
+
+  /** Training step FLOPs: 3 x the forward matmuls (10.384 GFLOP at B=256, T=64). */
+  public static double trainFlops() {
+    return 3 * forwardFlops(BATCH, TIMESTEPS);
+  }
+
+  public static List<BenchWorkload> workloads(boolean quick) {
+    List<BenchWorkload> out = new ArrayList<>();
+    suppliers(quick).forEach(s -> out.add(s.get()));
+    return out;
+  }
+
+  /** The same workloads, built on demand (one at a time, so only one graph is in memory). */
+  public static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
+    List<Supplier<BenchWorkload>> w = new ArrayList<>();
+    w.add(() -> new TrainStep(W1_BASELINE, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, true, null, null));
+    w.add(() -> new TrainStep("W1 music train step: fast (projected input, note gather)", MusicLstm.Cell.PROJECTED,
+        MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
+    if (!quick) {
+      w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam", MusicLstm.Cell.UNROLLED,
+          MusicLstm.Input.ONE_HOT, false, null, W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather", MusicLstm.Cell.UNROLLED,
+          MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: one input projection (matmul)", MusicLstm.Cell.PROJECTED,
+          MusicLstm.Input.ONE_HOT, false, null, W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: fused BlockLSTM", MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES,
+          false, null, W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: fast, intra 2 / inter 1 threads", MusicLstm.Cell.PROJECTED,
+          MusicLstm.Input.NOTE_INDICES, false, threads(2, 1), W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: fast, intra 1 / inter 2 threads", MusicLstm.Cell.PROJECTED,
+          MusicLstm.Input.NOTE_INDICES, false, threads(1, 2), W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: fast, intra 1 / inter 1 threads", MusicLstm.Cell.PROJECTED,
+          MusicLstm.Input.NOTE_INDICES, false, threads(1, 1), W1_BASELINE));
+    }
+    w.add(() -> new WindowForward(W2_WINDOW, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, null));
+    if (!quick) {
+      w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)", MusicLstm.Cell.UNROLLED,
+          MusicLstm.Input.ONE_HOT, W2_WINDOW));
+    }
+    w.add(() -> new Generation("W2 music 500 notes, lab-faithful (sliding window)", SongSampler.Scheme.WINDOW));
+    w.add(() -> new Generation("W2 music 500 notes, stateful", SongSampler.Scheme.STATEFUL));
+    return w;
+  }
+
+  static ConfigProto threads(int intra, int inter) {
+    return ConfigProto.newBuilder().setIntraOpParallelismThreads(intra).setInterOpParallelismThreads(inter).build();
+  }
+
+  /** One Adam step on a fixed batch. */
+  static final class TrainStep implements BenchWorkload {
+    private final String name;
+    private final String baseline;
+    private final Graph graph = new Graph();
+    private final Session session;
+    private final ModelFeed feed;
+    private final Op train;
+
+    TrainStep(String name, MusicLstm.Cell cell, MusicLstm.Input input, boolean frameworkAdam, ConfigProto config,
+        String baseline) {
+      this.name = name;
+      this.baseline = baseline;
+      Ops tf = Ops.create(graph);
+      MusicLstm.Config c = MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0);
+      MusicLstm model = MusicLstm.build(tf, c, frameworkAdam ? MusicLstm.Naming.FLAT : MusicLstm.Naming.PYTHON);
+      train = frameworkAdam ? new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss)
+          : new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
+      session = config == null ? new Session(graph) : new Session(graph, config);
+      BatchSampler.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
+      feed = ModelFeed.of(model, batch);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return trainFlops();
+    }
+
+    @Override
+    public String baseline() {
+      return baseline;
+    }
+
+    @Override
+    public void run() {
+      feed.into(session.runner()).addTarget(train).run().close();
+    }
+
+    @Override
+    public void close() {
+      feed.close();
+      session.close();
+      graph.close();
+    }
+  }
+
+  /** One prediction from a 64-row window at batch 1 (one step of the lab's generation loop). */
+  static final class WindowForward implements BenchWorkload {
+    private final String name;
+    private final String baseline;
+    private final Graph graph = new Graph();
+    private final Session session;
+    private final ModelFeed feed;
+    private final MusicLstm model;
+
+    WindowForward(String name, MusicLstm.Cell cell, MusicLstm.Input input, String baseline) {
+      this.name = name;
+      this.baseline = baseline;
+      Ops tf = Ops.create(graph);
+      model = MusicLstm.build(tf, MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0));
+      session = new Session(graph);
+      int[] window = BuiltinMelodies.songs().get(0).melody().slice(0, TIMESTEPS).notes();
+      feed = ModelFeed.inputsOnly(model, window, 1);
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return forwardFlops(1, TIMESTEPS);
+    }
+
+    @Override
+    public String baseline() {
+      return baseline;
+    }
+
+    @Override
+    public void run() {
+      feed.into(session.runner()).fetch(model.prediction).run().close();
+    }
+
+    @Override
+    public void close() {
+      feed.close();
+      session.close();
+      graph.close();
+    }
+  }
+
+  /** 500 notes after a 64-row seed, with an untrained model of the lab's shape (the timing does not depend on it). */
+  static final class Generation implements BenchWorkload {
+    private final String name;
+    private final SongSampler.Scheme scheme;
+    private final NotePredictor model;
+    private final Melody seed;
+    private long runs;
+
+    Generation(String name, SongSampler.Scheme scheme) {
+      this.name = name;
+      this.scheme = scheme;
+      this.model = CheckpointPredictor.untrained(MusicLstm.Config.of(HIDDEN, TIMESTEPS, MusicLstm.Cell.PROJECTED,
+          MusicLstm.Input.NOTE_INDICES, 0));
+      this.seed = BuiltinMelodies.songs().get(0).melody();
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public double flopsPerRun() {
+      double perStep = forwardFlops(1, 1);
+      return scheme == SongSampler.Scheme.WINDOW ? 500 * forwardFlops(1, TIMESTEPS) : (TIMESTEPS + 499) * perStep;
+    }
+
+    @Override
+    public String baseline() {
+      return scheme == SongSampler.Scheme.STATEFUL ? "W2 music 500 notes, lab-faithful (sliding window)" : null;
+    }
+
+    @Override
+    public void run() {
+      SongSampler.generate(model, seed, new SongSampler.Options(500, runs++, 1.0, false, scheme));
+    }
+
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package org.introdl.music;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.introdl.core.optim.Tf1Adam;
+import org.introdl.core.testing.SharedFixtures;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.types.TFloat32;
+
+class MusicLstmTest {
+  private static final double TOLERANCE = 1e-5;
+
+  /** The README's logits of the Python-made frozen BasicLSTMCell graph, for the ramp input 1..784. */
+  private static final float[] RAMP_LOGITS = {2.8886368f, -0.26002476f, -2.258127f, 6.429122f, -0.64027953f,
+      -3.3643663f, -7.451693f, 8.490967f, -6.879125f, 4.2324576f};
+  private static final float[] ZERO_LOGITS = {2.1319842f, 0.39741081f, 2.5303667f, -3.6100883f, -3.5999622f,
+      7.1842332f, -2.3966916f, -2.2982705f, -3.8367765f, -2.7516975f};
+
+  @Test
+  void unrolledCellEqualsPythonFrozenBasicLstmGraph() throws Exception {
+    Path pb = SharedFixtures.require("python-tf1-graphs/basic_lstm_mnist_frozen.pb");
+    float[] ramp = new float[784];
+    for (int i = 0; i < ramp.length; i++) {
+      ramp[i] = i + 1;
+    }
+    float[] scaled = ramp.clone();
+    for (int i = 0; i < scaled.length; i++) {
+      scaled[i] /= 784f;
+    }
+    float[][] weights;
+    float[][] pythonOutputs = new float[3][];
+    try (Graph frozen = new Graph()) {
+      frozen.importGraphDef(GraphDef.parseFrom(Files.readAllBytes(pb)));
+      try (Session s = new Session(frozen)) {
+        weights = new float[4][];
+        String[] names = {"rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias", "model/w1", "model/b1"};
+        for (int k = 0; k < 4; k++) {
+          try (Result r = s.runner().fetch(names[k]).run()) {
+            weights[k] = floats((TFloat32) r.get(0));
+          }
+        }
+        float[][] xs = {ramp, scaled, new float[784]};
+        for (int k = 0; k < 3; k++) {
+          try (TFloat32 x = TFloat32.tensorOf(Shape.of(1, 784), DataBuffers.of(xs[k]));
+              TFloat32 keep = TFloat32.scalarOf(1f);
+              Result r = s.runner().feed("X", x).feed("keep_prob", keep).fetch("output").run()) {
+            pythonOutputs[k] = floats((TFloat32) r.get(0));
+          }
+        }
+      }
+    }
+    assertClose(RAMP_LOGITS, pythonOutputs[0], TOLERANCE, "frozen graph vs README");
+    assertClose(ZERO_LOGITS, pythonOutputs[2], TOLERANCE, "frozen graph vs README");
+
+    for (MusicLstm.Cell cell : MusicLstm.Cell.values()) {
+      MusicLstm.Config config = new MusicLstm.Config(28, 10, 128, 28, cell, MusicLstm.Input.ONE_HOT, 1);
+      try (Graph g = new Graph()) {
+        Ops tf = Ops.create(g);
+        MusicLstm model = MusicLstm.build(tf, config);
+        try (Session s = new Session(g)) {
+          load(tf, s, model.kernel, weights[0], 156, 512);
+          load(tf, s, model.bias, weights[1], 512);
+          load(tf, s, model.weights, weights[2], 128, 10);
+          load(tf, s, model.biases, weights[3], 10);
+          float[][] xs = {ramp, scaled, new float[784]};
+          for (int k = 0; k < 3; k++) {
+            try (ModelFeed feed = ModelFeed.floats(model, xs[k], 1, null);
+                Result r = feed.into(s.runner()).fetch(model.logits).run()) {
+              assertClose(pythonOutputs[k], floats((TFloat32) r.get(0)), TOLERANCE, cell + " input " + k);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void fastPathsEqualThePlainGraphForwardAndAfterAdamSteps() {
+    int batch = 6;
+    int steps = 10;
+    MusicLstm.Config plain = MusicLstm.Config.of(16, steps, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, 7);
+    List<BatchSampler.Batch> batches = new ArrayList<>();
+    BatchSampler sampler = SongDataset.builtin(128).batches(batch, steps, 3);
+    for (int i = 0; i < 3; i++) {
+      batches.add(sampler.next());
+    }
+    Run reference = train(plain, batches);
+    for (MusicLstm.Cell cell : MusicLstm.Cell.values()) {
+      for (MusicLstm.Input input : MusicLstm.Input.values()) {
+        Run run = train(plain.with(cell, input), batches);
+        String what = cell + "/" + input;
+        assertClose(reference.prediction, run.prediction, TOLERANCE, what + " prediction");
+        for (int k = 0; k < reference.losses.length; k++) {
+          assertEquals(reference.losses[k], run.losses[k], TOLERANCE, what + " loss at step " + k);
+        }
+        for (int v = 0; v < reference.variables.size(); v++) {
+          assertClose(reference.variables.get(v), run.variables.get(v), TOLERANCE, what + " variable " + v);
+        }
+      }
+    }
+  }
+
+  @Test
+  void variablesHaveThePythonLabsNames() {
+    try (Graph g = new Graph()) {
+      MusicLstm model = MusicLstm.build(Ops.create(g), MusicLstm.Config.lab());
+      assertEquals("rnn/basic_lstm_cell/kernel", model.kernel.op().name());
+      assertEquals("rnn/basic_lstm_cell/bias", model.bias.op().name());
+      assertEquals("Variable", model.weights.op().name());
+      assertEquals("Variable_1", model.biases.op().name());
+      assertEquals(Shape.of(206, 512), model.kernel.shape());
+    }
+  }
+
+  private record Run(float[] prediction, float[] losses, List<float[]> variables) {}
+
+  /** Forward on the first batch, then one Adam step per batch; returns what the variants must agree on. */
+  private static Run train(MusicLstm.Config config, List<BatchSampler.Batch> batches) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      MusicLstm model = MusicLstm.build(tf, config);
+      Tf1Adam.Update update = new Tf1Adam(0.01f).minimize(tf, model.loss, model.trainables());
+      try (Session s = new Session(g)) {
+        float[] prediction;
+        try (ModelFeed feed = ModelFeed.of(model, batches.get(0));
+            Result r = feed.into(s.runner()).fetch(model.prediction).run()) {
+          prediction = floats((TFloat32) r.get(0));
+        }
+        float[] losses = new float[batches.size()];
+        for (int i = 0; i < batches.size(); i++) {
+          try (ModelFeed feed = ModelFeed.of(model, batches.get(i));
+              Result r = feed.into(s.runner()).fetch(model.loss).addTarget(update.train()).run()) {
+            losses[i] = ((TFloat32) r.get(0)).getFloat();
+          }
+        }
+        List<float[]> vars = new ArrayList<>();
+        for (Operand<TFloat32> v : model.variables()) {
+          try (Result r = s.runner().fetch(v).run()) {
+            vars.add(floats((TFloat32) r.get(0)));
+          }
+        }
+        return new Run(prediction, losses, vars);
+      }
+    }
+  }
+
+  static void load(Ops tf, Session s, Operand<TFloat32> variable, float[] values, long... shape) {
+    try (TFloat32 t = TFloat32.tensorOf(Shape.of(shape), DataBuffers.of(values))) {
+      var ph = tf.placeholder(TFloat32.class);
+      var assign = tf.assign(variable, ph);
+      s.runner().feed(ph, t).addTarget(assign).run();
+    }
+  }
+
+  static float[] floats(TFloat32 t) {
+    float[] out = new float[(int) t.size()];
+    t.asRawTensor().data().asFloats().read(out);
+    return out;
+  }
+
+  static void assertClose(float[] expected, float[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+    }
+    assertTrue(worst <= tol, what + ": largest difference " + worst + " > " + tol);
+  }
+}

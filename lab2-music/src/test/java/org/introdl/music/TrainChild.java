@@ -1,0 +1,14 @@
+package org.introdl.music;
+
+import java.nio.file.Path;
+
+/** A training run in its own JVM, for the kill-and-resume test: args = out folder, steps, resume. */
+public final class TrainChild {
+  private TrainChild() {}
+
+  public static void main(String[] args) {
+    MusicTrainer.Options o = MusicTrainerTest.small(Path.of(args[0]), Integer.parseInt(args[1]))
+        .withResume(Boolean.parseBoolean(args[2])).withCheckpointEvery(20);
+    MusicTrainer.train(MusicTrainerTest.smallCorpus(), o, System.out);
+  }
+}

@@ -1,0 +1,70 @@
+package org.introdl.savedmodels;
+
+import java.util.Optional;
+import org.introdl.core.io.Npy;
+import org.introdl.core.tf.PythonStyle;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TBool;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.TUint8;
+import org.tensorflow.types.family.TType;
+
+/** The six dtypes that travel between Python and Java as {@code .npy} or JSON, and their TensorFlow names. */
+public final class Dtypes {
+  private Dtypes() {}
+
+  /** The {@code .npy} dtype for a TensorFlow dtype, if it is one of the six. */
+  public static Optional<Npy.DType> toNpy(DataType type) {
+    return Optional.ofNullable(switch (type) {
+      case DT_FLOAT -> Npy.DType.FLOAT32;
+      case DT_DOUBLE -> Npy.DType.FLOAT64;
+      case DT_INT32 -> Npy.DType.INT32;
+      case DT_INT64 -> Npy.DType.INT64;
+      case DT_BOOL -> Npy.DType.BOOL;
+      case DT_UINT8 -> Npy.DType.UINT8;
+      default -> null;
+    });
+  }
+
+  /** The TensorFlow tensor class for a {@code .npy} dtype. */
+  public static Class<? extends TType> tensorClass(Npy.DType type) {
+    return switch (type) {
+      case FLOAT32 -> TFloat32.class;
+      case FLOAT64 -> TFloat64.class;
+      case INT32 -> TInt32.class;
+      case INT64 -> TInt64.class;
+      case BOOL -> TBool.class;
+      case UINT8 -> TUint8.class;
+    };
+  }
+
+  /** NumPy's name: float32, float64, int32, int64, bool, uint8. */
+  public static String name(Npy.DType type) {
+    return switch (type) {
+      case FLOAT32 -> "float32";
+      case FLOAT64 -> "float64";
+      case INT32 -> "int32";
+      case INT64 -> "int64";
+      case BOOL -> "bool";
+      case UINT8 -> "uint8";
+    };
+  }
+
+  /** The dtype NumPy calls {@code name}, if it is one of the six. */
+  public static Optional<Npy.DType> byName(String name) {
+    for (Npy.DType t : Npy.DType.values()) {
+      if (name(t).equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** A TensorFlow dtype as Python names it ({@code float32}, {@code string}, ...). */
+  public static String name(DataType type) {
+    return type == DataType.DT_FLOAT ? "float32" : type == DataType.DT_DOUBLE ? "float64" : PythonStyle.dtype(type);
+  }
+}

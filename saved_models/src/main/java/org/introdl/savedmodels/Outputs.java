@@ -1,0 +1,59 @@
+package org.introdl.savedmodels;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.io.Npy;
+
+/** How {@code run} hands results back: printed as text or JSON, or written as one {@code .npy} per output. */
+public final class Outputs {
+  /** Output formats on the console. */
+  public enum Format { TEXT, JSON }
+
+  private Outputs() {}
+
+  public static void print(Map<String, Npy.Array> outputs, Format format, PrintWriter out) {
+    if (format == Format.JSON) {
+      out.println(json(outputs));
+    } else {
+      outputs.forEach((k, v) -> out.print(ArrayText.format(k, v)));
+    }
+    out.flush();
+  }
+
+  /** The outputs as one JSON object, each array as {@code {"dtype", "shape", "data"}} (the reference-file form). */
+  public static String json(Map<String, Npy.Array> outputs) {
+    ObjectNode root = JsonNodeFactory.instance.objectNode();
+    outputs.forEach((k, v) -> root.set(k, ArrayJson.toJson(v)));
+    try {
+      return ModelInputs.JSON.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("an array tree always serialises", e);
+    }
+  }
+
+  /**
+   * Writes the outputs into {@code dir}, atomically: {@code KEY.npy} for each (keys made file-name safe), or one
+   * {@code outputs.json} when the format is JSON.
+   */
+  public static void write(Map<String, Npy.Array> outputs, Path dir, Format format, PrintWriter out) {
+    AtomicFiles.requireWritableDir(dir);
+    if (format == Format.JSON) {
+      Path file = dir.resolve("outputs.json");
+      AtomicFiles.writeString(file, json(outputs) + "\n");
+      out.println("wrote " + file);
+      out.flush();
+      return;
+    }
+    outputs.forEach((k, v) -> {
+      Path file = dir.resolve(k.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy");
+      Npy.write(file, v);
+      out.println("wrote " + file + " (" + Dtypes.name(v.dtype()) + " " + TensorSpec.shapeText(v.shape()) + ")");
+    });
+    out.flush();
+  }
+}

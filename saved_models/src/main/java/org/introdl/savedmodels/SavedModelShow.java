@@ -1,0 +1,103 @@
+package org.introdl.savedmodels;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
+import org.tensorflow.proto.MetaGraphDef;
+
+/** {@code savedmodel show}: tags, signatures and their tensors, the TF version that wrote the model. */
+public final class SavedModelShow {
+  private SavedModelShow() {}
+
+  /** One MetaGraph: its tags, who wrote it, its signatures (all of them, {@code __} ones included). */
+  public record MetaGraphInfo(Set<String> tags, String tensorflowVersion, String tensorflowGitVersion,
+      List<SavedModelDir.Signature> signatures, int graphNodes, int functions, List<String> collections,
+      List<String> assets) {}
+
+  /** The whole description, plus the variables listed by {@code variables/variables.index} if present. */
+  public record Description(Path dir, List<MetaGraphInfo> metaGraphs, Optional<TensorBundleIndex> variables) {}
+
+  public static Description describe(Path dir) {
+    SavedModelDir model = SavedModelDir.open(dir);
+    List<MetaGraphInfo> infos = new ArrayList<>();
+    for (MetaGraphDef mg : model.proto().getMetaGraphsList()) {
+      Map<String, SavedModelDir.Signature> sigs = new TreeMap<>();
+      mg.getSignatureDefMap().forEach((k, v) -> sigs.put(k, SavedModelDir.Signature.of(k, v)));
+      infos.add(new MetaGraphInfo(new java.util.TreeSet<>(mg.getMetaInfoDef().getTagsList()),
+          mg.getMetaInfoDef().getTensorflowVersion(), mg.getMetaInfoDef().getTensorflowGitVersion(),
+          List.copyOf(sigs.values()), mg.getGraphDef().getNodeCount(),
+          mg.getGraphDef().getLibrary().getFunctionCount(), List.copyOf(new java.util.TreeSet<>(
+              mg.getCollectionDefMap().keySet())), assets(dir)));
+    }
+    Path index = dir.resolve("variables").resolve("variables.index");
+    Optional<TensorBundleIndex> variables =
+        Files.isRegularFile(index) ? Optional.of(TensorBundleIndex.read(index)) : Optional.empty();
+    return new Description(dir, infos, variables);
+  }
+
+  private static List<String> assets(Path dir) {
+    Path assets = dir.resolve("assets");
+    if (!Files.isDirectory(assets)) {
+      return List.of();
+    }
+    try (var files = Files.list(assets)) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
+  }
+
+  /** The description as text; {@code all} adds hidden signatures, graph sizes, collections, assets, variables. */
+  public static String format(Description d, boolean all) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("SavedModel ").append(d.dir()).append('\n');
+    for (MetaGraphInfo mg : d.metaGraphs()) {
+      sb.append("MetaGraph with tags: ").append(mg.tags().isEmpty() ? "(none)" : String.join(",", mg.tags()))
+          .append('\n');
+      sb.append("  written by TensorFlow ")
+          .append(mg.tensorflowVersion().isEmpty() ? "(version not recorded)" : mg.tensorflowVersion());
+      if (!mg.tensorflowGitVersion().isEmpty() && !mg.tensorflowGitVersion().equals("unknown")) {
+        sb.append(" (").append(mg.tensorflowGitVersion()).append(')');
+      }
+      sb.append('\n');
+      if (all) {
+        sb.append("  graph: ").append(mg.graphNodes()).append(" nodes, ").append(mg.functions())
+            .append(" functions\n");
+        sb.append("  collections: ").append(mg.collections().isEmpty() ? "(none)" : String.join(", ",
+            mg.collections())).append('\n');
+        sb.append("  assets: ").append(mg.assets().isEmpty() ? "(none)" : String.join(", ", mg.assets()))
+            .append('\n');
+      }
+      for (SavedModelDir.Signature s : mg.signatures()) {
+        if (!all && s.key().startsWith("__")) {
+          continue;
+        }
+        sb.append("  signature '").append(s.key()).append("'")
+            .append(s.methodName().isEmpty() ? "" : " (method " + s.methodName() + ")").append('\n');
+        s.inputs().values().forEach(t -> line(sb, "input ", t));
+        s.outputs().values().forEach(t -> line(sb, "output", t));
+      }
+    }
+    if (all) {
+      d.variables().ifPresent(v -> {
+        sb.append("variables (variables/variables.index): ").append(v.entries().size()).append(" tensors\n");
+        for (TensorBundleIndex.Entry e : v.entries()) {
+          sb.append("  ").append(e.name()).append(' ').append(e.dtypeName()).append(' ')
+              .append(TensorSpec.shapeText(e.shape())).append('\n');
+        }
+      });
+    }
+    return sb.toString();
+  }
+
+  private static void line(StringBuilder sb, String kind, TensorSpec t) {
+    sb.append("    ").append(kind).append(' ').append(t.key()).append(": ").append(t.tensorName()).append(' ')
+        .append(t.dtypeName()).append(' ').append(t.shapeText()).append('\n');
+  }
+}

@@ -1,0 +1,90 @@
+package org.introdl.savedmodels;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.introdl.core.io.Npy;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * What a signature (or a placeholder) expects: the tensor's name in the graph, its dtype and shape. Unknown
+ * dimensions are -1; an unknown rank is a null shape.
+ */
+public record TensorSpec(String key, String tensorName, DataType dtype, long[] shape) {
+
+  public static TensorSpec of(String key, TensorInfo info) {
+    String name = info.hasCooSparse() ? info.getCooSparse().getValuesTensorName() + " (sparse)"
+        : info.hasCompositeTensor() ? "(composite tensor)" : info.getName();
+    return new TensorSpec(key, name, info.getDtype(), shape(info.getTensorShape()));
+  }
+
+  /** Dimensions of a shape proto, -1 for unknown ones; null for an unknown rank. */
+  public static long[] shape(TensorShapeProto proto) {
+    if (proto.getUnknownRank()) {
+      return null;
+    }
+    return proto.getDimList().stream().mapToLong(d -> d.getSize() < 0 ? -1 : d.getSize()).toArray();
+  }
+
+  public boolean isDense() {
+    return !tensorName.contains("(");
+  }
+
+  /** The {@code .npy} dtype for feeding or fetching this tensor, if it is one of the six. */
+  public Optional<Npy.DType> npyType() {
+    return Dtypes.toNpy(dtype);
+  }
+
+  public String dtypeName() {
+    return Dtypes.name(dtype);
+  }
+
+  /** {@code [-1, 1]}, or {@code unknown rank}. */
+  public String shapeText() {
+    return shapeText(shape);
+  }
+
+  public static String shapeText(long[] shape) {
+    return shape == null ? "unknown rank"
+        : Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  /** "x (float32 [-1, 1])": what a user needs to know to feed it. */
+  public String describe() {
+    return key + " (" + dtypeName() + " " + shapeText() + ")";
+  }
+
+  /** Whether an array of {@code actual} shape can be fed here. */
+  public boolean accepts(long[] actual) {
+    if (shape == null) {
+      return true;
+    }
+    if (shape.length != actual.length) {
+      return false;
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (shape[i] >= 0 && shape[i] != actual[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TensorSpec t && key.equals(t.key) && tensorName.equals(t.tensorName) && dtype == t.dtype
+        && Arrays.equals(shape, t.shape);
+  }
+
+  @Override
+  public int hashCode() {
+    return key.hashCode() * 31 + tensorName.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return key + " -> " + tensorName + " " + dtypeName() + " " + shapeText();
+  }
+}

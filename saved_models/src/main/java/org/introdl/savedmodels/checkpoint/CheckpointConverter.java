@@ -1,0 +1,221 @@
+package org.introdl.savedmodels.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.ProtoFiles;
+import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.graph.GraphFile;
+import org.introdl.savedmodels.graph.GraphRunner;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Result;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Scope;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.exceptions.TensorFlowException;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * {@code checkpoint convert}: a TF1 checkpoint plus its graph ({@code PREFIX.meta}) becomes a SavedModel with a
+ * {@code serving_default} signature. The graph is imported from the MetaGraphDef, the checkpoint restored through
+ * the graph's own saver, and the session exported with {@link SavedModelBundle#exporter}. The signature's tensors
+ * come from a lab preset ({@link ModelPreset}) or from {@code --input key=tensor} / {@code --output key=tensor}.
+ */
+public final class CheckpointConverter {
+  private CheckpointConverter() {}
+
+  public record Request(Path checkpoint, Path meta, Path out, ModelPreset preset, Map<String, String> inputs,
+      Map<String, String> outputs, boolean allowUnsafeOps) {}
+
+  public record Outcome(Path out, Map<String, TensorSpec> inputs, Map<String, TensorSpec> outputs,
+      int variablesRestored) {}
+
+  public static Outcome convert(Request r) {
+    CheckpointPrefix prefix = CheckpointPrefix.resolve(r.checkpoint());
+    Path metaFile = r.meta() != null ? r.meta() : prefix.meta();
+    if (!Files.exists(metaFile)) {
+      throw UserError.inFile(metaFile, "not found: converting needs the graph (pass --meta FILE.meta)");
+    }
+    if (Files.exists(r.out())) {
+      throw UserError.inFile(r.out(), "already exists; choose a new folder for the SavedModel");
+    }
+    GraphFile g = GraphFile.read(metaFile);
+    if (g.saver().isEmpty()) {
+      throw UserError.inFile(metaFile, "has no saver (SaverDef); cannot restore a checkpoint into it");
+    }
+    UnsafeOps.Report scan = UnsafeOps.scan(g.graph(), g.saver().get());
+    if (!r.allowUnsafeOps()) {
+      UnsafeOps.requireSafe(scan, metaFile.toString());
+    }
+    Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
+    inputNames.putAll(r.inputs());
+    if (inputNames.isEmpty() || (r.preset() == null && r.outputs().isEmpty())) {
+      throw UserError.inFile(metaFile, "say what the signature holds: --model music|xray, or --input key=tensor and"
+          + " --output key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
+              .map(p -> p.key() + " " + p.dtypeName() + " " + p.shapeText()).toList()) + ")");
+    }
+    Map<String, Tensor> values = restoredValues(g, prefix);
+    try (Graph graph = GraphRunner.importGraph(g.withoutSaver()); Session session = new Session(graph)) {
+      Map<String, String> outputNames =
+          new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().outputs(g, graph));
+      outputNames.putAll(r.outputs());
+      assign(graph, session, values);
+      Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
+      Map<String, TensorSpec> ins = new LinkedHashMap<>();
+      Map<String, TensorSpec> outs = new LinkedHashMap<>();
+      inputNames.forEach((k, name) -> {
+        Output<?> o = tensor(graph, name, metaFile);
+        sig.input(k, o);
+        ins.put(k, spec(k, o));
+      });
+      for (Map.Entry<String, String> e : outputNames.entrySet()) {
+        Operand<?> o = e.getValue().equals(ModelPreset.CAM) ? ModelPreset.xrayCam(graph, metaFile)
+            : tensor(graph, e.getValue(), metaFile);
+        sig.output(e.getKey(), o);
+        outs.put(e.getKey(), spec(e.getKey(), o.asOutput()));
+      }
+      export(session, sig.build(), r.out());
+      return new Outcome(r.out(), ins, outs, values.size());
+    } finally {
+      values.values().forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * Restores the checkpoint through the graph's own saver, in a graph of its own, and reads every variable back.
+   * The export then happens in a second graph without the old saver: TensorFlow Java adds its own {@code save/}
+   * ops when it exports, and a leftover restore op would (rightly) be flagged by the scanner.
+   */
+  private static Map<String, Tensor> restoredValues(GraphFile g, CheckpointPrefix prefix) {
+    Map<String, Tensor> values = new LinkedHashMap<>();
+    try (Graph graph = GraphRunner.importGraph(g); Session session = new Session(graph)) {
+      GraphRunner.restoreIfNeeded(g, session, prefix.prefix());
+      for (TensorSpec v : g.variables()) {
+        try (Result result = session.runner().fetch(v.key()).run()) {
+          values.put(v.key(), copy(result.get(0)));
+        }
+      }
+      return values;
+    } catch (TensorFlowException e) {
+      values.values().forEach(Tensor::close);
+      throw UserError.inFile(prefix.prefix(), "cannot read the restored variables (" + ProtoFiles.firstLine(
+          e.getMessage()) + ")");
+    }
+  }
+
+  /** A tensor that outlives its Result (which closes what it holds). */
+  private static Tensor copy(Tensor t) {
+    org.tensorflow.RawTensor raw = t.asRawTensor();
+    byte[] bytes = new byte[Math.toIntExact(raw.numBytes())];
+    raw.data().read(bytes);
+    return Tensor.of(tensorType(t.dataType()), t.shape(), DataBuffers.of(bytes, true, false));
+  }
+
+  private static Class<? extends org.tensorflow.types.family.TType> tensorType(DataType dtype) {
+    return org.introdl.savedmodels.Dtypes.toNpy(dtype).map(org.introdl.savedmodels.Dtypes::tensorClass)
+        .orElseThrow(() -> new UserError("variables of dtype " + dtype + " cannot be converted"));
+  }
+
+  /** Sets every variable of {@code graph} to its restored value: Placeholder -> Assign, run once. */
+  private static void assign(Graph graph, Session session, Map<String, Tensor> values) {
+    Session.Runner runner = session.runner();
+    Scope scope = Ops.create(graph).withSubScope("checkpoint_import").scope();
+    int i = 0;
+    for (Map.Entry<String, Tensor> e : values.entrySet()) {
+      Output<?> variable = graph.operation(e.getKey()).output(0);
+      Output<?> value = graph.opBuilder("Placeholder", scope.makeOpName("value_" + i), scope)
+          .setAttr("dtype", e.getValue().dataType()).build().output(0);
+      GraphOperation assign = graph.opBuilder("Assign", scope.makeOpName("assign_" + i), scope).addInput(variable)
+          .addInput(value).build();
+      runner.feed(value, e.getValue()).addTarget(assign);
+      i++;
+    }
+    runner.run().close();
+  }
+
+  private static void export(Session session, Signature signature, Path out) {
+    Path parent = out.toAbsolutePath().getParent();
+    AtomicFiles.requireWritableDir(parent);
+    Path tmp = null;
+    try {
+      tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
+      SavedModelBundle.exporter(tmp.toString()).withTags("serve").withSession(session).withSignature(signature)
+          .export();
+      readableByOthers(tmp);
+      AtomicFiles.moveIntoPlace(tmp, out);
+      tmp = null;
+    } catch (IOException | TensorFlowException | IllegalArgumentException e) {
+      throw UserError.inFile(out, "cannot export the SavedModel (" + ProtoFiles.firstLine(e.getMessage()) + ")");
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /** A temporary folder is private (rwx------); the finished SavedModel is an ordinary folder. */
+  private static void readableByOthers(Path dir) throws IOException {
+    try {
+      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: its defaults apply.
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      List<Path> paths = new ArrayList<>(walk.toList());
+      java.util.Collections.reverse(paths);
+      for (Path p : paths) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // Left behind as a hidden .tmp folder; the error that brought us here matters more.
+    }
+  }
+
+  static Output<?> tensor(Graph graph, String name, Path file) {
+    Output<?> o;
+    try {
+      o = graph.output(name.contains(":") ? name : name + ":0");
+    } catch (IllegalArgumentException e) {
+      o = null;
+    }
+    if (o == null) {
+      throw UserError.inFile(file, "no tensor '" + name + "' in the graph");
+    }
+    return o;
+  }
+
+  private static TensorSpec spec(String key, Output<?> o) {
+    long[] shape = o.shape().isUnknown() ? null : o.shape().asArray();
+    return new TensorSpec(key, o.op().name() + ":" + o.index(), o.dataType(), shape);
+  }
+
+  /** The CAM head added to the x-ray graph: features [N,16,16,512] times the dense kernel [512,2] -> [N,16,16,2]. */
+  static Operand<TFloat32> cam(Graph graph, Output<TFloat32> features, Output<TFloat32> kernel) {
+    Ops tf = Ops.create(graph).withSubScope("serving_cam");
+    Operand<TInt32> flat = tf.constant(new int[] {-1, 512});
+    Operand<TFloat32> perPixel = tf.linalg.matMul(tf.reshape(features, flat), kernel);
+    Operand<TInt32> spatial = tf.concat(List.of(tf.slice(tf.shape(features), tf.constant(new int[] {0}),
+        tf.constant(new int[] {3})), tf.constant(new int[] {2})), tf.constant(0));
+    return tf.withName("cam").reshape(perPixel, spatial);
+  }
+}

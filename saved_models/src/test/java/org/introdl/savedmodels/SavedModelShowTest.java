@@ -1,0 +1,77 @@
+package org.introdl.savedmodels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import org.introdl.savedmodels.cli.SavedModelCommand;
+import org.junit.jupiter.api.Test;
+import org.tensorflow.proto.DataType;
+
+/** {@code savedmodel show} on the three Python SavedModels, against the tables of their README. */
+class SavedModelShowTest {
+
+  @Test
+  void tf1HalfPlusTwoListsItsFiveSignatures() {
+    SavedModelShow.Description d = SavedModelShow.describe(Fixtures.halfPlusTwoTf1());
+    assertEquals(1, d.metaGraphs().size());
+    SavedModelShow.MetaGraphInfo mg = d.metaGraphs().get(0);
+    assertEquals(Set.of("serve"), mg.tags());
+    assertEquals("1.14.0", mg.tensorflowVersion());
+    assertEquals(74, mg.graphNodes());
+    assertEquals(List.of("classify_x_to_y", "regress_x2_to_y3", "regress_x_to_y", "regress_x_to_y2",
+        "serving_default"), mg.signatures().stream().map(SavedModelDir.Signature::key).toList());
+    SavedModelDir.Signature serving = mg.signatures().get(4);
+    assertEquals("tensorflow/serving/predict", serving.methodName());
+    TensorSpec x = serving.inputs().get("x");
+    assertEquals("x:0", x.tensorName());
+    assertEquals(DataType.DT_FLOAT, x.dtype());
+    assertArrayEquals(new long[] {-1, 1}, x.shape());
+    assertEquals("y:0", serving.outputs().get("y").tensorName());
+    TensorSpec example = mg.signatures().get(2).inputs().get("inputs");
+    assertEquals(DataType.DT_STRING, example.dtype());
+    assertNull(example.shape(), "tf_example:0 has an unknown rank");
+    assertEquals(List.of("foo.txt"), mg.assets());
+    assertEquals(5, d.variables().orElseThrow().entries().size(), "a, b, c, a2, c2");
+  }
+
+  @Test
+  void tf2HalfPlusTwoHasFixedShapeInputsAndFunctions() {
+    SavedModelShow.MetaGraphInfo mg = SavedModelShow.describe(Fixtures.halfPlusTwoTf2()).metaGraphs().get(0);
+    assertEquals("2.14.0", mg.tensorflowVersion());
+    assertEquals(14, mg.functions());
+    SavedModelDir.Signature serving = mg.signatures().stream().filter(s -> s.key().equals("serving_default"))
+        .findFirst().orElseThrow();
+    assertEquals("serving_default_x:0", serving.inputs().get("x").tensorName());
+    assertArrayEquals(new long[] {1}, serving.inputs().get("x").shape());
+    assertEquals("StatefulPartitionedCall_5:0", serving.outputs().get("y").tensorName());
+    assertTrue(mg.signatures().stream().anyMatch(s -> s.key().equals("__saved_model_init_op")));
+  }
+
+  @Test
+  void kerasModelNamesItsInputAfterTheFirstLayer() {
+    SavedModelShow.MetaGraphInfo mg = SavedModelShow.describe(Fixtures.kerasTf23()).metaGraphs().get(0);
+    assertEquals("2.3.0", mg.tensorflowVersion());
+    SavedModelDir.Signature serving = mg.signatures().stream().filter(s -> s.key().equals("serving_default"))
+        .findFirst().orElseThrow();
+    TensorSpec in = serving.inputs().get("test_in_input");
+    assertEquals("serving_default_test_in_input:0", in.tensorName());
+    assertArrayEquals(new long[] {-1, 5}, in.shape());
+    assertArrayEquals(new long[] {-1, 1}, serving.outputs().get("test_out").shape());
+  }
+
+  @Test
+  void commandPrintsSignaturesAndHidesInitOpUnlessAll() {
+    String dir = Fixtures.halfPlusTwoTf2().toString();
+    CliRun plain = CliRun.run(new SavedModelCommand(), "show", dir).assertOk();
+    assertTrue(plain.out().contains("written by TensorFlow 2.14.0"), plain.out());
+    assertTrue(plain.out().contains("input  x: serving_default_x:0 float32 [1]"), plain.out());
+    assertTrue(!plain.out().contains("__saved_model_init_op"), plain.out());
+    CliRun all = CliRun.run(new SavedModelCommand(), "show", dir, "--all").assertOk();
+    assertTrue(all.out().contains("__saved_model_init_op"), all.out());
+    assertTrue(all.out().contains("a/.ATTRIBUTES/VARIABLE_VALUE float32 []"), all.out());
+  }
+}
