@@ -11,14 +11,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.introdl.core.LabPaths;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.io.Downloads;
 
 /**
  * {@code ./labs data fetch xray}: downloads the real NIH ChestX-ray14 x-rays listed (URL pinned to a commit, SHA-256)
- * in {@code chest-xray-nih/sources.csv} of the shared data, plus the three label lists, and writes the folder layout
+ * in the bundled {@code nih-pinned-sources.csv}, plus the three label lists, and writes the folder layout
  * {@link XrayFolderDataset} reads: {@code png/<file>} and {@code labels.csv} ({@code Image Index,Finding Labels}).
  * (The lab's .h5 needs uint8 datasets, which the HDF5 library here cannot write; the folder holds the same images.)
  */
@@ -27,15 +26,14 @@ public final class NihFetch {
   static final List<String> FINDINGS = List.of("Atelectasis", "Cardiomegaly", "Effusion", "Infiltration", "Mass", "Nodule",
       "Pneumonia", "Pneumothorax", "Consolidation", "Edema", "Emphysema", "Fibrosis", "Pleural_Thickening", "Hernia");
 
+  static final String PINNED_SOURCES = "nih-pinned-sources.csv";
+
   private NihFetch() {}
 
   record Source(String kind, String file, String url, String sha256) {}
 
   public static Path fetch(Path dir, PrintStream out) {
-    Path sourcesCsv = LabPaths.sharedData().map(d -> d.resolve("chest-xray-nih/sources.csv")).filter(Files::isRegularFile)
-        .orElseThrow(() -> new UserError("chest-xray-nih/sources.csv (the pinned URL list) not found in the shared data; set "
-            + LabPaths.SHARED_ENV));
-    List<Source> sources = readSources(sourcesCsv);
+    List<Source> sources = pinnedSources();
     AtomicFiles.requireWritableDir(dir);
     int done = 0;
     Map<String, String> findings = new HashMap<>();
@@ -68,31 +66,50 @@ public final class NihFetch {
     return dir;
   }
 
+  /** The pinned list shipped with the lab (a resource beside this class; {@code #} lines are comments). */
+  static List<Source> pinnedSources() {
+    try (var in = NihFetch.class.getResourceAsStream(PINNED_SOURCES)) {
+      if (in == null) {
+        throw new IllegalStateException(PINNED_SOURCES + " is missing from the build");
+      }
+      return parseSources(new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList(), PINNED_SOURCES);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** A sources CSV file ({@code kind,file,url,sha256} columns, any order, others ignored). */
   static List<Source> readSources(Path csv) {
     try {
-      List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-      List<String> header = XrayFolderDataset.splitCsv(lines.get(0));
-      int kind = header.indexOf("kind");
-      int file = header.indexOf("file");
-      int url = header.indexOf("url");
-      int sha = header.indexOf("sha256");
-      if (kind < 0 || file < 0 || url < 0 || sha < 0) {
-        throw UserError.inFile(csv, "header lacks kind, file, url, sha256");
-      }
-      List<Source> sources = new ArrayList<>();
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isBlank()) {
-          List<String> c = XrayFolderDataset.splitCsv(line);
-          if (!c.get(url).startsWith("https://") || c.get(file).contains("/") || c.get(file).contains("..")) {
-            throw UserError.inFile(csv, "bad row: " + line);
-          }
-          sources.add(new Source(c.get(kind), c.get(file), c.get(url), c.get(sha)));
-        }
-      }
-      return sources;
-    } catch (IOException | IndexOutOfBoundsException e) {
+      return parseSources(Files.readAllLines(csv, StandardCharsets.UTF_8), csv.toString());
+    } catch (IOException e) {
       throw UserError.inFile(csv, "cannot read (" + e.getMessage() + ")");
     }
+  }
+
+  private static List<Source> parseSources(List<String> allLines, String name) {
+    List<String> lines = allLines.stream().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    if (lines.isEmpty()) {
+      throw new UserError(name + ": empty sources list");
+    }
+    List<String> header = XrayFolderDataset.splitCsv(lines.get(0));
+    int kind = header.indexOf("kind");
+    int file = header.indexOf("file");
+    int url = header.indexOf("url");
+    int sha = header.indexOf("sha256");
+    if (kind < 0 || file < 0 || url < 0 || sha < 0) {
+      throw new UserError(name + ": header lacks kind, file, url, sha256");
+    }
+    List<Source> sources = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> c = XrayFolderDataset.splitCsv(line);
+      if (c.size() < header.size() || !c.get(url).startsWith("https://") || c.get(file).contains("/")
+          || c.get(file).contains("..")) {
+        throw new UserError(name + ": bad row: " + line);
+      }
+      sources.add(new Source(c.get(kind), c.get(file), c.get(url), c.get(sha)));
+    }
+    return sources;
   }
 
   /** A CheXNet label list: "{file} f1 ... f14" per line -> NIH "Finding Labels" ("A|B" or "No Finding"). */

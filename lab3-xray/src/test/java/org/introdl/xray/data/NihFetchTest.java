@@ -24,6 +24,11 @@ class NihFetchTest {
   }
 
   @Test
+  void theBundledPinnedListIsTheSharedFixturesList() {
+    assertEquals(NihFetch.readSources(SharedFixtures.require("chest-xray-nih/sources.csv")), NihFetch.pinnedSources());
+  }
+
+  @Test
   void labelListsBecomeNihFindingLabelsThatTheFolderReaderUnderstands() throws Exception {
     Path list = Files.writeString(tmp.resolve("test_list.txt"),
         "images/a.png 0 0 1 0 0 0 0 1 0 0 0 0 0 0\nb.png 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
