@@ -3,21 +3,19 @@ package org.introdl.basics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import org.introdl.core.bench.ResidentMemory;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every step closes its Graph, Session, Tensors and Results: running a step a thousand times leaves resident memory
+ * Every step closes its Graph, Session, Tensors and Results: running a step a thousand times leaves native memory
  * flat. A leak of one feed tensor or one Result per run would show here as steady growth.
  */
 class NativeResourcesTest {
   private static final int RUNS = 1_000;
 
   @Test
-  void aThousandSessionRunsKeepResidentMemoryFlat() throws IOException {
-    for (int i = 0; i < 100; i++) {
+  void aThousandSessionRunsKeepResidentMemoryFlat() {
+    for (int i = 0; i < 300; i++) {
       Placeholders.run(i, 4f); // warm-up: allocator pools, JIT
       Perceptron.run(Perceptron.X);
     }
@@ -31,7 +29,7 @@ class NativeResourcesTest {
   }
 
   @Test
-  void aThousandEagerAdditionsKeepResidentMemoryFlat() throws IOException {
+  void aThousandEagerAdditionsKeepResidentMemoryFlat() {
     for (int i = 0; i < 100; i++) {
       EagerExecution.run(0);
     }
@@ -43,17 +41,9 @@ class NativeResourcesTest {
     assertTrue(growthKb < 40_000, "resident memory grew by " + growthKb + " kB over " + RUNS + " runs");
   }
 
-  private static long residentKb() throws IOException {
+  /** Native memory (RSS less the JVM's committed heap and non-heap), after a GC. */
+  private static long residentKb() {
     System.gc();
-    Path status = Path.of("/proc/self/status");
-    if (!Files.exists(status)) {
-      return 0; // not Linux: nothing to measure
-    }
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    return 0;
+    return ResidentMemory.nativeKilobytes();
   }
 }
