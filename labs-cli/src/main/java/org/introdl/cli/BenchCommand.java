@@ -83,14 +83,14 @@ public final class BenchCommand implements Callable<Integer> {
 
   private static void printTable(List<Timing> timings, Timing peak) {
     System.out.println("machine: " + machine());
-    System.out.printf(Locale.ROOT, "%-52s %10s %10s %10s %9s %7s %9s%n",
+    System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s %9s %7s %9s%n",
         "workload", "median ms", "min ms", "max ms", "GFLOP/s", "% peak", "vs base");
     Map<String, Timing> byName = new LinkedHashMap<>();
     timings.forEach(t -> byName.put(t.name(), t));
     for (Timing t : timings) {
       double gflops = t.gflops();
       Timing base = t.baseline() == null ? null : byName.get(t.baseline());
-      System.out.printf(Locale.ROOT, "%-52s %10.2f %10.2f %10.2f %9s %7s %9s%n", t.name(), t.medianMs(), t.minMs(),
+      System.out.printf(Locale.ROOT, "%-58s %10.2f %10.2f %10.2f %9s %7s %9s%n", t.name(), t.medianMs(), t.minMs(),
           t.maxMs(), Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f", gflops),
           Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops()),
           base == null ? "-" : String.format(Locale.ROOT, "%.2fx", t.medianMs() / base.medianMs()));

@@ -68,16 +68,28 @@ public final class AtomicFiles {
     }
   }
 
-  /** Fails early, with a clear message, when {@code dir} cannot be created or written. */
+  /**
+   * The least free space an output folder must have before a lab writes into it: a few checkpoints of the x-ray
+   * model (41 MB of weights plus momentum each) and the pictures. Finding out after an hour of training is worse.
+   */
+  public static final long MIN_FREE_BYTES = 256L << 20;
+
+  /** Fails early, with a clear message, when {@code dir} cannot be created or written, or its disk is nearly full. */
   public static Path requireWritableDir(Path dir) {
     try {
       Files.createDirectories(dir);
       Path probe = Files.createTempFile(dir, ".write-check", ".tmp");
       Files.delete(probe);
-      return dir;
     } catch (IOException | UnsupportedOperationException e) {
       throw new UserError(dir + ": output folder is not writable (" + e.getMessage() + ")");
     }
+    long free = dir.toFile().getUsableSpace();
+    if (free > 0 && free < MIN_FREE_BYTES) {
+      throw new UserError(String.format(java.util.Locale.ROOT,
+          "%s: only %d MB free on this disk; the labs need at least %d MB for outputs and checkpoints", dir,
+          free >> 20, MIN_FREE_BYTES >> 20));
+    }
+    return dir;
   }
 
   private static void deleteQuietly(Path tmp) {

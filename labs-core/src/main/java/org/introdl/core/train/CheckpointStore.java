@@ -76,6 +76,11 @@ public final class CheckpointStore {
       throw new UserError(dir + ": cannot write checkpoint (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
       deleteQuietly(tmp);
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("No space left") || message.contains("Disk quota")) {
+        throw new UserError(dir + ": disk full while writing the checkpoint of step " + step
+            + "; the previous checkpoints are intact (free some space, then --resume)");
+      }
       throw e;
     }
   }
