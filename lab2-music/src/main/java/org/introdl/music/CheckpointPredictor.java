@@ -110,7 +110,7 @@ public final class CheckpointPredictor implements NotePredictor {
     }
   }
 
-  /** Wraps a live training session (tests, the main job): the graph must hold {@code model}. */
+  /** The restored model's graph handles. */
   public MusicLstm model() {
     return model;
   }
@@ -220,14 +220,19 @@ public final class CheckpointPredictor implements NotePredictor {
           org.tensorflow.types.TBool greedyT = org.tensorflow.types.TBool.scalarOf(o.greedy())) {
         Result r = session.runner().feed(note, noteT).feed(c, state.c()).feed(h, state.h()).feed(uniforms, uT)
             .feed(inverseTemperature, invT).feed(greedy, greedyT).fetch(notes).fetch(lastC).fetch(lastH).run();
-        int[] out = new int[STEPS];
-        TInt32 n = (TInt32) r.get(0);
-        for (int i = 0; i < STEPS; i++) {
-          out[i] = n.getInt(i);
+        try {
+          int[] out = new int[STEPS];
+          TInt32 n = (TInt32) r.get(0);
+          for (int i = 0; i < STEPS; i++) {
+            out[i] = n.getInt(i);
+          }
+          n.close();
+          state.replace(r.get(1), r.get(2)); // the state now owns the new c and h
+          return out;
+        } catch (RuntimeException e) {
+          r.close();
+          throw e;
         }
-        n.close();
-        state.replace(r.get(1), r.get(2));
-        return out;
       }
     }
   }
@@ -285,10 +290,16 @@ public final class CheckpointPredictor implements NotePredictor {
           try (TInt32 noteT = TInt32.vectorOf(index)) {
             Result r = session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
                 .fetch(probabilities).fetch(newC).fetch(newH).run();
-            float[] p = MusicTensors.floats((TFloat32) r.get(0));
+            float[] p;
+            try {
+              p = MusicTensors.floats((TFloat32) r.get(0));
+            } catch (RuntimeException e) {
+              r.close();
+              throw e;
+            }
             cValue.close();
             hValue.close();
-            cValue = r.get(1);
+            cValue = r.get(1); // kept for the next step; the Result is not closed so that they live on
             hValue = r.get(2);
             r.get(0).close();
             return p;

@@ -53,10 +53,10 @@ public final class MusicExport {
         AtomicFiles.moveIntoPlace(tmp, target);
       }
     } catch (IOException e) {
-      deleteTree(tmp);
+      AtomicFiles.deleteTreeQuietly(tmp);
       throw new UserError(target + ": cannot write the SavedModel (" + e.getMessage() + ")", e);
     } catch (RuntimeException e) {
-      deleteTree(tmp);
+      AtomicFiles.deleteTreeQuietly(tmp);
       throw e;
     }
     return target;
@@ -93,8 +93,17 @@ public final class MusicExport {
       }
       var in = inputs.values().iterator().next();
       long[] dims = in.shape.asArray();
-      if (dims == null || dims.length != 3 || dims[2] != Melody.NOTE_COUNT || dims[1] <= 0) {
-        throw new UserError(dir + ": serving_default input must be float [N, T, 78], it is " + in.shape);
+      if (in.dataType != org.tensorflow.proto.DataType.DT_FLOAT || dims == null || dims.length != 3
+          || dims[2] != Melody.NOTE_COUNT || dims[1] <= 0) {
+        throw new UserError(dir + ": serving_default input must be float [N, T, 78], it is "
+            + in.dataType + " " + in.shape);
+      }
+      var result = outputs.values().iterator().next();
+      long[] outDims = result.shape.asArray();
+      if (result.dataType != org.tensorflow.proto.DataType.DT_FLOAT || outDims == null || outDims.length != 2
+          || outDims[1] != Melody.NOTE_COUNT) {
+        throw new UserError(dir + ": serving_default output must be float probabilities [N, 78], it is "
+            + result.dataType + " " + result.shape);
       }
       return new SavedModelPredictor(bundle, f, inputs.keySet().iterator().next(), outputs.keySet().iterator().next(),
           (int) dims[1]);
@@ -148,14 +157,4 @@ public final class MusicExport {
     }
   }
 
-  private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // best effort: a leftover temporary folder is named with a leading dot
-    }
-  }
 }

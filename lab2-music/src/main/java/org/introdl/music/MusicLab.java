@@ -22,7 +22,7 @@ public final class MusicLab {
     SongDataset data = SongDataset.loadDefault(Optional.empty(), SongDataset.MIN_ROWS_DEFAULT, out);
     out.println(data.report().summary());
     Path runDir = outDir.resolve("training");
-    deleteOldRun(runDir);
+    AtomicFiles.deleteTree(runDir); // the main job replaces its previous run
     MusicTrainer.Options options = MusicTrainer.Options.lab(runDir).withSteps(MAIN_JOB_STEPS)
         .withBatch(MAIN_JOB_BATCH).withCheckpointEvery(MAIN_JOB_STEPS).withLogEvery(25);
     out.printf(Locale.ROOT, "Training the LSTM (hidden %d, %d timesteps) for %d steps at batch %d, Adam lr %.3g%n",
@@ -48,17 +48,6 @@ public final class MusicLab {
   static String describe(SongRenderer.Engine engine) {
     return engine == SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER ? "WAV by the JDK's software synthesizer"
         : "WAV by the simple additive synthesizer: run through ./labs for the JDK's software synthesizer";
-  }
-
-  private static void deleteOldRun(Path runDir) {
-    if (!java.nio.file.Files.isDirectory(runDir)) {
-      return;
-    }
-    try (var s = java.nio.file.Files.walk(runDir)) {
-      s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException e) {
-      throw new org.introdl.core.UserError(runDir + ": cannot clear the previous run (" + e.getMessage() + ")");
-    }
   }
 
   /** `./labs data fetch` for this lab: downloads the lab's data (pinned URLs, SHA-256 checked) into {@code dir}. */

@@ -36,12 +36,13 @@ public final class XrayLab {
   /** Runs the lab end to end into {@code outDir}; returns the files a user should look at. */
   public static List<Path> runMainJob(Path outDir, PrintStream out) {
     AtomicFiles.requireWritableDir(outDir);
+    AtomicFiles.deleteTree(outDir.resolve("checkpoints")); // the main job replaces its previous run
     out.println("NOTE: this run uses " + ChestPhantom.DESCRIPTION + ", generated offline;");
     out.println("      for real NIH x-rays: ./labs data fetch xray, then ./labs xray train --data <folder>.");
     XrayTrainer.Options options = new XrayTrainer.Options(XrayData.SYNTHETIC, MAIN_IMAGE_SIZE, MAIN_BATCH, MAIN_LEARNING_RATE,
         XrayNetwork.MOMENTUM, true, MAIN_STEPS, MAIN_STEPS / 2, MAIN_STEPS, MAIN_HELD_OUT, 1, outDir, false, XrayTrainer.LrSchedule.LINEAR);
     XrayTrainer.Result trained = XrayTrainer.train(options, out);
-    out.printf("Trained %d steps (batch %d, %dx%d, momentum 0.9 Nesterov, lr %.3g decaying to 0): cost %.3f -> %.3f, %.2f s/step%n",
+    out.printf("Trained %d steps (batch %d, %dx%d, momentum 0.9 Nesterov, lr %.3g decaying linearly): cost %.3f -> %.3f, %.2f s/step%n",
         MAIN_STEPS, MAIN_BATCH, MAIN_IMAGE_SIZE, MAIN_IMAGE_SIZE, MAIN_LEARNING_RATE, trained.firstLoss(), trained.lastLoss(),
         trained.secondsPerStep());
     out.println("Held-out SYNTHETIC phantoms:");

@@ -2,6 +2,7 @@ package org.introdl.xray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -53,6 +54,12 @@ class XrayTrainerTest {
     assertEquals(1 + 6, csv.size(), String.join("\n", csv));
     assertTrue(Double.isFinite(b.lastLoss()));
     assertFalse(Files.list(out.resolve("checkpoints")).anyMatch(p -> p.getFileName().toString().startsWith(".")));
+
+    // A fresh run into the same folder would prune the old run's checkpoints and mix two runs: refused.
+    XrayTrainer.Options fresh = new XrayTrainer.Options("synthetic", 32, 4, 0.01f, 0.9f, true, 2, 2, 2, 20, 3, out, false, XrayTrainer.LrSchedule.LINEAR);
+    org.introdl.core.UserError refused = assertThrows(org.introdl.core.UserError.class, () -> XrayTrainer.train(fresh, quiet));
+    assertTrue(refused.getMessage().contains("--resume"), refused.getMessage());
+    assertTrue(Files.isDirectory(out.resolve("checkpoints/step-000006")));
   }
 
   @Test

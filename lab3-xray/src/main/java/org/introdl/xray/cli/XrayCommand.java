@@ -129,7 +129,7 @@ public final class XrayCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
     boolean resume;
 
-    @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (decays to 0 at --steps; default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (decays linearly, to lr/steps at the last step; default ${DEFAULT-VALUE}).")
     XrayTrainer.LrSchedule schedule = XrayTrainer.LrSchedule.LINEAR;
 
     /** Takes the preset's value for each of its options the user did not give. */

@@ -38,7 +38,12 @@ public final class XrayFolderDataset {
   public static XrayDataset read(Path folderOrCsv, int size) {
     Path csv = labelsFile(folderOrCsv);
     List<Entry> entries = readLabels(csv);
-    float[] pixels = new float[entries.size() * size * size];
+    long values = (long) entries.size() * size * size;
+    if (values > XrayH5Dataset.MAX_ELEMENTS) {
+      throw UserError.inFile(csv, entries.size() + " images at " + size + " px are " + values + " values, more than the "
+          + XrayH5Dataset.MAX_ELEMENTS + " this reader loads at once; list fewer images or use a smaller --image-size");
+    }
+    float[] pixels = new float[(int) values];
     int[] labels = new int[entries.size()];
     for (int i = 0; i < entries.size(); i++) {
       float[] image = readGrayscale(entries.get(i).image(), size);

@@ -38,7 +38,9 @@ public final class RunInfo {
       if (Files.isRegularFile(file)) {
         try {
           JsonNode node = JSON.readTree(file.toFile());
-          return node.hasNonNull("imageSize") ? OptionalInt.of(node.get("imageSize").asInt()) : OptionalInt.empty();
+          int size = node.path("imageSize").asInt(-1);
+          // Only sizes the model can be built at (multiples of 16, up to 1024): a damaged file is ignored.
+          return size >= 16 && size <= 1024 && size % 16 == 0 ? OptionalInt.of(size) : OptionalInt.empty();
         } catch (IOException e) {
           return OptionalInt.empty();
         }

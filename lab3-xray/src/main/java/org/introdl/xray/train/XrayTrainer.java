@@ -50,8 +50,8 @@ public final class XrayTrainer {
   }
 
   /**
-   * The learning rate over the run: {@code CONSTANT} as the lab; {@code LINEAR} decays it to zero at the last step,
-   * which settles the momentum's swing of all logits together so that a short run ends calibrated.
+   * The learning rate over the run: {@code CONSTANT} as the lab; {@code LINEAR} decays it linearly, to
+   * {@code base / steps} at the last step, which settles the momentum's swing of all logits together so that a short run ends calibrated.
    */
   public enum LrSchedule {
     CONSTANT, LINEAR;
@@ -68,6 +68,11 @@ public final class XrayTrainer {
 
   public static Result train(Options o, PrintStream out) {
     AtomicFiles.requireWritableDir(o.outDir());
+    CheckpointStore checkpoints = new CheckpointStore(o.outDir().resolve("checkpoints"), KEEP_CHECKPOINTS);
+    if (!o.resume() && !checkpoints.list().isEmpty()) {
+      throw new UserError(o.outDir() + ": already holds checkpoints of a run; pass --resume to continue it or choose"
+          + " another --out");
+    }
     XrayDataset all = XrayData.load(o.data(), o.imageSize(), o.seed());
     if (all.count() <= o.heldOut()) {
       throw new UserError(all.source() + ": " + all.count() + " images, not enough to hold out " + o.heldOut());
@@ -78,7 +83,6 @@ public final class XrayTrainer {
     out.printf("Data: %s%n  %d training images (%d with pneumothorax), %d held out, %dx%d%n", all.source(),
         train.count(), train.positives(), heldOut.count(), o.imageSize(), o.imageSize());
     RunInfo.write(o.outDir(), o.imageSize(), o.data());
-    CheckpointStore checkpoints = new CheckpointStore(o.outDir().resolve("checkpoints"), KEEP_CHECKPOINTS);
     XrayNetwork.Config config = new XrayNetwork.Config(o.imageSize(), o.seed(), o.learningRate(), o.momentum(), o.nesterov(), 0, 0);
     try (XrayNetwork net = new XrayNetwork(config)) {
       long start = 0;

@@ -52,6 +52,29 @@ public final class AtomicFiles {
     write(target, out -> out.write(bytes));
   }
 
+  /** Deletes a file or a folder with everything in it; absent is fine. A failure is a {@link UserError}. */
+  public static void deleteTree(Path path) {
+    if (path == null || !Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (var walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UserError(path + ": cannot delete (" + e.getMessage() + ")");
+    }
+  }
+
+  /** As {@link #deleteTree}, for clean-up after another error: a leftover (hidden, temporary) folder is harmless. */
+  public static void deleteTreeQuietly(Path path) {
+    try {
+      deleteTree(path);
+    } catch (UserError e) {
+      // The error that brought us here matters more; list() and readers ignore dot-named temporary folders.
+    }
+  }
+
   /** Temporary files are created owner-only (0600); a finished output is an ordinary file (0644). */
   private static void makeReadable(Path file) throws IOException {
     if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {

@@ -195,7 +195,7 @@ public final class Npy {
     DType dtype = parseDType(header, name);
     long[] shape = parseShape(header, name);
     long count = elementCount(shape);
-    long expected = count * dtype.itemSize;
+    long expected = count < 0 || count > Long.MAX_VALUE / dtype.itemSize ? -1 : count * dtype.itemSize;
     long available = length - prefix - headerLen;
     if (count < 0 || expected != available) {
       throw new UserError(

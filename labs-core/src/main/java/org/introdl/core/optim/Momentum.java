@@ -48,6 +48,13 @@ public final class Momentum {
     Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
     Operand<TFloat32> lr = learningRate;
     Operand<TFloat32> mu = tf.constant(momentum);
+    // Every gradient is complete before any variable changes (TF1's GATE_GRAPH, as in Tf1Adam): variable reads
+    // alias the variable's buffer, so an in-place update could otherwise race with a backward op still reading it.
+    List<org.tensorflow.Operation> gradientOps = new ArrayList<>();
+    for (Output<?> g : grads) {
+      gradientOps.add(g.op());
+    }
+    Ops gated = tf.withControlDependencyOps(gradientOps);
     List<Op> applies = new ArrayList<>();
     List<Variable<TFloat32>> slots = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
@@ -55,7 +62,7 @@ public final class Momentum {
       Variable<TFloat32> slot = zeroSlot(tf, graph, variable);
       slots.add(slot);
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
+      Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) grads[i]);
       applies.add(tf.train.applyMomentum(variable, slot, lr, grad, mu, ApplyMomentum.useNesterov(nesterov)));
     }
     return new Momentum(tf.withControlDependencies(applies).noOp(), slots);

@@ -66,16 +66,16 @@ public final class CheckpointStore {
     try {
       Files.createDirectories(tmp);
       session.save(tmp.resolve(PREFIX).toString());
-      deleteRecursively(target);
+      AtomicFiles.deleteTree(target);
       AtomicFiles.moveIntoPlace(tmp, target);
       AtomicFiles.writeString(dir.resolve("latest"), folderName(step) + "\n");
       prune();
       return target;
     } catch (IOException e) {
-      deleteQuietly(tmp);
+      AtomicFiles.deleteTreeQuietly(tmp);
       throw new UserError(dir + ": cannot write checkpoint (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
-      deleteQuietly(tmp);
+      AtomicFiles.deleteTreeQuietly(tmp);
       String message = String.valueOf(e.getMessage());
       if (message.contains("No space left") || message.contains("Disk quota")) {
         throw new UserError(dir + ": disk full while writing the checkpoint of step " + step
@@ -149,7 +149,7 @@ public final class CheckpointStore {
   private void prune() throws IOException {
     List<Checkpoint> all = list();
     for (Checkpoint old : all.subList(Math.min(keep, all.size()), all.size())) {
-      deleteRecursively(old.folder());
+      AtomicFiles.deleteTree(old.folder());
     }
   }
 
@@ -157,22 +157,5 @@ public final class CheckpointStore {
     return String.format("step-%06d", step);
   }
 
-  private static void deleteQuietly(Path p) {
-    try {
-      deleteRecursively(p);
-    } catch (IOException e) {
-      // Best effort: a leftover temporary folder is ignored by list().
-    }
-  }
 
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path q : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
-      }
-    }
-  }
 }

@@ -34,4 +34,13 @@ class AtomicFilesTest {
     UserError e = assertThrows(UserError.class, () -> AtomicFiles.requireWritableDir(file.resolve("sub")));
     assertEquals(true, e.getMessage().startsWith(file.resolve("sub").toString()));
   }
+
+  @Test
+  void deleteTreeRemovesAFolderWithEverythingInItAndAcceptsAbsentPaths() throws IOException {
+    Path run = Files.createDirectories(dir.resolve("run/checkpoints/step-000001"));
+    Files.writeString(run.resolve("model.index"), "x");
+    AtomicFiles.deleteTree(dir.resolve("run"));
+    assertEquals(false, Files.exists(dir.resolve("run")));
+    AtomicFiles.deleteTree(dir.resolve("never-there"));
+  }
 }

@@ -112,10 +112,13 @@ public final class CheckpointConverter {
         }
       }
       return values;
-    } catch (TensorFlowException e) {
+    } catch (RuntimeException e) {
       values.values().forEach(Tensor::close);
-      throw UserError.inFile(prefix.prefix(), "cannot read the restored variables (" + ProtoFiles.firstLine(
-          e.getMessage()) + ")");
+      if (e instanceof TensorFlowException) {
+        throw UserError.inFile(prefix.prefix(), "cannot read the restored variables (" + ProtoFiles.firstLine(
+            e.getMessage()) + ")");
+      }
+      throw e;
     }
   }
 
@@ -163,7 +166,7 @@ public final class CheckpointConverter {
     } catch (IOException | TensorFlowException | IllegalArgumentException e) {
       throw UserError.inFile(out, "cannot export the SavedModel (" + ProtoFiles.firstLine(e.getMessage()) + ")");
     } finally {
-      deleteTree(tmp);
+      AtomicFiles.deleteTreeQuietly(tmp);
     }
   }
 
@@ -173,21 +176,6 @@ public final class CheckpointConverter {
       Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     } catch (UnsupportedOperationException e) {
       // Not a POSIX file system: its defaults apply.
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      List<Path> paths = new ArrayList<>(walk.toList());
-      java.util.Collections.reverse(paths);
-      for (Path p : paths) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      // Left behind as a hidden .tmp folder; the error that brought us here matters more.
     }
   }
 

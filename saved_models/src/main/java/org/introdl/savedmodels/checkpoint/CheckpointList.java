@@ -28,7 +28,7 @@ public final class CheckpointList {
   private static final int SHOWN_VALUES = 6;
 
   private static String valuesText(Listing l, TensorBundleIndex.Entry e) {
-    if (e.values() > SHOWN_VALUES || e.slices() > 0 || org.introdl.savedmodels.Dtypes.toNpy(e.dtype()).isEmpty()
+    if (e.values() < 0 || e.values() > SHOWN_VALUES || e.slices() > 0 || org.introdl.savedmodels.Dtypes.toNpy(e.dtype()).isEmpty()
         || !l.shards().get(Math.min(e.shardId(), l.shards().size() - 1)).complete()) {
       return "";
     }

@@ -44,10 +44,15 @@ public record TensorBundleIndex(Path file, BundleHeaderProto header, List<Entry>
       return Dtypes.name(dtype);
     }
 
+    /** The number of values the shape holds; {@code -1} when it overflows a long (a hostile header). */
     public long values() {
       long n = 1;
-      for (long d : shape) {
-        n *= Math.max(d, 0);
+      try {
+        for (long d : shape) {
+          n = Math.multiplyExact(n, Math.max(d, 0));
+        }
+      } catch (ArithmeticException e) {
+        return -1;
       }
       return n;
     }

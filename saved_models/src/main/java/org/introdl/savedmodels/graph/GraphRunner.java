@@ -100,7 +100,8 @@ public final class GraphRunner {
       throw UserError.inFile(prefix.index(), "not found");
     }
     try (TString path = TString.scalarOf(prefix.prefix().toString())) {
-      session.runner().feed(saver.getFilenameTensorName(), path).addTarget(opName(saver.getRestoreOpName())).run();
+      session.runner().feed(saver.getFilenameTensorName(), path).addTarget(opName(saver.getRestoreOpName())).run()
+          .close();
     } catch (TensorFlowException | IllegalArgumentException e) {
       throw UserError.inFile(prefix.prefix(), "cannot restore this checkpoint into the graph ("
           + ProtoFiles.firstLine(e.getMessage()) + ")");
