@@ -44,13 +44,6 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Also write the results as JSON to this file.")
   Path out;
 
-  /** Workloads of every lab, in table order, each made only when it is about to be timed. */
-  static List<Supplier<BenchWorkload>> labWorkloads(boolean quick) {
-    List<Supplier<BenchWorkload>> all = new ArrayList<>();
-    BenchRegistry.suppliers(quick).forEach(all::add);
-    return all;
-  }
-
   @Override
   public Integer call() {
     int timedRuns = runs != null ? runs : quick ? 5 : 20;
@@ -61,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
       peak = BenchRunner.time(matmul, warmup, timedRuns);
     }
     timings.add(peak);
-    for (Supplier<BenchWorkload> supplier : labWorkloads(quick)) {
+    for (Supplier<BenchWorkload> supplier : BenchRegistry.suppliers(quick)) {
       try (BenchWorkload w = supplier.get()) {
         if (only != null && !w.name().contains(only)) {
           continue;

@@ -12,14 +12,7 @@ import picocli.CommandLine.Parameters;
 /** {@code ./labs data fetch music|xray}: downloads a lab's real data into the cache, checksums checked. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Download the labs' real data sets.",
     subcommands = DataCommand.Fetch.class)
-public final class DataCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
-
+public final class DataCommand extends org.introdl.core.cli.CommandGroup {
   /** The labs whose data can be fetched. */
   public enum Dataset { music, xray }
 

@@ -31,16 +31,9 @@ import picocli.CommandLine.Option;
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class LabsMain implements Runnable {
+public final class LabsMain extends org.introdl.core.cli.CommandGroup {
   @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-  }
 
   public static void main(String[] args) {
     System.exit(execute(args));

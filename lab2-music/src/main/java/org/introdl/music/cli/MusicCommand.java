@@ -13,6 +13,7 @@ import org.introdl.music.MusicLstm;
 import org.introdl.music.MusicTrainer;
 import org.introdl.music.SongDataset;
 import org.introdl.music.SongSampler;
+import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,14 +31,7 @@ import picocli.CommandLine.Spec;
       MusicCommand.Generate.class,
       MusicCommand.Export.class
     })
-public final class MusicCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
-  }
+public final class MusicCommand extends CommandGroup {
 
   @Command(name = "songs", mixinStandardHelpOptions = true,
       description = "Encode a folder of songs as the lab's dataset and report read / kept / discarded.")

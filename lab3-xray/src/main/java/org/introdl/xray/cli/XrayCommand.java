@@ -11,6 +11,7 @@ import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.XrayNetwork;
 import org.introdl.xray.train.XrayEvaluator;
 import org.introdl.xray.train.XrayTrainer;
+import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,14 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "xray", mixinStandardHelpOptions = true,
     description = "Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps.",
     subcommands = {XrayCommand.Data.class, XrayCommand.Train.class, XrayCommand.Eval.class, XrayCommand.Cam.class})
-public final class XrayCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
-  }
+public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
       + "(NIH layout), or 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}).";

@@ -91,11 +91,12 @@ public final class XrayTrainer {
         start = restored.orElse(0);
         out.println(restored.isPresent() ? "Resumed from step " + start : "No checkpoint to resume from; starting at step 0");
       }
-      return loop(o, net, train, heldOut, all, checkpoints, start, out);
+      return loop(o, net, train, heldOut, checkpoints, start, out);
     }
   }
 
-  private static Result loop(Options o, XrayNetwork net, XrayDataset train, XrayDataset heldOut, XrayDataset all,
+  /** The training loop; the splits carry the data set's source and kind, so the unsplit copy can be collected. */
+  private static Result loop(Options o, XrayNetwork net, XrayDataset train, XrayDataset heldOut,
       CheckpointStore checkpoints, long start, PrintStream out) {
     BatchSampler sampler = new BatchSampler(train.labels(), o.batch(), o.seed());
     List<double[]> losses = new ArrayList<>();
@@ -140,7 +141,7 @@ public final class XrayTrainer {
       if (evaluation == null) {
         evaluation = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
       }
-      return new Result(all.source(), all.isSynthetic(), train.count(), heldOut.count(), start, o.steps(),
+      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), start, o.steps(),
           losses.isEmpty() ? Double.NaN : losses.get(0)[1], losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1)[1],
           evaluation, lastCheckpoint, metrics.csvFile(), chart, o.outDir().resolve("tensorboard"), secondsPerStep);
     }

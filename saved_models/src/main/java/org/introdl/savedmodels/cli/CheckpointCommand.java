@@ -11,6 +11,7 @@ import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.checkpoint.CheckpointConverter;
 import org.introdl.savedmodels.checkpoint.CheckpointList;
 import org.introdl.savedmodels.checkpoint.ModelPreset;
+import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,14 +22,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
     description = "List the variables of a TensorFlow checkpoint; convert lab checkpoints.",
     subcommands = {CheckpointCommand.ListVariables.class, CheckpointCommand.Convert.class})
-public final class CheckpointCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
-  }
+public final class CheckpointCommand extends CommandGroup {
 
   @Command(name = "list", mixinStandardHelpOptions = true,
       description = "Names, dtypes and shapes of the saved tensors, from the .index alone (data file not needed).")

@@ -9,6 +9,7 @@ import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.Outputs;
 import org.introdl.savedmodels.graph.GraphRunner;
 import org.introdl.savedmodels.graph.GraphShow;
+import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,14 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "graph", mixinStandardHelpOptions = true,
     description = "Show and run frozen GraphDefs and MetaGraphDefs.",
     subcommands = {GraphCommand.Show.class, GraphCommand.Run.class})
-public final class GraphCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
-  }
+public final class GraphCommand extends CommandGroup {
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Placeholders, variables (name, dtype, shape), op counts and outputs of a .pb or .meta graph.")

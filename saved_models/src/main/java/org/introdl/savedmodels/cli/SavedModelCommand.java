@@ -13,6 +13,7 @@ import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SavedModelShow;
 import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.UnsafeOpsReport;
+import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,17 +25,9 @@ import picocli.CommandLine.Spec;
     description = "Show, scan, run and compare SavedModels written by Python or Java.",
     subcommands = {SavedModelCommand.Show.class, SavedModelCommand.Run.class, SavedModelCommand.Scan.class,
         SavedModelCommand.Compare.class})
-public final class SavedModelCommand implements Callable<Integer> {
+public final class SavedModelCommand extends CommandGroup {
   /** Exit code when a check ran and failed: unsafe ops found by scan, outputs off by compare. */
   public static final int EXIT_CHECK_FAILED = 3;
-
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getOut());
-    return 0;
-  }
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Tags, signatures (inputs and outputs with tensor name, dtype, shape), the TF version.")
