@@ -3,15 +3,18 @@ package org.introdl.music;
 import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.optim.Tf1Adam;
+import org.introdl.core.tf.GraphVariables;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
-import org.introdl.core.tf.GraphVariables;
-import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.core.Unstack;
+import org.tensorflow.op.linalg.MatMul;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.RandomUniform;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -33,6 +36,10 @@ import org.tensorflow.types.TInt64;
  *   <li>{@link Cell#BLOCK}: TF's fused {@code BlockLSTM} kernel (its gradient registered by
  *       {@link BlockLstmGradient}).</li>
  * </ul>
+ *
+ * <p>For training, a {@link Sharding} fixes the batch size and cuts the batch into shards that run side by side, one
+ * per core, and {@link #gradients(Ops)} builds the recurrent weight gradient as one product per shard. Neither
+ * changes the model: the variables, their names and the numbers are the same (tests hold them to 1e-5).
  */
 public final class MusicLstm {
   public static final int NOTE_COUNT = Melody.NOTE_COUNT;
@@ -64,7 +71,61 @@ public final class MusicLstm {
     }
   }
 
+  /**
+   * How a training graph lays out its batch. A fixed {@code batch} makes every shape static, so TensorFlow's graph
+   * optimizer folds away the shape bookkeeping of the gradients (about half of the graph's ops). {@code shards > 1}
+   * cuts the batch into equal shards, each its own chain of 64 steps: the rows of a batch never meet inside an LSTM,
+   * so the shards' ops are independent and TensorFlow runs them side by side, one core each, where one chain of
+   * small ops keeps a single core busy at a time. Only the order of the gradient sums changes.
+   */
+  public record Sharding(int batch, int shards) {
+    /** Any batch size, one chain: for inference and evaluation graphs. */
+    public static final Sharding NONE = new Sharding(-1, 1);
+    /** Rows per shard below which splitting costs more in per-op overhead than the extra core gives. */
+    static final int MIN_ROWS_PER_SHARD = 8;
+    /** More shards than this have not been measured. */
+    static final int MAX_SHARDS = 16;
+
+    public Sharding {
+      if (shards < 1 || (batch != -1 && batch < 1) || (shards > 1 && (batch < 1 || batch % shards != 0))) {
+        throw new IllegalArgumentException("cannot cut a batch of " + batch + " into " + shards + " equal shards");
+      }
+    }
+
+    /** A fixed batch in as many equal shards as there are cores (the largest divisor of the batch that fits). */
+    public static Sharding forCores(int batch, int cores) {
+      int limit = Math.min(Math.min(cores, MAX_SHARDS), Math.max(1, batch / MIN_ROWS_PER_SHARD));
+      int shards = 1;
+      for (int k = 1; k <= limit; k++) {
+        if (batch % k == 0) {
+          shards = k;
+        }
+      }
+      return new Sharding(batch, shards);
+    }
+
+    /** A fixed batch in {@code shards} shards; 0 picks one per core of this machine. */
+    public static Sharding of(int batch, int shards) {
+      return shards == 0 ? forCores(batch, Runtime.getRuntime().availableProcessors()) : new Sharding(batch, shards);
+    }
+
+    /**
+     * Session threads for this layout: one inter-op thread per shard, each running its ops single-threaded (an
+     * intra-op pool on top would put two threads on each core), in a pool of the session's own. TensorFlow sizes
+     * one process-wide intra-op pool from the first session unless {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true}
+     * (the {@code ./labs} launcher and the tests set it); without it the layout still runs, somewhat slower.
+     */
+    public ConfigProto sessionConfig() {
+      if (shards == 1) {
+        return ConfigProto.getDefaultInstance();
+      }
+      return ConfigProto.newBuilder().setIntraOpParallelismThreads(1).setInterOpParallelismThreads(shards)
+          .setUsePerSessionThreads(true).build();
+    }
+  }
+
   public final Config config;
+  public final Sharding sharding;
   /** [N, T, 78] float one-hot rows (ONE_HOT input), else null. */
   public final Placeholder<TFloat32> inputs;
   /** [T, N] int note indices, time-major (NOTE_INDICES input), else null. */
@@ -79,6 +140,16 @@ public final class MusicLstm {
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
   public final Operand<TFloat32> accuracy;
+
+  /** The projected cell's kernel halves, read once for all shards: rows for the inputs and for h. */
+  private Operand<TFloat32> inputKernel;
+  private Operand<TFloat32> recurrentKernel;
+  /** The note table of the projected cell with note indices (kernel input rows, a zero rest row, plus the bias). */
+  private Operand<TFloat32> noteTable;
+  /** Per shard: the projected inputs [T, n, 4H] and the hidden state each step reads (zeros first). */
+  private final List<ShardSteps> shardSteps = new ArrayList<>();
+
+  private record ShardSteps(Operand<TFloat32> projection, List<Operand<TFloat32>> previousH) {}
 
   /** Variable names: the Python lab's, or flat ones for optimizers that cannot take a '/' (the framework's Adam). */
   public enum Naming {
@@ -98,8 +169,9 @@ public final class MusicLstm {
     }
   }
 
-  private MusicLstm(Ops tf, Config config, Naming naming) {
+  private MusicLstm(Ops tf, Config config, Naming naming, Sharding sharding) {
     this.config = config;
+    this.sharding = sharding;
     int h = config.hidden();
     long seed = config.seed();
     // Python creates the dense layer's variables first: weights = Variable, biases = Variable_1.
@@ -127,31 +199,43 @@ public final class MusicLstm {
     labels = tf.withName("labels").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.outputSize())));
 
-    Operand<TFloat32> lastH = switch (config.cell()) {
-      case UNROLLED -> unrolled(tf);
-      case PROJECTED -> projected(tf);
-      case BLOCK -> block(tf);
-    };
-    logits = tf.withName("logits").math.add(tf.linalg.matMul(lastH, tf.identity(weights)), tf.identity(biases));
+    List<Operand<TFloat32>> lastH = new ArrayList<>();
+    for (Operand<?> shard : shardInputs(tf)) {
+      lastH.add(switch (config.cell()) {
+        case UNROLLED -> unrolled(tf, shard);
+        case PROJECTED -> projected(tf, shard);
+        case BLOCK -> block(tf, shard);
+      });
+    }
+    Operand<TFloat32> hLast = lastH.size() == 1 ? lastH.get(0) : tf.concat(lastH, tf.constant(0));
+    logits = tf.withName("logits").math.add(tf.linalg.matMul(hLast, tf.identity(weights)), tf.identity(biases));
     prediction = tf.withName("prediction").nn.softmax(logits);
-    loss = tf.withName("loss").math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss(), tf.constant(0));
+    Operand<TFloat32> labelRows = sharding.batch() > 0
+        ? tf.reshape(labels, tf.constant(new long[] {sharding.batch(), config.outputSize()})) : labels;
+    loss = tf.withName("loss").math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, labelRows).loss(),
+        tf.constant(0));
     Operand<TInt64> predicted = tf.math.argMax(prediction, tf.constant(1));
-    Operand<TInt64> expected = tf.math.argMax(labels, tf.constant(1));
+    Operand<TInt64> expected = tf.math.argMax(labelRows, tf.constant(1));
     accuracy = tf.withName("accuracy").math.mean(
         tf.dtypes.cast(tf.math.equal(predicted, expected), TFloat32.class), tf.constant(0));
   }
 
-  /** Builds the model into {@code tf}'s graph. */
+  /** Builds the model into {@code tf}'s graph, for any batch size. */
   public static MusicLstm build(Ops tf, Config config) {
     return build(tf, config, Naming.PYTHON);
   }
 
-  /** Builds the model with the given variable names. */
+  /** Builds the model with the given variable names, for any batch size. */
   public static MusicLstm build(Ops tf, Config config, Naming naming) {
+    return build(tf, config, naming, Sharding.NONE);
+  }
+
+  /** Builds the model with the given variable names and batch layout. */
+  public static MusicLstm build(Ops tf, Config config, Naming naming, Sharding sharding) {
     if (config.cell() == Cell.BLOCK) {
       BlockLstmGradient.register();
     }
-    return new MusicLstm(tf, config, naming);
+    return new MusicLstm(tf, config, naming, sharding);
   }
 
   /** The four trainable variables, in the order Python's {@code tf.trainable_variables()} lists them. */
@@ -160,20 +244,75 @@ public final class MusicLstm {
         Tf1Adam.Trainable.of(bias));
   }
 
+  /**
+   * The gradients of the loss for {@link #trainables()}, in that order. Plain automatic differentiation, except for
+   * a sharded projected cell with note indices: there the recurrent half of the kernel gets its gradient as one
+   * product per shard, {@code H_prev^T @ dGates} over all steps, instead of autodiff's product per step and their
+   * sum (the same sum in another order), and the note rows and the bias get theirs from the note table's gradient.
+   * With one chain the per-step products run beside it on an idle core, so there autodiff's form is the faster one.
+   */
+  public List<Operand<TFloat32>> gradients(Ops tf) {
+    if (noteTable == null || sharding.shards() == 1) {
+      List<Operand<TFloat32>> plain = new ArrayList<>();
+      tf.gradients(loss, variables()).dy().forEach(d -> plain.add(cast(d)));
+      return plain;
+    }
+    List<Operand<?>> wrt = new ArrayList<>(List.of(weights, biases, noteTable));
+    shardSteps.forEach(s -> wrt.add(s.projection()));
+    // Not asking for the kernel leaves autodiff's per-step kernel products out of the graph that runs.
+    List<Output<?>> d = tf.gradients(loss, wrt).dy();
+    int hidden = config.hidden();
+    List<Operand<TFloat32>> recurrent = new ArrayList<>();
+    for (int s = 0; s < shardSteps.size(); s++) {
+      Operand<TFloat32> previousH = tf.reshape(tf.stack(shardSteps.get(s).previousH()),
+          tf.constant(new long[] {-1, hidden}));
+      Operand<TFloat32> dGates = tf.reshape(cast(d.get(3 + s)), tf.constant(new long[] {-1, 4L * hidden}));
+      recurrent.add(tf.linalg.matMul(previousH, dGates, MatMul.transposeA(true)));
+    }
+    Operand<TFloat32> dTable = cast(d.get(2));
+    Operand<TFloat32> dInputRows = tf.slice(dTable, tf.constant(new int[] {0, 0}),
+        tf.constant(new int[] {config.inputSize(), 4 * hidden}));
+    Operand<TFloat32> dRecurrent = recurrent.size() == 1 ? recurrent.get(0) : tf.math.addN(recurrent);
+    Operand<TFloat32> dKernel = tf.concat(List.of(dInputRows, dRecurrent), tf.constant(0));
+    Operand<TFloat32> dBias = tf.reduceSum(dTable, tf.constant(0));
+    return List.of(cast(d.get(0)), cast(d.get(1)), dKernel, dBias);
+  }
+
   /** The placeholder a batch's inputs go into. */
   public Operand<?> inputPlaceholder() {
     return inputs != null ? inputs : noteIndices;
   }
 
-  // ---- the three cell constructions ----
+  // ---- the batch layout ----
+
+  /** The inputs, with static shapes when the batch is fixed, cut into the sharding's shards. */
+  private List<Operand<?>> shardInputs(Ops tf) {
+    int batch = sharding.batch();
+    int shards = sharding.shards();
+    if (inputs != null) {
+      Operand<TFloat32> rows = batch > 0
+          ? tf.reshape(inputs, tf.constant(new long[] {batch, config.timesteps(), config.inputSize()})) : inputs;
+      return shards == 1 ? List.of(rows) : new ArrayList<>(tf.split(tf.constant(0), rows, (long) shards).output());
+    }
+    Operand<TInt32> steps = batch > 0
+        ? tf.reshape(noteIndices, tf.constant(new long[] {config.timesteps(), batch})) : noteIndices;
+    return shards == 1 ? List.of(steps) : new ArrayList<>(tf.split(tf.constant(1), steps, (long) shards).output());
+  }
+
+  /** Rows in one shard, or -1 when the batch is not fixed. */
+  private int shardRows() {
+    return sharding.batch() > 0 ? sharding.batch() / sharding.shards() : -1;
+  }
+
+  // ---- the three cell constructions (each over one shard of the batch) ----
 
   /** The lab's graph: unstack the rows, then per step concat[x, h] @ kernel + bias. */
-  private Operand<TFloat32> unrolled(Ops tf) {
-    Operand<TFloat32> x = oneHotInputs(tf);
-    List<Output<TFloat32>> steps = tf.unstack(x, (long) config.timesteps(), org.tensorflow.op.core.Unstack.axis(1L)).output();
+  private Operand<TFloat32> unrolled(Ops tf, Operand<?> shard) {
+    Operand<TFloat32> x = oneHotInputs(tf, shard);
+    List<Output<TFloat32>> steps = tf.unstack(x, (long) config.timesteps(), Unstack.axis(1L)).output();
     Operand<TFloat32> kernelRead = tf.identity(kernel);
     Operand<TFloat32> biasRead = tf.identity(bias);
-    Operand<TFloat32> c = zeroState(tf);
+    Operand<TFloat32> c = zeroState(tf, shard);
     Operand<TFloat32> h = c;
     for (Output<TFloat32> xt : steps) {
       Operand<TFloat32> gates = tf.nn.biasAdd(
@@ -186,42 +325,55 @@ public final class MusicLstm {
   }
 
   /** One input projection for all steps (matmul, or an exact row gather of note indices). */
-  private Operand<TFloat32> projected(Ops tf) {
+  private Operand<TFloat32> projected(Ops tf, Operand<?> shard) {
     int hidden = config.hidden();
-    List<Output<TFloat32>> parts = tf.splitV(tf.identity(kernel), tf.constant(new int[] {config.inputSize(), hidden}),
-        tf.constant(0), 2L).output();
-    Operand<TFloat32> inputKernel = parts.get(0);
-    Operand<TFloat32> recurrentKernel = parts.get(1);
-    Operand<TFloat32> projection; // [T, N, 4H]
-    if (config.input() == Input.NOTE_INDICES) {
-      // A one-hot row times the kernel is one kernel row; a rest (index 78) picks the appended zero row.
-      Operand<TFloat32> table = tf.concat(List.of(inputKernel,
-          tf.zeros(tf.constant(new long[] {1, 4L * hidden}), TFloat32.class)), tf.constant(0));
-      projection = tf.gather(table, noteIndices, tf.constant(0));
-    } else {
-      Operand<TFloat32> timeMajor = tf.linalg.transpose(inputs, tf.constant(new int[] {1, 0, 2}));
-      Operand<TFloat32> flat = tf.reshape(timeMajor, tf.constant(new long[] {-1, config.inputSize()}));
-      projection = tf.reshape(tf.linalg.matMul(flat, inputKernel),
-          tf.constant(new long[] {config.timesteps(), -1, 4L * hidden}));
+    if (inputKernel == null) {
+      List<Output<TFloat32>> parts = tf.splitV(tf.identity(kernel),
+          tf.constant(new int[] {config.inputSize(), hidden}), tf.constant(0), 2L).output();
+      inputKernel = parts.get(0);
+      recurrentKernel = parts.get(1);
     }
-    projection = tf.math.add(projection, tf.identity(bias));
+    Operand<TFloat32> projection; // [T, n, 4H]
+    if (config.input() == Input.NOTE_INDICES) {
+      // A one-hot row times the kernel is one kernel row; a rest (index 78) picks the appended zero row. The bias is
+      // added to the 79 table rows once instead of to all T x N gathered rows.
+      if (noteTable == null) {
+        noteTable = tf.math.add(tf.concat(List.of(inputKernel,
+            tf.zeros(tf.constant(new long[] {1, 4L * hidden}), TFloat32.class)), tf.constant(0)), tf.identity(bias));
+      }
+      @SuppressWarnings("unchecked")
+      Operand<TInt32> indices = (Operand<TInt32>) shard;
+      projection = tf.gather(noteTable, indices, tf.constant(0));
+    } else {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> rows = (Operand<TFloat32>) shard;
+      Operand<TFloat32> timeMajor = tf.linalg.transpose(rows, tf.constant(new int[] {1, 0, 2}));
+      Operand<TFloat32> flat = tf.reshape(timeMajor, tf.constant(new long[] {-1, config.inputSize()}));
+      projection = tf.math.add(tf.reshape(tf.linalg.matMul(flat, inputKernel),
+          tf.constant(new long[] {config.timesteps(), -1, 4L * hidden})), tf.identity(bias));
+    }
     List<Output<TFloat32>> steps = tf.unstack(projection, (long) config.timesteps()).output();
-    Operand<TFloat32> c = zeroState(tf);
+    Operand<TFloat32> c = zeroState(tf, shard);
     Operand<TFloat32> h = c;
+    List<Operand<TFloat32>> previousH = new ArrayList<>();
     for (int t = 0; t < steps.size(); t++) {
+      previousH.add(h);
       Operand<TFloat32> gates = t == 0 ? steps.get(0) : tf.math.add(steps.get(t), tf.linalg.matMul(h, recurrentKernel));
       Operand<TFloat32>[] next = cellUpdate(tf, gates, c);
       c = next[0];
       h = next[1];
     }
+    shardSteps.add(new ShardSteps(projection, previousH));
     return h;
   }
 
   /** TF's fused kernel: op {@code BlockLSTM} (gates i, c, f, o as BasicLSTMCell's i, j, f, o; no cell clip). */
-  private Operand<TFloat32> block(Ops tf) {
-    Operand<TFloat32> x = inputs != null ? tf.linalg.transpose(inputs, tf.constant(new int[] {1, 0, 2}))
-        : tf.oneHot(noteIndices, tf.constant(config.inputSize()), tf.constant(1f), tf.constant(0f));
-    Operand<TFloat32> zeros = zeroState(tf);
+  private Operand<TFloat32> block(Ops tf, Operand<?> shard) {
+    @SuppressWarnings("unchecked")
+    Operand<TFloat32> x = inputs != null
+        ? tf.linalg.transpose((Operand<TFloat32>) shard, tf.constant(new int[] {1, 0, 2}))
+        : tf.oneHot((Operand<TInt32>) shard, tf.constant(config.inputSize()), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> zeros = zeroState(tf, shard);
     Operand<TFloat32> noPeephole = tf.zeros(tf.constant(new long[] {config.hidden()}), TFloat32.class);
     Operation op = tf.scope().opBuilder("BlockLSTM", tf.scope().makeOpName("BlockLSTM"))
         .addInput(tf.constant((long) config.timesteps()).asOutput())
@@ -242,21 +394,31 @@ public final class MusicLstm {
     return tf.gather(allH, tf.constant(config.timesteps() - 1), tf.constant(0));
   }
 
-  /** The inputs as one-hot floats [N, T, 78], whichever way they are fed. */
-  private Operand<TFloat32> oneHotInputs(Ops tf) {
+  /** A shard's inputs as one-hot floats [n, T, 78], whichever way they are fed. */
+  @SuppressWarnings("unchecked")
+  private Operand<TFloat32> oneHotInputs(Ops tf, Operand<?> shard) {
     if (inputs != null) {
-      return inputs;
+      return (Operand<TFloat32>) shard;
     }
     // One-hot of an index outside 0..77 (the rest index) is an all-zero row, as the lab's rest rows are.
-    Operand<TFloat32> timeMajor = tf.oneHot(noteIndices, tf.constant(config.inputSize()), tf.constant(1f),
-        tf.constant(0f));
+    Operand<TFloat32> timeMajor = tf.oneHot((Operand<TInt32>) shard, tf.constant(config.inputSize()),
+        tf.constant(1f), tf.constant(0f));
     return tf.linalg.transpose(timeMajor, tf.constant(new int[] {1, 0, 2}));
   }
 
-  private Operand<TFloat32> zeroState(Ops tf) {
-    Operand<TInt32> batch = inputs != null ? tf.gather(tf.shape(inputs), tf.constant(new int[] {0}), tf.constant(0))
-        : tf.gather(tf.shape(noteIndices), tf.constant(new int[] {1}), tf.constant(0));
+  /** The zero (c, h) of a shard: a constant when the batch is fixed, else sized from the fed batch. */
+  private Operand<TFloat32> zeroState(Ops tf, Operand<?> shard) {
+    if (shardRows() > 0) {
+      return tf.zeros(tf.constant(new long[] {shardRows(), config.hidden()}), TFloat32.class);
+    }
+    int batchAxis = inputs != null ? 0 : 1;
+    Operand<TInt32> batch = tf.gather(tf.shape(shard), tf.constant(new int[] {batchAxis}), tf.constant(0));
     return tf.fill(tf.concat(List.of(batch, tf.constant(new int[] {config.hidden()})), tf.constant(0)), tf.constant(0f));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> cast(Operand<?> gradient) {
+    return (Operand<TFloat32>) gradient;
   }
 
   /** BasicLSTMCell's update from the pre-activation gates [N, 4H] and the cell state; returns {c', h'}. */

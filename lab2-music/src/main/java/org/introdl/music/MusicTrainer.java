@@ -43,41 +43,48 @@ public final class MusicTrainer {
 
   private MusicTrainer() {}
 
-  /** What to train and where. */
+  /**
+   * What to train and where. {@code shards}: parallel shards of each batch ({@link MusicLstm.Sharding}); 0 picks one
+   * per core.
+   */
   public record Options(int steps, int batch, float learningRate, MusicLstm.Config model, Path out, boolean resume,
-      int checkpointEvery, int keep, int logEvery) {
+      int checkpointEvery, int keep, int logEvery, int shards) {
     public static Options lab(Path out) {
       return new Options(STEPS_DEFAULT, BATCH_DEFAULT, LEARNING_RATE_DEFAULT,
           MusicLstm.Config.lab().with(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES), out, false,
-          CHECKPOINT_EVERY_DEFAULT, KEEP_DEFAULT, 10);
+          CHECKPOINT_EVERY_DEFAULT, KEEP_DEFAULT, 10, 0);
     }
 
     public Options withSteps(int s) {
-      return new Options(s, batch, learningRate, model, out, resume, checkpointEvery, keep, logEvery);
+      return new Options(s, batch, learningRate, model, out, resume, checkpointEvery, keep, logEvery, shards);
     }
 
     public Options withBatch(int b) {
-      return new Options(steps, b, learningRate, model, out, resume, checkpointEvery, keep, logEvery);
+      return new Options(steps, b, learningRate, model, out, resume, checkpointEvery, keep, logEvery, shards);
     }
 
     public Options withModel(MusicLstm.Config m) {
-      return new Options(steps, batch, learningRate, m, out, resume, checkpointEvery, keep, logEvery);
+      return new Options(steps, batch, learningRate, m, out, resume, checkpointEvery, keep, logEvery, shards);
     }
 
     public Options withResume(boolean r) {
-      return new Options(steps, batch, learningRate, model, out, r, checkpointEvery, keep, logEvery);
+      return new Options(steps, batch, learningRate, model, out, r, checkpointEvery, keep, logEvery, shards);
     }
 
     public Options withLearningRate(float lr) {
-      return new Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, logEvery);
+      return new Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, logEvery, shards);
     }
 
     public Options withLogEvery(int every) {
-      return new Options(steps, batch, learningRate, model, out, resume, checkpointEvery, keep, every);
+      return new Options(steps, batch, learningRate, model, out, resume, checkpointEvery, keep, every, shards);
     }
 
     public Options withCheckpointEvery(int every) {
-      return new Options(steps, batch, learningRate, model, out, resume, every, keep, logEvery);
+      return new Options(steps, batch, learningRate, model, out, resume, every, keep, logEvery, shards);
+    }
+
+    public Options withShards(int k) {
+      return new Options(steps, batch, learningRate, model, out, resume, checkpointEvery, keep, logEvery, k);
     }
   }
 
@@ -100,11 +107,13 @@ public final class MusicTrainer {
     }
     ModelSpec.of(o.model()).write(out);
     BatchSampler sampler = data.batches(o.batch(), o.model().timesteps(), o.model().seed());
+    MusicLstm.Sharding sharding = MusicLstm.Sharding.of(o.batch(), o.shards());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, o.model());
-      Tf1Adam.Update update = new Tf1Adam(o.learningRate()).minimize(tf, model.loss, model.trainables());
-      try (Session session = new Session(g)) {
+      MusicLstm model = MusicLstm.build(tf, o.model(), MusicLstm.Naming.PYTHON, sharding);
+      Tf1Adam.Update update = new Tf1Adam(o.learningRate()).applyGradients(tf, model.gradients(tf),
+          model.trainables());
+      try (Session session = new Session(g, sharding.sessionConfig())) {
         long start = 0;
         if (o.resume()) {
           OptionalLong restored = store.restoreLatest(session);

@@ -1,6 +1,7 @@
 package org.introdl.music;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -87,6 +88,10 @@ class MusicLstmTest {
     }
   }
 
+  /** Every batch layout the tests try at batch 6: any batch, fixed, and two or three parallel shards. */
+  private static final List<MusicLstm.Sharding> LAYOUTS = List.of(MusicLstm.Sharding.NONE,
+      new MusicLstm.Sharding(6, 1), new MusicLstm.Sharding(6, 2), new MusicLstm.Sharding(6, 3));
+
   @Test
   void fastPathsEqualThePlainGraphForwardAndAfterAdamSteps() {
     int batch = 6;
@@ -97,20 +102,57 @@ class MusicLstmTest {
     for (int i = 0; i < 3; i++) {
       batches.add(sampler.next());
     }
-    Run reference = train(plain, batches);
+    Run reference = train(plain, MusicLstm.Sharding.NONE, batches);
     for (MusicLstm.Cell cell : MusicLstm.Cell.values()) {
       for (MusicLstm.Input input : MusicLstm.Input.values()) {
-        Run run = train(plain.with(cell, input), batches);
-        String what = cell + "/" + input;
-        assertClose(reference.prediction, run.prediction, TOLERANCE, what + " prediction");
-        for (int k = 0; k < reference.losses.length; k++) {
-          assertEquals(reference.losses[k], run.losses[k], TOLERANCE, what + " loss at step " + k);
-        }
-        for (int v = 0; v < reference.variables.size(); v++) {
-          assertClose(reference.variables.get(v), run.variables.get(v), TOLERANCE, what + " variable " + v);
+        for (MusicLstm.Sharding layout : LAYOUTS) {
+          Run run = train(plain.with(cell, input), layout, batches);
+          String what = cell + "/" + input + "/" + layout;
+          assertClose(reference.prediction, run.prediction, TOLERANCE, what + " prediction");
+          for (int k = 0; k < reference.losses.length; k++) {
+            assertEquals(reference.losses[k], run.losses[k], TOLERANCE, what + " loss at step " + k);
+          }
+          for (int v = 0; v < reference.variables.size(); v++) {
+            assertClose(reference.variables.get(v), run.variables.get(v), TOLERANCE, what + " variable " + v);
+          }
         }
       }
     }
+  }
+
+  /**
+   * Adam's first steps hardly depend on a gradient's size (m / sqrt(v) is about its sign), so the gradients
+   * themselves are compared too: every layout's {@link MusicLstm#gradients} against autodiff of the lab's graph.
+   */
+  @Test
+  void gradientsOfEveryLayoutEqualAutodiffOfTheLabGraph() {
+    MusicLstm.Config plain = MusicLstm.Config.of(16, 10, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, 11);
+    BatchSampler.Batch batch = SongDataset.builtin(128).batches(6, 10, 4).next();
+    List<float[]> reference = gradients(plain, MusicLstm.Sharding.NONE, batch);
+    double largest = reference.stream().mapToDouble(MusicLstmTest::maxAbs).max().orElse(0);
+    assertTrue(largest > 1e-2, "the reference gradients are not all tiny: " + largest);
+    for (MusicLstm.Cell cell : List.of(MusicLstm.Cell.UNROLLED, MusicLstm.Cell.PROJECTED)) {
+      for (MusicLstm.Input input : MusicLstm.Input.values()) {
+        for (MusicLstm.Sharding layout : LAYOUTS) {
+          List<float[]> run = gradients(plain.with(cell, input), layout, batch);
+          for (int v = 0; v < reference.size(); v++) {
+            assertClose(reference.get(v), run.get(v), TOLERANCE, cell + "/" + input + "/" + layout + " gradient " + v);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void shardsAreTheLargestDivisorOfTheBatchUpToTheCores() {
+    assertEquals(2, MusicLstm.Sharding.forCores(256, 2).shards());
+    assertEquals(1, MusicLstm.Sharding.forCores(256, 1).shards());
+    assertEquals(3, MusicLstm.Sharding.forCores(30, 4).shards(), "4 does not divide 30");
+    assertEquals(1, MusicLstm.Sharding.forCores(6, 8).shards(), "fewer than 8 rows a shard is not worth it");
+    assertEquals(16, MusicLstm.Sharding.forCores(256, 64).shards(), "at most 16");
+    assertEquals(256, MusicLstm.Sharding.forCores(256, 4).batch());
+    assertThrows(IllegalArgumentException.class, () -> new MusicLstm.Sharding(10, 3));
+    assertThrows(IllegalArgumentException.class, () -> new MusicLstm.Sharding(-1, 2));
   }
 
   @Test
@@ -128,12 +170,12 @@ class MusicLstmTest {
   private record Run(float[] prediction, float[] losses, List<float[]> variables) {}
 
   /** Forward on the first batch, then one Adam step per batch; returns what the variants must agree on. */
-  private static Run train(MusicLstm.Config config, List<BatchSampler.Batch> batches) {
+  private static Run train(MusicLstm.Config config, MusicLstm.Sharding layout, List<BatchSampler.Batch> batches) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config);
-      Tf1Adam.Update update = new Tf1Adam(0.01f).minimize(tf, model.loss, model.trainables());
-      try (Session s = new Session(g)) {
+      MusicLstm model = MusicLstm.build(tf, config, MusicLstm.Naming.PYTHON, layout);
+      Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
+      try (Session s = new Session(g, layout.sessionConfig())) {
         float[] prediction;
         try (ModelFeed feed = ModelFeed.of(model, batches.get(0));
             Result r = feed.into(s.runner()).fetch(model.prediction).run()) {
@@ -155,6 +197,35 @@ class MusicLstmTest {
         return new Run(prediction, losses, vars);
       }
     }
+  }
+
+  /** The values of {@link MusicLstm#gradients} on one batch, from the seeded initial weights. */
+  private static List<float[]> gradients(MusicLstm.Config config, MusicLstm.Sharding layout,
+      BatchSampler.Batch batch) {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      MusicLstm model = MusicLstm.build(tf, config, MusicLstm.Naming.PYTHON, layout);
+      List<Operand<TFloat32>> grads = model.gradients(tf);
+      try (Session s = new Session(g, layout.sessionConfig()); ModelFeed feed = ModelFeed.of(model, batch)) {
+        Session.Runner runner = feed.into(s.runner());
+        grads.forEach(runner::fetch);
+        try (Result r = runner.run()) {
+          List<float[]> out = new ArrayList<>();
+          for (int i = 0; i < grads.size(); i++) {
+            out.add(floats((TFloat32) r.get(i)));
+          }
+          return out;
+        }
+      }
+    }
+  }
+
+  private static double maxAbs(float[] values) {
+    double m = 0;
+    for (float v : values) {
+      m = Math.max(m, Math.abs(v));
+    }
+    return m;
   }
 
   static void load(Ops tf, Session s, Operand<TFloat32> variable, float[] values, long... shape) {

@@ -26,7 +26,7 @@ class MusicTrainerTest {
 
   static MusicTrainer.Options small(Path out, int steps) {
     return new MusicTrainer.Options(steps, 32, 0.01f,
-        MusicLstm.Config.of(32, 16, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 5), out, false, 10, 3, 0);
+        MusicLstm.Config.of(32, 16, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 5), out, false, 10, 3, 0, 0);
   }
 
   @Test

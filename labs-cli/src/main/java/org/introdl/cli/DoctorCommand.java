@@ -49,6 +49,14 @@ public final class DoctorCommand implements Callable<Integer> {
     }
     String oneDnn = System.getenv("TF_ENABLE_ONEDNN_OPTS");
     row("oneDNN", oneDnn == null ? "default (on for x86)" : "TF_ENABLE_ONEDNN_OPTS=" + oneDnn);
+    boolean perSessionThreads = "true".equalsIgnoreCase(System.getenv("TF_OVERRIDE_GLOBAL_THREADPOOL"))
+        || "1".equals(System.getenv("TF_OVERRIDE_GLOBAL_THREADPOOL"));
+    row("Session threads", perSessionThreads ? "per session (TF_OVERRIDE_GLOBAL_THREADPOOL=true)"
+        : "one pool sized by the first session");
+    if (!perSessionThreads) {
+      advice.add("Set TF_OVERRIDE_GLOBAL_THREADPOOL=true (./labs does) so music training runs its shards one thread"
+          + " each, whatever ran first in the process.");
+    }
     List<String> devices = devices();
     row("Devices", String.join(", ", devices));
     if (devices.stream().noneMatch(d -> d.contains("GPU"))) {

@@ -21,9 +21,9 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.proto.ConfigProto;
 
 /**
- * The music lab's workloads for {@code ./labs bench}. W1: one training step at B=256, T=64 (the kept fast path, the
- * plain lab graph with the deterministic Adam, the levers one by one, and the baseline: the unrolled primitive-op
- * LSTM with the framework's Adam). W2: one sliding-window forward at B=1, a 500-note lab-faithful generation, and a
+ * The music lab's workloads for {@code ./labs bench}. W1: one training step at B=256, T=64 (the graph {@code music
+ * train} runs, the levers one by one, and the baseline: the unrolled primitive-op LSTM with the framework's Adam and
+ * default session options). W2: one sliding-window forward at B=1, a 500-note lab-faithful generation, and a
  * 500-note stateful generation. Inputs are fixed batches from the built-in corpus (seeded).
  */
 public final class MusicBench {
@@ -54,25 +54,34 @@ public final class MusicBench {
 
   /** The same workloads, built on demand (one at a time, so only one graph is in memory). */
   public static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    MusicLstm.Sharding anyBatch = MusicLstm.Sharding.NONE;
+    MusicLstm.Sharding fixedBatch = new MusicLstm.Sharding(BATCH, 1);
+    MusicLstm.Sharding sharded = MusicLstm.Sharding.forCores(BATCH, cores);
     List<Supplier<BenchWorkload>> w = new ArrayList<>();
-    w.add(() -> new TrainStep(W1_BASELINE, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, true, null, null));
-    w.add(() -> new TrainStep("W1 music train step: fast (projected input, note gather)", MusicLstm.Cell.PROJECTED,
-        MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
+    w.add(() -> new TrainStep(W1_BASELINE, Graph1.straightforward()));
+    w.add(() -> new TrainStep("W1 music train step: fast (" + sharded.shards() + " shards, as `music train`)",
+        Graph1.fast(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)));
     if (!quick) {
-      w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam", MusicLstm.Cell.UNROLLED,
-          MusicLstm.Input.ONE_HOT, false, null, W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather", MusicLstm.Cell.UNROLLED,
-          MusicLstm.Input.NOTE_INDICES, false, null, W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: one input projection (matmul)", MusicLstm.Cell.PROJECTED,
-          MusicLstm.Input.ONE_HOT, false, null, W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: fused BlockLSTM", MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES,
-          false, null, W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: fast, intra 2 / inter 1 threads", MusicLstm.Cell.PROJECTED,
-          MusicLstm.Input.NOTE_INDICES, false, threads(2, 1), W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: fast, intra 1 / inter 2 threads", MusicLstm.Cell.PROJECTED,
-          MusicLstm.Input.NOTE_INDICES, false, threads(1, 2), W1_BASELINE));
-      w.add(() -> new TrainStep("W1 lever: fast, intra 1 / inter 1 threads", MusicLstm.Cell.PROJECTED,
-          MusicLstm.Input.NOTE_INDICES, false, threads(1, 1), W1_BASELINE));
+      w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam",
+          Graph1.autodiff(MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather",
+          Graph1.autodiff(MusicLstm.Cell.UNROLLED, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: one input projection (matmul)",
+          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.ONE_HOT, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: projection as a note gather",
+          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: + fixed batch (static shapes)",
+          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, fixedBatch)));
+      w.add(() -> new TrainStep("W1 lever: shards, autodiff kernel gradient",
+          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)));
+      w.add(() -> new TrainStep("W1 lever: shards, default session threads",
+          Graph1.fast(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)
+              .withSession(ConfigProto.getDefaultInstance())));
+      w.add(() -> new TrainStep("W1 lever: fused BlockLSTM",
+          Graph1.autodiff(MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: fused BlockLSTM, shards",
+          Graph1.autodiff(MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES, sharded)));
     }
     w.add(() -> new WindowForward(W2_WINDOW, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, null));
     if (!quick) {
@@ -84,8 +93,30 @@ public final class MusicBench {
     return w;
   }
 
-  static ConfigProto threads(int intra, int inter) {
-    return ConfigProto.newBuilder().setIntraOpParallelismThreads(intra).setInterOpParallelismThreads(inter).build();
+  /**
+   * How a W1 graph is built: cell, feed, batch layout, which gradients and optimizer, which session threads. The
+   * baseline is the straightforward graph: the lab's unrolled cell, the framework's Adam, default session options.
+   */
+  record Graph1(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding, boolean frameworkAdam,
+      boolean modelGradients, ConfigProto session, String baseline) {
+    static Graph1 straightforward() {
+      return new Graph1(MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, MusicLstm.Sharding.NONE, true, false,
+          ConfigProto.getDefaultInstance(), null);
+    }
+
+    /** As {@code music train} builds it: the model's gradients, TF1 Adam, the layout's session threads. */
+    static Graph1 fast(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding) {
+      return new Graph1(cell, input, sharding, false, true, sharding.sessionConfig(), W1_BASELINE);
+    }
+
+    /** Plain autodiff of every variable, TF1 Adam, the layout's session threads. */
+    static Graph1 autodiff(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding) {
+      return new Graph1(cell, input, sharding, false, false, sharding.sessionConfig(), W1_BASELINE);
+    }
+
+    Graph1 withSession(ConfigProto config) {
+      return new Graph1(cell, input, sharding, frameworkAdam, modelGradients, config, baseline);
+    }
   }
 
   /** One Adam step on a fixed batch. */
@@ -97,16 +128,21 @@ public final class MusicBench {
     private final ModelFeed feed;
     private final Op train;
 
-    TrainStep(String name, MusicLstm.Cell cell, MusicLstm.Input input, boolean frameworkAdam, ConfigProto config,
-        String baseline) {
+    TrainStep(String name, Graph1 how) {
       this.name = name;
-      this.baseline = baseline;
+      this.baseline = how.baseline();
       Ops tf = Ops.create(graph);
-      MusicLstm.Config c = MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0);
-      MusicLstm model = MusicLstm.build(tf, c, frameworkAdam ? MusicLstm.Naming.FLAT : MusicLstm.Naming.PYTHON);
-      train = frameworkAdam ? new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss)
-          : new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
-      session = config == null ? new Session(graph) : new Session(graph, config);
+      MusicLstm.Config c = MusicLstm.Config.of(HIDDEN, TIMESTEPS, how.cell(), how.input(), 0);
+      MusicLstm model = MusicLstm.build(tf, c, how.frameworkAdam() ? MusicLstm.Naming.FLAT : MusicLstm.Naming.PYTHON,
+          how.sharding());
+      if (how.frameworkAdam()) {
+        train = new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss);
+      } else if (how.modelGradients()) {
+        train = new Tf1Adam(0.001f).applyGradients(tf, model.gradients(tf), model.trainables()).train();
+      } else {
+        train = new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
+      }
+      session = new Session(graph, how.session());
       BatchSampler.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
       feed = ModelFeed.of(model, batch);
     }

@@ -128,6 +128,10 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--feed", description = "Input feed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     MusicLstm.Input feed = MusicLstm.Input.NOTE_INDICES;
 
+    @Option(names = "--shards", description = "Parts of each batch trained side by side, one per core (default: one"
+        + " per CPU core that divides the batch; 1 = one chain; same numbers either way).")
+    int shards = 0;
+
     @Override
     public Integer call() {
       check(steps >= 1 && steps <= 10_000_000, "--steps must be between 1 and 10000000");
@@ -138,10 +142,13 @@ public final class MusicCommand extends CommandGroup {
           "--timesteps must be between 1 and " + (SongDataset.MIN_ROWS_DEFAULT - 2) + " (shorter than the shortest song)");
       check(checkpointEvery >= 1, "--checkpoint-every must be at least 1");
       check(keep >= 1, "--keep must be at least 1");
+      check(shards >= 0 && shards <= Math.min(batch, 64) && (shards == 0 || batch % shards == 0),
+          "--shards must be 0 (one per core) or a divisor of --batch (" + batch + ") up to 64");
       SongDataset d = SongDataset.loadDefault(Optional.ofNullable(data), SongDataset.MIN_ROWS_DEFAULT, System.err);
       System.out.println(d.report().summary());
       MusicLstm.Config model = MusicLstm.Config.of(hidden, timesteps, cell, feed, seed);
-      MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10);
+      MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10,
+          shards);
       MusicTrainer.TrainResult r = MusicTrainer.train(d, o, System.out);
       System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step%n",
           r.firstStep() + 1, r.lastStep(), r.firstLoss(), r.lastLoss(), r.lastAccuracy(), r.msPerStep());
