@@ -29,8 +29,9 @@ public final class MusicLab {
         options.model().hidden(), options.model().timesteps(), options.steps(), options.batch(),
         options.learningRate());
     MusicTrainer.TrainResult trained = MusicTrainer.train(data, options, out);
-    out.printf(Locale.ROOT, "loss %.3f -> %.3f, accuracy %.3f, %.0f ms/step%n", trained.firstLoss(),
-        trained.lastLoss(), trained.lastAccuracy(), trained.msPerStep());
+    out.printf(Locale.ROOT, "loss %.3f -> %.3f, accuracy %.3f, %.0f ms/step (first step %.1f s: graph"
+        + " optimisation)%n", trained.firstLoss(), trained.lastLoss(), trained.lastAccuracy(), trained.msPerStep(),
+        trained.firstStepSeconds());
     Song seed = MusicGenerator.pickSeed(data, MusicGenerator.SEED_SONG_DEFAULT);
     MusicGenerator.GenerateResult song;
     try (CheckpointPredictor model = CheckpointPredictor.open(runDir)) {

@@ -88,9 +88,12 @@ public final class MusicTrainer {
     }
   }
 
-  /** What a run did. */
+  /**
+   * What a run did. {@code msPerStep}: the steady pace, over the steps after the first; {@code firstStepSeconds}: the
+   * first step alone, which includes TensorFlow's one-time optimisation of the graph.
+   */
   public record TrainResult(Path out, long firstStep, long lastStep, double firstLoss, double lastLoss,
-      double lastAccuracy, double msPerStep, Path lossCurve, SongDataset.Report data) {}
+      double lastAccuracy, double msPerStep, double firstStepSeconds, Path lossCurve, SongDataset.Report data) {}
 
   public static TrainResult train(SongDataset data, Options o, PrintStream console) {
     Path out = AtomicFiles.requireWritableDir(o.out());
@@ -136,6 +139,7 @@ public final class MusicTrainer {
     double loss = Double.NaN;
     double accuracy = Double.NaN;
     long began = System.nanoTime();
+    long firstDone = began;
     try (MetricsLog metrics = MetricsLog.open(out, o.resume());
         TensorBoardWriter board = new TensorBoardWriter(out.resolve("tensorboard"));
         Progress progress = Progress.start("music train", o.steps(), start)) {
@@ -153,6 +157,7 @@ public final class MusicTrainer {
         TrainingGuard.checkFinite(step, loss);
         if (Double.isNaN(firstLoss)) {
           firstLoss = loss;
+          firstDone = System.nanoTime();
         }
         Map<String, Double> row = new LinkedHashMap<>();
         row.put("loss", loss);
@@ -171,9 +176,12 @@ public final class MusicTrainer {
       }
     }
     long done = Math.max(0, o.steps() - start);
-    double msPerStep = done == 0 ? Double.NaN : (System.nanoTime() - began) / 1e6 / done;
+    double msPerStep = done == 0 ? Double.NaN
+        : done == 1 ? (firstDone - began) / 1e6 : (System.nanoTime() - firstDone) / 1e6 / (done - 1);
+    double firstStepSeconds = done == 0 ? Double.NaN : (firstDone - began) / 1e9;
     Path curve = lossCurve(out);
-    return new TrainResult(out, start, o.steps(), firstLoss, loss, accuracy, msPerStep, curve, report);
+    return new TrainResult(out, start, o.steps(), firstLoss, loss, accuracy, msPerStep, firstStepSeconds, curve,
+        report);
   }
 
   /** Draws loss and accuracy over every step in {@code metrics.csv} (a resumed run's earlier steps included). */

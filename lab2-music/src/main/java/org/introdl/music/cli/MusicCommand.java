@@ -150,8 +150,9 @@ public final class MusicCommand extends CommandGroup {
       MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10,
           shards);
       MusicTrainer.TrainResult r = MusicTrainer.train(d, o, System.out);
-      System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step%n",
-          r.firstStep() + 1, r.lastStep(), r.firstLoss(), r.lastLoss(), r.lastAccuracy(), r.msPerStep());
+      System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step after a"
+          + " first step of %.1f s (graph optimisation)%n", r.firstStep() + 1, r.lastStep(), r.firstLoss(),
+          r.lastLoss(), r.lastAccuracy(), r.msPerStep(), r.firstStepSeconds());
       System.out.println("Run folder: " + r.out().toAbsolutePath().normalize() + " (checkpoints/, metrics.csv,"
           + " metrics.jsonl, tensorboard/, loss.png)");
       return 0;
