@@ -24,7 +24,7 @@ class XrayTrainerTest {
   void trainingLowersTheLossOnAFixedBatch() {
     XrayDataset phantoms = ChestPhantom.generate(8, 32, 11);
     int[] batch = {0, 1, 2, 3, 4, 5, 6, 7};
-    try (XrayNetwork net = new XrayNetwork(new XrayNetwork.Config(32, 5, 0.003f, 0.9f, true, 0, 0))) {
+    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.of(32, 5, 0.003f, 0.9f, true))) {
       float first = net.trainStep(phantoms, batch);
       float last = first;
       for (int step = 0; step < 24; step++) {

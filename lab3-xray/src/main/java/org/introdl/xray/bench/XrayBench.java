@@ -3,6 +3,7 @@ package org.introdl.xray.bench;
 import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.bench.BenchWorkload;
+import org.introdl.core.tf.Convolution;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.Tensors;
@@ -13,10 +14,11 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * The x-ray lab's workloads for {@code ./labs bench}: W3 the forward pass of one 256x256 image, W4 a training step
- * at the lab's batch of 15, and the CAM of one image. Each fast variant has a baseline in the same run: the same
- * graph with default session options, fed through a Java {@code float[][][][]} copied into a new tensor each run.
- * The fast variants set the session's thread pools (intra-op = cores, inter-op = 1) and feed a tensor filled once
- * from a flat buffer (inputs are constant across runs, so nothing is copied per run).
+ * at the lab's batch of 15, and the CAM of one image. Each fast variant has a baseline in the same run: the lab's
+ * graph from plain ops ({@code Conv2D}) with default session options, fed through a Java {@code float[][][][]}
+ * copied into a new tensor each run. The fast variants run the convolutions on TF's own kernel (op {@code Conv},
+ * see {@link Convolution}), set the session's thread pools (intra-op = cores, inter-op = 1) and feed a tensor
+ * filled once from a flat buffer (inputs are constant across runs, so nothing is copied per run).
  */
 public final class XrayBench {
   /** Multiply-adds x 2 of the lab's CNN forward at 256x256 (8 convolutions + dense), per image. */
@@ -31,18 +33,33 @@ public final class XrayBench {
     // --quick is a smoke test: the training step runs at 128 px so that it finishes in seconds.
     int trainSize = quick ? 128 : 256;
     List<BenchWorkload> all = new ArrayList<>();
-    all.add(new Forward("W3 x-ray forward 256 (baseline)", 256, 1, false, 0, 0, null));
-    all.add(new Forward("W3 x-ray forward 256", 256, 1, true, cores, 1, "W3 x-ray forward 256 (baseline)"));
+    Fast plain = new Fast(false, 0, 0, Convolution.Kernel.CONV2D);
+    Fast fast = new Fast(true, cores, 1, Convolution.Kernel.CONV);
+    String forwardBase = "W3 x-ray forward 256 (baseline)";
+    all.add(new Forward(forwardBase, 256, 1, plain, null));
+    all.add(new Forward("W3 x-ray forward 256", 256, 1, fast, forwardBase));
+    if (!quick) {
+      all.add(new Forward("W3 lever: Conv2D (oneDNN convolution), fast feed and threads", 256, 1,
+          new Fast(true, cores, 1, Convolution.Kernel.CONV2D), forwardBase));
+      all.add(new Forward("W3 lever: Conv (TF's own convolution), default feed and threads", 256, 1,
+          new Fast(false, 0, 0, Convolution.Kernel.CONV), forwardBase));
+    }
     String trainBase = "W4 x-ray train step b15 " + trainSize + " (baseline)";
-    all.add(new TrainStep(trainBase, trainSize, 15, false, 0, 0, null));
-    all.add(new TrainStep("W4 x-ray train step b15 " + trainSize, trainSize, 15, true, cores, 1, trainBase));
-    all.add(new CamPerImage("x-ray CAM per image 256", 256, cores, "W3 x-ray forward 256"));
+    all.add(new TrainStep(trainBase, trainSize, 15, plain, null));
+    all.add(new TrainStep("W4 x-ray train step b15 " + trainSize, trainSize, 15, fast, trainBase));
+    all.add(new CamPerImage("x-ray CAM per image 256", 256, fast, "W3 x-ray forward 256"));
     return all;
   }
 
   static double forwardFlops(int size) {
     return FORWARD_FLOPS_256 * (size / 256.0) * (size / 256.0);
   }
+
+  /**
+   * What a variant changes: feeding a tensor filled once (else a Java array copied per run), the session's threads
+   * (0 = TF's default), the convolution kernel.
+   */
+  record Fast(boolean reuseInput, int intra, int inter, Convolution.Kernel convolution) {}
 
   /**
    * Shared set-up: a network, phantom inputs, and how they are fed. Built on the first run (a warm-up run), so that
@@ -54,25 +71,24 @@ public final class XrayBench {
     final int size;
     final int batch;
     final boolean reuseInput;
-    final int intra;
-    final int inter;
+    final Fast how;
     XrayNetwork net;
     XrayDataset data;
     TFloat32 input;
 
-    Base(String name, int size, int batch, boolean fast, int intra, int inter, String baseline) {
+    Base(String name, int size, int batch, Fast how, String baseline) {
       this.name = name;
       this.baseline = baseline;
       this.size = size;
       this.batch = batch;
-      this.reuseInput = fast;
-      this.intra = intra;
-      this.inter = inter;
+      this.reuseInput = how.reuseInput();
+      this.how = how;
     }
 
     void ready() {
       if (net == null) {
-        net = new XrayNetwork(new XrayNetwork.Config(size, 1, 1e-4f, 0.9f, true, intra, inter));
+        net = new XrayNetwork(new XrayNetwork.Config(size, 1, 1e-4f, 0.9f, true, how.intra(), how.inter(),
+            how.convolution()));
         data = ChestPhantom.generate(batch, size, 5);
         input = reuseInput ? Tensors.images(data.pixels(), 0, batch, size) : null;
       }
@@ -113,8 +129,8 @@ public final class XrayBench {
   }
 
   static final class Forward extends Base {
-    Forward(String name, int size, int batch, boolean fast, int intra, int inter, String baseline) {
-      super(name, size, batch, fast, intra, inter, baseline);
+    Forward(String name, int size, int batch, Fast how, String baseline) {
+      super(name, size, batch, how, baseline);
     }
 
     @Override
@@ -139,8 +155,8 @@ public final class XrayBench {
   }
 
   static final class TrainStep extends Base {
-    TrainStep(String name, int size, int batchSize, boolean fast, int intra, int inter, String baseline) {
-      super(name, size, batchSize, fast, intra, inter, baseline);
+    TrainStep(String name, int size, int batchSize, Fast how, String baseline) {
+      super(name, size, batchSize, how, baseline);
     }
 
     @Override
@@ -161,8 +177,8 @@ public final class XrayBench {
   }
 
   static final class CamPerImage extends Base {
-    CamPerImage(String name, int size, int cores, String baseline) {
-      super(name, size, 1, true, cores, 1, baseline);
+    CamPerImage(String name, int size, Fast how, String baseline) {
+      super(name, size, 1, how, baseline);
     }
 
     @Override

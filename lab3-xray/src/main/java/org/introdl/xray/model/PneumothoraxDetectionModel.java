@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.introdl.core.tf.Convolution;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -54,13 +55,19 @@ public final class PneumothoraxDetectionModel {
 
   /**
    * Builds the model for {@code imageSize} x {@code imageSize} x 1 images (values 0-255 or anything else: the
-   * standardisation removes scale). Kernels start Glorot-uniform from {@code seed}, biases at zero, as in TF1.
+   * standardisation removes scale). Kernels start Glorot-uniform from {@code seed}, biases at zero, as in TF1. The
+   * convolutions run on the faster CPU kernel ({@link Convolution.Kernel#CONV}).
    */
   public static PneumothoraxDetectionModel build(Ops tf, int imageSize, long seed) {
+    return build(tf, imageSize, seed, Convolution.Kernel.CONV);
+  }
+
+  /** As {@link #build(Ops, int, long)}, with the convolutions on {@code convolution}'s kernel. */
+  public static PneumothoraxDetectionModel build(Ops tf, int imageSize, long seed, Convolution.Kernel convolution) {
     if (imageSize < 16 || imageSize % 16 != 0) {
       throw new IllegalArgumentException("image size must be a multiple of 16 (four 2x2 pools), got " + imageSize);
     }
-    Builder b = new Builder(tf, imageSize, seed);
+    Builder b = new Builder(tf, imageSize, seed, convolution);
     b.images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, imageSize, imageSize, 1)));
     b.standardized = perImageStandardization(tf, b.images);
     Operand<TFloat32> x = b.standardized;
@@ -108,6 +115,7 @@ public final class PneumothoraxDetectionModel {
     final Ops tf;
     final int imageSize;
     final long seed;
+    final Convolution.Kernel convolution;
     final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
     final List<Operand<TFloat32>> skips = new ArrayList<>();
     Placeholder<TFloat32> images;
@@ -118,10 +126,11 @@ public final class PneumothoraxDetectionModel {
     Operand<TInt64> prediction;
     int convCount;
 
-    Builder(Ops tf, int imageSize, long seed) {
+    Builder(Ops tf, int imageSize, long seed, Convolution.Kernel convolution) {
       this.tf = tf;
       this.imageSize = imageSize;
       this.seed = seed;
+      this.convolution = convolution;
     }
 
     Operand<TFloat32> conv(Operand<TFloat32> x, int k, int in, int out) {
@@ -130,7 +139,8 @@ public final class PneumothoraxDetectionModel {
       Ops layer = tf.withSubScope(scope);
       Variable<TFloat32> kernel = variable(layer, scope, "kernel", glorotUniform(layer, Shape.of(k, k, in, out), k * k * in, k * k * out));
       Variable<TFloat32> bias = variable(layer, scope, "bias", layer.zeros(layer.constant(new long[] {out}), TFloat32.class));
-      Operand<TFloat32> conv = layer.nn.conv2d(x, layer.identity(kernel), List.of(1L, 1L, 1L, 1L), "SAME");
+      Operand<TFloat32> conv = Convolution.conv2d(layer, x, layer.identity(kernel), List.of(1L, 1L, 1L, 1L), "SAME",
+          convolution);
       return layer.nn.relu(layer.nn.biasAdd(conv, layer.identity(bias)));
     }
 

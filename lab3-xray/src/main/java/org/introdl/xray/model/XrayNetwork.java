@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.optim.Momentum;
+import org.introdl.core.tf.Convolution;
 import org.introdl.xray.cam.ClassActivationMap;
 import org.introdl.xray.data.XrayDataset;
 import org.tensorflow.Graph;
@@ -37,10 +38,19 @@ public final class XrayNetwork implements AutoCloseable {
   private final Momentum optimizer;
   private final List<Operand<TFloat32>> cams;
 
-  /** Settings of the graph: image side, initial-weight seed, optimizer, session threads (0 = TF's default). */
-  public record Config(int imageSize, long seed, float learningRate, float momentum, boolean nesterov, int intraOpThreads, int interOpThreads) {
+  /**
+   * Settings of the graph: image side, initial-weight seed, optimizer, session threads (0 = TF's default), and the
+   * convolution kernel (same numbers to float rounding; {@link Convolution.Kernel#CONV} is the faster one measured).
+   */
+  public record Config(int imageSize, long seed, float learningRate, float momentum, boolean nesterov,
+      int intraOpThreads, int interOpThreads, Convolution.Kernel convolution) {
     public static Config lab(int imageSize, long seed) {
-      return new Config(imageSize, seed, LEARNING_RATE, MOMENTUM, true, 0, 0);
+      return new Config(imageSize, seed, LEARNING_RATE, MOMENTUM, true, 0, 0, Convolution.Kernel.CONV);
+    }
+
+    /** The given optimizer settings, TF's default threads, the fast convolution kernel. */
+    public static Config of(int imageSize, long seed, float learningRate, float momentum, boolean nesterov) {
+      return new Config(imageSize, seed, learningRate, momentum, nesterov, 0, 0, Convolution.Kernel.CONV);
     }
   }
 
@@ -48,7 +58,7 @@ public final class XrayNetwork implements AutoCloseable {
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      model = PneumothoraxDetectionModel.build(tf, config.imageSize(), config.seed());
+      model = PneumothoraxDetectionModel.build(tf, config.imageSize(), config.seed(), config.convolution());
       labels = tf.placeholder(TFloat32.class);
       loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(model.logits(), labels).loss(), tf.constant(0));
       // Fed per step when a schedule is used; the configured rate otherwise.

@@ -83,7 +83,8 @@ public final class XrayTrainer {
     out.printf("Data: %s%n  %d training images (%d with pneumothorax), %d held out, %dx%d%n", all.source(),
         train.count(), train.positives(), heldOut.count(), o.imageSize(), o.imageSize());
     RunInfo.write(o.outDir(), o.imageSize(), o.data());
-    XrayNetwork.Config config = new XrayNetwork.Config(o.imageSize(), o.seed(), o.learningRate(), o.momentum(), o.nesterov(), 0, 0);
+    XrayNetwork.Config config = XrayNetwork.Config.of(o.imageSize(), o.seed(), o.learningRate(), o.momentum(),
+        o.nesterov());
     try (XrayNetwork net = new XrayNetwork(config)) {
       long start = 0;
       if (o.resume()) {
