@@ -136,6 +136,9 @@ public final class MusicLstm {
   public final Output<TFloat32> bias;
   public final Output<TFloat32> weights;
   public final Output<TFloat32> biases;
+  /** The cell state c and the output h after the last row, [N, H]: where stateful generation goes on from. */
+  public final Operand<TFloat32> lastC;
+  public final Operand<TFloat32> lastH;
   public final Operand<TFloat32> logits;
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
@@ -199,16 +202,20 @@ public final class MusicLstm {
     labels = tf.withName("labels").placeholder(TFloat32.class,
         Placeholder.shape(Shape.of(-1, config.outputSize())));
 
-    List<Operand<TFloat32>> lastH = new ArrayList<>();
+    List<Operand<TFloat32>> shardC = new ArrayList<>();
+    List<Operand<TFloat32>> shardH = new ArrayList<>();
     for (Operand<?> shard : shardInputs(tf)) {
-      lastH.add(switch (config.cell()) {
+      Operand<TFloat32>[] state = switch (config.cell()) {
         case UNROLLED -> unrolled(tf, shard);
         case PROJECTED -> projected(tf, shard);
         case BLOCK -> block(tf, shard);
-      });
+      };
+      shardC.add(state[0]);
+      shardH.add(state[1]);
     }
-    Operand<TFloat32> hLast = lastH.size() == 1 ? lastH.get(0) : tf.concat(lastH, tf.constant(0));
-    logits = tf.withName("logits").math.add(tf.linalg.matMul(hLast, tf.identity(weights)), tf.identity(biases));
+    lastC = shardC.size() == 1 ? shardC.get(0) : tf.concat(shardC, tf.constant(0));
+    lastH = shardH.size() == 1 ? shardH.get(0) : tf.concat(shardH, tf.constant(0));
+    logits = tf.withName("logits").math.add(tf.linalg.matMul(lastH, tf.identity(weights)), tf.identity(biases));
     prediction = tf.withName("prediction").nn.softmax(logits);
     Operand<TFloat32> labelRows = sharding.batch() > 0
         ? tf.reshape(labels, tf.constant(new long[] {sharding.batch(), config.outputSize()})) : labels;
@@ -306,8 +313,8 @@ public final class MusicLstm {
 
   // ---- the three cell constructions (each over one shard of the batch) ----
 
-  /** The lab's graph: unstack the rows, then per step concat[x, h] @ kernel + bias. */
-  private Operand<TFloat32> unrolled(Ops tf, Operand<?> shard) {
+  /** The lab's graph: unstack the rows, then per step concat[x, h] @ kernel + bias. Returns the last {c, h}. */
+  private Operand<TFloat32>[] unrolled(Ops tf, Operand<?> shard) {
     Operand<TFloat32> x = oneHotInputs(tf, shard);
     List<Output<TFloat32>> steps = tf.unstack(x, (long) config.timesteps(), Unstack.axis(1L)).output();
     Operand<TFloat32> kernelRead = tf.identity(kernel);
@@ -321,11 +328,11 @@ public final class MusicLstm {
       c = next[0];
       h = next[1];
     }
-    return h;
+    return state(c, h);
   }
 
-  /** One input projection for all steps (matmul, or an exact row gather of note indices). */
-  private Operand<TFloat32> projected(Ops tf, Operand<?> shard) {
+  /** One input projection for all steps (matmul, or an exact row gather of note indices). Returns the last {c, h}. */
+  private Operand<TFloat32>[] projected(Ops tf, Operand<?> shard) {
     int hidden = config.hidden();
     if (inputKernel == null) {
       List<Output<TFloat32>> parts = tf.splitV(tf.identity(kernel),
@@ -364,11 +371,14 @@ public final class MusicLstm {
       h = next[1];
     }
     shardSteps.add(new ShardSteps(projection, previousH));
-    return h;
+    return state(c, h);
   }
 
-  /** TF's fused kernel: op {@code BlockLSTM} (gates i, c, f, o as BasicLSTMCell's i, j, f, o; no cell clip). */
-  private Operand<TFloat32> block(Ops tf, Operand<?> shard) {
+  /**
+   * TF's fused kernel: op {@code BlockLSTM} (gates i, c, f, o as BasicLSTMCell's i, j, f, o; no cell clip). Returns
+   * the last {c, h}.
+   */
+  private Operand<TFloat32>[] block(Ops tf, Operand<?> shard) {
     @SuppressWarnings("unchecked")
     Operand<TFloat32> x = inputs != null
         ? tf.linalg.transpose((Operand<TFloat32>) shard, tf.constant(new int[] {1, 0, 2}))
@@ -390,8 +400,16 @@ public final class MusicLstm {
         .setAttr("use_peephole", false)
         .build();
     @SuppressWarnings("unchecked")
+    Output<TFloat32> allC = (Output<TFloat32>) (Output<?>) op.output(1);
+    @SuppressWarnings("unchecked")
     Output<TFloat32> allH = (Output<TFloat32>) (Output<?>) op.output(6);
-    return tf.gather(allH, tf.constant(config.timesteps() - 1), tf.constant(0));
+    Operand<TInt32> last = tf.constant(config.timesteps() - 1);
+    return state(tf.gather(allC, last, tf.constant(0)), tf.gather(allH, last, tf.constant(0)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32>[] state(Operand<TFloat32> c, Operand<TFloat32> h) {
+    return new Operand[] {c, h};
   }
 
   /** A shard's inputs as one-hot floats [n, T, 78], whichever way they are fed. */

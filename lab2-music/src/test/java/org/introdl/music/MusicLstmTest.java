@@ -109,6 +109,7 @@ class MusicLstmTest {
           Run run = train(plain.with(cell, input), layout, batches);
           String what = cell + "/" + input + "/" + layout;
           assertClose(reference.prediction, run.prediction, TOLERANCE, what + " prediction");
+          assertClose(reference.lastState, run.lastState, TOLERANCE, what + " last (c, h)");
           for (int k = 0; k < reference.losses.length; k++) {
             assertEquals(reference.losses[k], run.losses[k], TOLERANCE, what + " loss at step " + k);
           }
@@ -167,7 +168,7 @@ class MusicLstmTest {
     }
   }
 
-  private record Run(float[] prediction, float[] losses, List<float[]> variables) {}
+  private record Run(float[] prediction, float[] lastState, float[] losses, List<float[]> variables) {}
 
   /** Forward on the first batch, then one Adam step per batch; returns what the variants must agree on. */
   private static Run train(MusicLstm.Config config, MusicLstm.Sharding layout, List<BatchSampler.Batch> batches) {
@@ -177,9 +178,14 @@ class MusicLstmTest {
       Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
       try (Session s = new Session(g, layout.sessionConfig())) {
         float[] prediction;
+        float[] lastState;
         try (ModelFeed feed = ModelFeed.of(model, batches.get(0));
-            Result r = feed.into(s.runner()).fetch(model.prediction).run()) {
+            Result r = feed.into(s.runner()).fetch(model.prediction).fetch(model.lastC).fetch(model.lastH).run()) {
           prediction = floats((TFloat32) r.get(0));
+          float[] c = floats((TFloat32) r.get(1));
+          float[] h = floats((TFloat32) r.get(2));
+          lastState = java.util.Arrays.copyOf(c, c.length + h.length);
+          System.arraycopy(h, 0, lastState, c.length, h.length);
         }
         float[] losses = new float[batches.size()];
         for (int i = 0; i < batches.size(); i++) {
@@ -194,7 +200,7 @@ class MusicLstmTest {
             vars.add(floats((TFloat32) r.get(0)));
           }
         }
-        return new Run(prediction, losses, vars);
+        return new Run(prediction, lastState, losses, vars);
       }
     }
   }

@@ -189,7 +189,7 @@ public final class MusicBench {
       this.baseline = baseline;
       Ops tf = Ops.create(graph);
       model = MusicLstm.build(tf, MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0));
-      session = new Session(graph);
+      session = new Session(graph, CheckpointPredictor.ONE_THREAD); // as generation runs it
       int[] window = BuiltinMelodies.songs().get(0).melody().slice(0, TIMESTEPS).notes();
       feed = ModelFeed.inputsOnly(model, window, 1);
     }
