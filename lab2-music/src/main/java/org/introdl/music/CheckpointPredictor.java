@@ -11,6 +11,7 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.introdl.core.tf.SessionThreads;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -24,8 +25,7 @@ public final class CheckpointPredictor implements NotePredictor {
    * Generation runs batch-1 graphs: chains of tiny ops, where handing ops between threads costs more than it gives.
    * One thread runs each op inline (the 500-note stateful song: 41 -> 27 ms; the window song: 373 -> 309 ms).
    */
-  public static final ConfigProto ONE_THREAD = ConfigProto.newBuilder().setIntraOpParallelismThreads(1)
-      .setInterOpParallelismThreads(1).setUsePerSessionThreads(true).build();
+  public static final ConfigProto ONE_THREAD = SessionThreads.oneThreadPerOp(1);
 
   private final Graph graph;
   private final Session session;
@@ -300,8 +300,11 @@ public final class CheckpointPredictor implements NotePredictor {
 
     /** A stepper from the zero state. */
     StatefulStepper start(Session session, int hidden) {
-      return start(session, TFloat32.tensorOf(Shape.of(1, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f))),
-          TFloat32.tensorOf(Shape.of(1, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f))));
+      return start(session, zeros(hidden), zeros(hidden));
+    }
+
+    private static Tensor zeros(int hidden) {
+      return TFloat32.tensorOf(Shape.of(1, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f)));
     }
 
     /** A stepper from the state (c, h), each [1, H]; it owns and closes them. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.tf.GraphVariables;
+import org.introdl.core.tf.SessionThreads;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -109,18 +110,9 @@ public final class MusicLstm {
       return shards == 0 ? forCores(batch, Runtime.getRuntime().availableProcessors()) : new Sharding(batch, shards);
     }
 
-    /**
-     * Session threads for this layout: one inter-op thread per shard, each running its ops single-threaded (an
-     * intra-op pool on top would put two threads on each core), in a pool of the session's own. TensorFlow sizes
-     * one process-wide intra-op pool from the first session unless {@code TF_OVERRIDE_GLOBAL_THREADPOOL=true}
-     * (the {@code ./labs} launcher and the tests set it); without it the layout still runs, somewhat slower.
-     */
+    /** Session threads for this layout: one per shard, each op on one (an intra-op pool would oversubscribe). */
     public ConfigProto sessionConfig() {
-      if (shards == 1) {
-        return ConfigProto.getDefaultInstance();
-      }
-      return ConfigProto.newBuilder().setIntraOpParallelismThreads(1).setInterOpParallelismThreads(shards)
-          .setUsePerSessionThreads(true).build();
+      return shards == 1 ? ConfigProto.getDefaultInstance() : SessionThreads.oneThreadPerOp(shards);
     }
   }
 
@@ -213,8 +205,8 @@ public final class MusicLstm {
       shardC.add(state[0]);
       shardH.add(state[1]);
     }
-    lastC = shardC.size() == 1 ? shardC.get(0) : tf.concat(shardC, tf.constant(0));
-    lastH = shardH.size() == 1 ? shardH.get(0) : tf.concat(shardH, tf.constant(0));
+    lastC = joinShards(tf, shardC);
+    lastH = joinShards(tf, shardH);
     logits = tf.withName("logits").math.add(tf.linalg.matMul(lastH, tf.identity(weights)), tf.identity(biases));
     prediction = tf.withName("prediction").nn.softmax(logits);
     Operand<TFloat32> labelRows = sharding.batch() > 0
@@ -304,6 +296,11 @@ public final class MusicLstm {
     Operand<TInt32> steps = batch > 0
         ? tf.reshape(noteIndices, tf.constant(new long[] {config.timesteps(), batch})) : noteIndices;
     return shards == 1 ? List.of(steps) : new ArrayList<>(tf.split(tf.constant(1), steps, (long) shards).output());
+  }
+
+  /** The shards' rows back in batch order. */
+  private static Operand<TFloat32> joinShards(Ops tf, List<Operand<TFloat32>> perShard) {
+    return perShard.size() == 1 ? perShard.get(0) : tf.concat(perShard, tf.constant(0));
   }
 
   /** Rows in one shard, or -1 when the batch is not fixed. */

@@ -33,16 +33,16 @@ public final class XrayBench {
     // --quick is a smoke test: the training step runs at 128 px so that it finishes in seconds.
     int trainSize = quick ? 128 : 256;
     List<BenchWorkload> all = new ArrayList<>();
-    Fast plain = new Fast(false, 0, 0, Convolution.Kernel.CONV2D);
-    Fast fast = new Fast(true, cores, 1, Convolution.Kernel.CONV);
+    Variant plain = new Variant(false, 0, 0, Convolution.Kernel.CONV2D);
+    Variant fast = new Variant(true, cores, 1, Convolution.Kernel.CONV);
     String forwardBase = "W3 x-ray forward 256 (baseline)";
     all.add(new Forward(forwardBase, 256, 1, plain, null));
     all.add(new Forward("W3 x-ray forward 256", 256, 1, fast, forwardBase));
     if (!quick) {
       all.add(new Forward("W3 lever: Conv2D (oneDNN convolution), fast feed and threads", 256, 1,
-          new Fast(true, cores, 1, Convolution.Kernel.CONV2D), forwardBase));
+          new Variant(true, cores, 1, Convolution.Kernel.CONV2D), forwardBase));
       all.add(new Forward("W3 lever: Conv (TF's own convolution), default feed and threads", 256, 1,
-          new Fast(false, 0, 0, Convolution.Kernel.CONV), forwardBase));
+          new Variant(false, 0, 0, Convolution.Kernel.CONV), forwardBase));
     }
     String trainBase = "W4 x-ray train step b15 " + trainSize + " (baseline)";
     all.add(new TrainStep(trainBase, trainSize, 15, plain, null));
@@ -59,7 +59,7 @@ public final class XrayBench {
    * What a variant changes: feeding a tensor filled once (else a Java array copied per run), the session's threads
    * (0 = TF's default), the convolution kernel.
    */
-  record Fast(boolean reuseInput, int intra, int inter, Convolution.Kernel convolution) {}
+  record Variant(boolean reuseInput, int intra, int inter, Convolution.Kernel convolution) {}
 
   /**
    * Shared set-up: a network, phantom inputs, and how they are fed. Built on the first run (a warm-up run), so that
@@ -70,18 +70,16 @@ public final class XrayBench {
     final String baseline;
     final int size;
     final int batch;
-    final boolean reuseInput;
-    final Fast how;
+    final Variant how;
     XrayNetwork net;
     XrayDataset data;
     TFloat32 input;
 
-    Base(String name, int size, int batch, Fast how, String baseline) {
+    Base(String name, int size, int batch, Variant how, String baseline) {
       this.name = name;
       this.baseline = baseline;
       this.size = size;
       this.batch = batch;
-      this.reuseInput = how.reuseInput();
       this.how = how;
     }
 
@@ -90,7 +88,7 @@ public final class XrayBench {
         net = new XrayNetwork(new XrayNetwork.Config(size, 1, 1e-4f, 0.9f, true, how.intra(), how.inter(),
             how.convolution()));
         data = ChestPhantom.generate(batch, size, 5);
-        input = reuseInput ? Tensors.images(data.pixels(), 0, batch, size) : null;
+        input = how.reuseInput() ? Tensors.images(data.pixels(), 0, batch, size) : null;
       }
     }
 
@@ -129,7 +127,7 @@ public final class XrayBench {
   }
 
   static final class Forward extends Base {
-    Forward(String name, int size, int batch, Fast how, String baseline) {
+    Forward(String name, int size, int batch, Variant how, String baseline) {
       super(name, size, batch, how, baseline);
     }
 
@@ -141,7 +139,7 @@ public final class XrayBench {
     @Override
     public void run() {
       ready();
-      if (reuseInput) {
+      if (how.reuseInput()) {
         try (Result r = net.session().runner().feed(net.model().images(), input).fetch(net.model().probabilities()).run()) {
           r.get(0);
         }
@@ -155,7 +153,7 @@ public final class XrayBench {
   }
 
   static final class TrainStep extends Base {
-    TrainStep(String name, int size, int batchSize, Fast how, String baseline) {
+    TrainStep(String name, int size, int batchSize, Variant how, String baseline) {
       super(name, size, batchSize, how, baseline);
     }
 
@@ -168,16 +166,16 @@ public final class XrayBench {
     public void run() {
       ready();
       try (TFloat32 y = Tensors.oneHot(data.labels(), 0, data.count());
-          TFloat32 copied = reuseInput ? null : copiedInput();
-          Result r = net.session().runner().feed(net.model().images(), reuseInput ? input : copied).feed(net.labels(), y)
-              .fetch(net.loss()).addTarget(net.trainOp()).run()) {
+          TFloat32 copied = how.reuseInput() ? null : copiedInput();
+          Result r = net.session().runner().feed(net.model().images(), how.reuseInput() ? input : copied)
+              .feed(net.labels(), y).fetch(net.loss()).addTarget(net.trainOp()).run()) {
         r.get(0);
       }
     }
   }
 
   static final class CamPerImage extends Base {
-    CamPerImage(String name, int size, Fast how, String baseline) {
+    CamPerImage(String name, int size, Variant how, String baseline) {
       super(name, size, 1, how, baseline);
     }
 
