@@ -30,11 +30,6 @@ public final class BatchSampler {
 
   /** One batch: note indices of the inputs [batch * timesteps] and of the labels [batch]. */
   public record Batch(int batchSize, int timesteps, int[] inputNotes, int[] labelNotes) {
-    /** The inputs as the lab's one-hot float matrix [batch, timesteps, 78]. */
-    public float[] inputOneHot() {
-      return oneHot(inputNotes);
-    }
-
     /** The labels as the lab's one-hot float matrix [batch, 78] (an all-zero row for a rest). */
     public float[] labelOneHot() {
       return oneHot(labelNotes);

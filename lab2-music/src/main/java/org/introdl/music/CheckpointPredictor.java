@@ -18,7 +18,7 @@ import org.tensorflow.types.TInt32;
 
 /**
  * A trained model restored from a checkpoint, for generation: the window graph (the fast exact variant: one input
- * gather for all rows, see {@link MusicLstm}) and a one-step graph on the same variables for the stateful scheme.
+ * gather for all rows, see {@link FastMusicLstm}) and a one-step graph on the same variables for the stateful scheme.
  */
 public final class CheckpointPredictor implements NotePredictor {
   /**
@@ -29,12 +29,12 @@ public final class CheckpointPredictor implements NotePredictor {
 
   private final Graph graph;
   private final Session session;
-  private final MusicLstm model;
+  private final FastMusicLstm model;
   private final StepGraph step;
   private final Ops tf;
   private ChunkGraph chunk;
 
-  private CheckpointPredictor(Graph graph, Session session, MusicLstm model, StepGraph step) {
+  private CheckpointPredictor(Graph graph, Session session, FastMusicLstm model, StepGraph step) {
     this.graph = graph;
     this.session = session;
     this.model = model;
@@ -89,15 +89,19 @@ public final class CheckpointPredictor implements NotePredictor {
     return out;
   }
 
-  /** Restores the newest complete checkpoint under a training run's folder (or the folders named in ModelSpec). */
+  /** Restores what {@code checkpoint} names (a run folder: its newest checkpoint; or one step folder). */
   public static CheckpointPredictor open(Path checkpoint) {
-    Path runDir = ModelSpec.locate(checkpoint);
-    ModelSpec spec = ModelSpec.read(runDir.resolve(ModelSpec.FILE));
-    MusicLstm.Config config = spec.config().with(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES);
+    return open(MusicRun.locate(checkpoint, "music generate"), checkpoint);
+  }
+
+  /** Restores the checkpoint {@code checkpoint} names (a step folder, or the newest of the run). */
+  public static CheckpointPredictor open(MusicRun run, Path checkpoint) {
+    Path runDir = run.dir();
+    FastMusicLstm.Config config = run.settings().fastModel();
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config);
+      FastMusicLstm model = FastMusicLstm.build(tf, config);
       StepGraph step = new StepGraph(tf, model);
       Session s = new Session(g, ONE_THREAD);
       try {
@@ -114,11 +118,11 @@ public final class CheckpointPredictor implements NotePredictor {
   }
 
   /** A freshly initialised model (no checkpoint): for benchmarks, where the weights do not change the timing. */
-  public static CheckpointPredictor untrained(MusicLstm.Config config) {
+  public static CheckpointPredictor untrained(FastMusicLstm.Config config) {
     Graph g = new Graph();
     try {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config.with(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES));
+      FastMusicLstm model = FastMusicLstm.build(tf, config.with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES));
       StepGraph step = new StepGraph(tf, model);
       Session s = new Session(g, ONE_THREAD);
       s.initialize();
@@ -130,7 +134,7 @@ public final class CheckpointPredictor implements NotePredictor {
   }
 
   /** The restored model's graph handles. */
-  public MusicLstm model() {
+  public FastMusicLstm model() {
     return model;
   }
 
@@ -160,7 +164,7 @@ public final class CheckpointPredictor implements NotePredictor {
     }
   }
 
-  @Override
+  /** A fresh LSTM state for the stateful scheme: one cell step per call. */
   public StatefulStepper stepper() {
     return step.start(session, model.config.hidden());
   }
@@ -196,7 +200,7 @@ public final class CheckpointPredictor implements NotePredictor {
     final Operand<TFloat32> lastC;
     final Operand<TFloat32> lastH;
 
-    ChunkGraph(Ops root, MusicLstm model, StepGraph stepGraph) {
+    ChunkGraph(Ops root, FastMusicLstm model, StepGraph stepGraph) {
       Ops tf = root.withSubScope("chunk");
       int hidden = model.config.hidden();
       note = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(1)));
@@ -213,7 +217,7 @@ public final class CheckpointPredictor implements NotePredictor {
       for (int t = 0; t < STEPS; t++) {
         Operand<TFloat32> gates = tf.math.add(tf.math.add(tf.gather(stepGraph.table, current, tf.constant(0)),
             tf.linalg.matMul(hs, stepGraph.recurrent)), stepGraph.biasRead);
-        Operand<TFloat32>[] next = MusicLstm.cellUpdate(tf, gates, cs);
+        Operand<TFloat32>[] next = FastMusicLstm.cellUpdate(tf, gates, cs);
         cs = next[0];
         hs = next[1];
         Operand<TFloat32> p = tf.nn.softmax(tf.math.add(tf.linalg.matMul(hs, stepGraph.weightsRead), stepGraph.biasesRead));
@@ -222,7 +226,7 @@ public final class CheckpointPredictor implements NotePredictor {
         Operand<TFloat32> threshold = tf.math.mul(u.get(t), tf.reduceSum(w, tf.constant(1)));
         Operand<TInt32> below = tf.reduceSum(tf.dtypes.cast(tf.math.lessEqual(cumulative, threshold), TInt32.class),
             tf.constant(1));
-        Operand<TInt32> sampled = tf.math.minimum(below, tf.constant(new int[] {MusicLstm.NOTE_COUNT - 1}));
+        Operand<TInt32> sampled = tf.math.minimum(below, tf.constant(new int[] {FastMusicLstm.NOTE_COUNT - 1}));
         Operand<TInt32> best = tf.math.argMax(p, tf.constant(1), TInt32.class);
         current = tf.select(greedy, best, sampled);
         drawn.add(current);
@@ -233,7 +237,7 @@ public final class CheckpointPredictor implements NotePredictor {
     }
 
     int[] run(Session session, StepperState state, int previous, float[] u, SongSampler.Options o) {
-      try (TInt32 noteT = TInt32.vectorOf(previous == Melody.REST ? MusicLstm.NOTE_COUNT : previous);
+      try (TInt32 noteT = TInt32.vectorOf(previous == Melody.REST ? FastMusicLstm.NOTE_COUNT : previous);
           TFloat32 uT = TFloat32.vectorOf(u);
           TFloat32 invT = TFloat32.scalarOf((float) (1.0 / o.temperature()));
           org.tensorflow.types.TBool greedyT = org.tensorflow.types.TBool.scalarOf(o.greedy())) {
@@ -273,7 +277,7 @@ public final class CheckpointPredictor implements NotePredictor {
     final Operand<TFloat32> weightsRead;
     final Operand<TFloat32> biasesRead;
 
-    StepGraph(Ops root, MusicLstm model) {
+    StepGraph(Ops root, FastMusicLstm model) {
       Ops tf = root.withSubScope("step");
       int hidden = model.config.hidden();
       int inputs = model.config.inputSize();
@@ -290,7 +294,7 @@ public final class CheckpointPredictor implements NotePredictor {
       biasesRead = tf.identity(model.biases);
       Operand<TFloat32> gates = tf.math.add(tf.math.add(tf.gather(table, note, tf.constant(0)),
           tf.linalg.matMul(h, recurrent)), biasRead);
-      Operand<TFloat32>[] next = MusicLstm.cellUpdate(tf, gates, c);
+      Operand<TFloat32>[] next = FastMusicLstm.cellUpdate(tf, gates, c);
       newC = next[0];
       newH = next[1];
       probabilities = tf.nn.softmax(tf.math.add(tf.linalg.matMul(newH, weightsRead), biasesRead));
@@ -315,7 +319,7 @@ public final class CheckpointPredictor implements NotePredictor {
 
         @Override
         public float[] step(int n) {
-          int index = n == Melody.REST ? MusicLstm.NOTE_COUNT : n;
+          int index = n == Melody.REST ? FastMusicLstm.NOTE_COUNT : n;
           try (TInt32 noteT = TInt32.vectorOf(index)) {
             Result r = session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
                 .fetch(probabilities).fetch(newC).fetch(newH).run();

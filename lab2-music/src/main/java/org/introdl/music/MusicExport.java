@@ -35,16 +35,17 @@ public final class MusicExport {
 
   /** Exports the newest checkpoint of a training run to {@code target} (written beside it, then renamed). */
   public static Path export(Path checkpoint, Path target) {
-    Path runDir = ModelSpec.locate(checkpoint);
-    MusicLstm.Config config = ModelSpec.read(runDir.resolve(ModelSpec.FILE)).config()
-        .with(MusicLstm.Cell.PROJECTED, MusicLstm.Input.ONE_HOT);
+    MusicRun run = MusicRun.locate(checkpoint, "music export");
+    Path runDir = run.dir();
+    FastMusicLstm.Config config = run.settings().fastModel()
+        .with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT);
     if (Files.exists(target)) {
       throw new UserError(target + ": already exists (choose a new folder for the SavedModel)");
     }
     Path parent = AtomicFiles.requireWritableDir(target.toAbsolutePath().getParent());
     Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
     try (Graph g = new Graph()) {
-      MusicLstm model = MusicLstm.build(Ops.create(g), config);
+      FastMusicLstm model = FastMusicLstm.build(Ops.create(g), config);
       try (Session s = new Session(g)) {
         RunCheckpoints.restore(s, checkpoint, runDir);
         Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)

@@ -20,26 +20,36 @@ public final class MusicGenerator {
 
   /** Where the model comes from: exactly one of the two. */
   public record Source(Optional<Path> checkpoint, Optional<Path> savedModel, boolean allowUnsafeOps) {
-    NotePredictor open() {
+    public Source {
       if (checkpoint.isPresent() == savedModel.isPresent()) {
         throw new UserError("give exactly one of --checkpoint and --saved-model");
       }
-      return checkpoint.isPresent() ? CheckpointPredictor.open(checkpoint.get())
-          : MusicExport.open(savedModel.get(), allowUnsafeOps);
     }
   }
 
+  /** {@code seedSong}: a song's name or index; null for the lab's seed (or, where it is absent, the first song). */
   public record Request(Source source, Optional<Path> data, String seedSong, SongSampler.Options sampling, Path out) {}
 
-  public record GenerateResult(String seedSong, int notes, double seconds, double notesPerSecond,
+  /** {@code seedNote}: why another seed than the lab's was taken, or null. */
+  public record GenerateResult(String seedSong, String seedNote, int notes, double seconds, double notesPerSecond,
       SongRenderer.Engine engine, List<Path> files) {}
 
+  /**
+   * Checks the model first (a checkpoint's run, or a SavedModel), then finds the seed song: in {@code --data} when
+   * given, else in the songs the run trained on; only then writes anything.
+   */
   public static GenerateResult run(Request r, PrintStream console) {
+    Optional<MusicRun> run = r.source().checkpoint().map(c -> MusicRun.locate(c, "music generate"));
+    SongDataset data = r.data().isPresent() || run.isEmpty()
+        ? SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console)
+        : run.get().songs(console);
+    Seed seed = pickSeed(data, r.seedSong());
     Path out = AtomicFiles.requireWritableDir(r.out());
-    SongDataset data = SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console);
-    Song seed = pickSeed(data, r.seedSong());
-    try (NotePredictor model = r.source().open()) {
-      return generate(model, seed, r.sampling(), out);
+    try (NotePredictor model = run.isPresent() ? CheckpointPredictor.open(run.get(), r.source().checkpoint().get())
+        : MusicExport.open(r.source().savedModel().get(), r.source().allowUnsafeOps())) {
+      GenerateResult g = generate(model, seed.song(), r.sampling(), out);
+      return new GenerateResult(g.seedSong(), seed.note(), g.notes(), g.seconds(), g.notesPerSecond(), g.engine(),
+          g.files());
     }
   }
 
@@ -58,16 +68,24 @@ public final class MusicGenerator {
     files.add(wav.wav());
     files.add(SongRenderer.renderWav(seed.melody(), out.resolve("base_song_0.wav")).wav());
     files.add(SongRenderer.pianoRoll(g.seed(), g.song(), out.resolve("piano_roll.png")));
-    return new GenerateResult(seed.name(), g.song().length(), g.seconds(), g.song().length() / g.seconds(),
+    return new GenerateResult(seed.name(), null, g.song().length(), g.seconds(), g.song().length() / g.seconds(),
         wav.engine(), files);
   }
 
-  /** The requested seed song; with the default name absent (built-in corpus) the first song. */
-  static Song pickSeed(SongDataset data, String name) {
-    if (name == null || (name.equals(SEED_SONG_DEFAULT) && data.songs().stream()
-        .noneMatch(s -> s.name().equalsIgnoreCase(SEED_SONG_DEFAULT)))) {
-      return data.songs().get(0);
+  /** The seed song, and a note when it is not the one asked for. */
+  public record Seed(Song song, String note) {}
+
+  /**
+   * The seed song named {@code name} (an error listing the closest names when there is none); with no name, the
+   * lab's seed, or, where the songs do not hold it (the built-in corpus), the first song, with a note saying so.
+   */
+  public static Seed pickSeed(SongDataset data, String name) {
+    if (name != null) {
+      return new Seed(data.find(name), null);
     }
-    return data.find(name);
+    return data.songs().stream().filter(s -> s.name().equalsIgnoreCase(SEED_SONG_DEFAULT)).findFirst()
+        .map(s -> new Seed(s, null))
+        .orElseGet(() -> new Seed(data.songs().get(0), "the lab's seed \"" + SEED_SONG_DEFAULT + "\" is not in "
+            + data.report().source() + "; seeded with its first song"));
   }
 }

@@ -11,11 +11,6 @@ public interface NotePredictor extends AutoCloseable {
   /** Probabilities of the 78 notes after {@code window} ({@code timesteps} note indices, rests as REST). */
   float[] predict(int[] window);
 
-  /** A fresh LSTM state for the stateful scheme, or throws when the model cannot carry state (SavedModel). */
-  default StatefulStepper stepper() {
-    throw new org.introdl.core.UserError("stateful generation needs a checkpoint (--checkpoint), not a SavedModel");
-  }
-
   /** Carries the LSTM's (c, h) from note to note: one cell step per call. */
   interface StatefulStepper extends AutoCloseable {
     /** Feeds one row and returns the probabilities of the next note. */

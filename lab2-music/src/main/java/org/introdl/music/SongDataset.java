@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
+import org.introdl.core.train.DataFingerprint;
 
 /**
  * The lab's {@code create_dataset(min_length)}: every {@code *.mid*} file of a folder encoded as a melody; songs
@@ -21,8 +22,13 @@ public final class SongDataset {
   /** The lab's {@code min_song_length}. */
   public static final int MIN_ROWS_DEFAULT = 128;
 
+  /** The {@code kind} of a fingerprint of a folder of MIDI files. */
+  public static final String FOLDER = "midi folder";
+  public static final String BUILT_IN = "built-in";
+
   private final List<Song> songs;
   private final Report report;
+  private final DataFingerprint fingerprint;
 
   /** What loading did: files read, songs kept, and why the others were left out. */
   public record Report(String source, int read, int kept, List<String> tooShort, List<String> unreadable) {
@@ -32,9 +38,10 @@ public final class SongDataset {
     }
   }
 
-  private SongDataset(List<Song> songs, Report report) {
+  private SongDataset(List<Song> songs, Report report, DataFingerprint fingerprint) {
     this.songs = List.copyOf(songs);
     this.report = report;
+    this.fingerprint = fingerprint;
   }
 
   /** Loads every {@code *.mid} / {@code *.midi} file in {@code dir}; warnings go to {@code warnings}. */
@@ -75,7 +82,8 @@ public final class SongDataset {
       throw new UserError(dir + ": none of the " + files.size() + " MIDI files gives a song of at least " + minRows
           + " rows");
     }
-    return new SongDataset(songs, new Report(dir.toString(), files.size(), songs.size(), tooShort, unreadable));
+    return new SongDataset(songs, new Report(dir.toString(), files.size(), songs.size(), tooShort, unreadable),
+        DataFingerprint.ofFiles(dir.toAbsolutePath().normalize().toString(), FOLDER, files));
   }
 
   /** The built-in corpus of public-domain melodies (works offline, no files needed). */
@@ -84,12 +92,28 @@ public final class SongDataset {
     List<Song> kept = all.stream().filter(s -> s.melody().length() >= minRows).toList();
     List<String> tooShort = all.stream().filter(s -> s.melody().length() < minRows)
         .map(s -> s.name() + " (" + s.melody().length() + " rows)").toList();
-    return new SongDataset(kept, new Report("built-in public-domain melodies", all.size(), kept.size(), tooShort, List.of()));
+    String source = "built-in public-domain melodies";
+    return new SongDataset(kept, new Report(source, all.size(), kept.size(), tooShort, List.of()),
+        contentFingerprint(source, BUILT_IN, kept));
   }
 
   /** A data set from songs already in memory (tests, small corpora). */
   public static SongDataset of(String source, List<Song> songs) {
-    return new SongDataset(songs, new Report(source, songs.size(), songs.size(), List.of(), List.of()));
+    return new SongDataset(songs, new Report(source, songs.size(), songs.size(), List.of(), List.of()),
+        contentFingerprint(source, "in memory", songs));
+  }
+
+  /** Songs held in memory: their names and notes are the data. */
+  private static DataFingerprint contentFingerprint(String source, String kind, List<Song> songs) {
+    StringBuilder text = new StringBuilder();
+    songs.forEach(s -> text.append(s.name()).append('\t').append(java.util.Arrays.toString(s.melody().notes()))
+        .append('\n'));
+    return DataFingerprint.ofText(source, kind, songs.size(), text.toString());
+  }
+
+  /** What the songs are, for a run's {@code run.json}. */
+  public DataFingerprint fingerprint() {
+    return fingerprint;
   }
 
   /**
@@ -105,6 +129,21 @@ public final class SongDataset {
       return load(cached, minRows, warnings);
     }
     return builtin(minRows);
+  }
+
+  /**
+   * The songs a run trained on, as its {@code run.json} records them: the same folder again, or the built-in corpus.
+   * (A resumed run then checks that they are still the same songs.)
+   */
+  public static SongDataset loadFor(DataFingerprint recorded, int minRows, PrintStream warnings) {
+    if (recorded != null && FOLDER.equals(recorded.kind())) {
+      return load(Path.of(recorded.source()), minRows, warnings);
+    }
+    if (recorded != null && BUILT_IN.equals(recorded.kind())) {
+      return builtin(minRows);
+    }
+    throw new UserError("the run's songs (" + (recorded == null ? "not recorded" : recorded.source())
+        + ") cannot be found again: give them with --data");
   }
 
   public List<Song> songs() {
@@ -128,8 +167,44 @@ public final class SongDataset {
         return songs.get(i);
       }
     }
-    throw new UserError("no song named '" + nameOrIndex + "' in " + report.source() + " (songs: "
-        + String.join(", ", songs.stream().limit(8).map(Song::name).toList()) + (songs.size() > 8 ? ", ..." : "") + ")");
+    throw new UserError("no song named '" + nameOrIndex + "' in " + report.source() + " (closest: "
+        + String.join(", ", closestNames(nameOrIndex.strip(), 3)) + ")");
+  }
+
+  /**
+   * The {@code count} song names nearest to {@code name}, ignoring case: fewest edits to turn it into a part of the
+   * name ("Ode to Jy" is one edit from a part of "Ode to Joy (Beethoven)"), then fewest to the whole name.
+   */
+  List<String> closestNames(String name, int count) {
+    String wanted = name.toLowerCase(Locale.ROOT);
+    return songs.stream().map(Song::name)
+        .sorted(Comparator.comparingInt((String n) -> editDistance(wanted, n.toLowerCase(Locale.ROOT), true))
+            .thenComparingInt(n -> editDistance(wanted, n.toLowerCase(Locale.ROOT), false))
+            .thenComparing(Comparator.naturalOrder()))
+        .limit(count).map(n -> "\"" + n + "\"").toList();
+  }
+
+  /** Levenshtein distance from {@code a} to {@code b}, or (partOfB) to the closest substring of {@code b}. */
+  private static int editDistance(String a, String b, boolean partOfB) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = partOfB ? 0 : j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    if (partOfB) {
+      return java.util.Arrays.stream(previous).min().orElse(a.length());
+    }
+    return previous[b.length()];
   }
 
   /** The lab's batches: each example a random song, a random start, {@code timesteps} rows and the next row. */

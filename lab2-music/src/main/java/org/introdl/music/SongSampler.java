@@ -16,6 +16,16 @@ public final class SongSampler {
   /** How to generate. */
   public enum Scheme { WINDOW, STATEFUL }
 
+  /**
+   * The notebook's draw of the next note from the model's distribution ({@code np.random.choice(78, p=...)}). A seam:
+   * a student's own sampler plugs in here; the default is the lab's draw ({@link #choose}, with the temperature
+   * and greedy extras).
+   */
+  @FunctionalInterface
+  public interface NoteSampler {
+    int sampleNextNote(float[] probabilities, SplittableRandom random);
+  }
+
   public record Options(int notes, long seed, double temperature, boolean greedy, Scheme scheme) {
     public static final int NOTES_DEFAULT = 500;
 
@@ -27,12 +37,22 @@ public final class SongSampler {
   /** The seed rows and the generated notes (without the seed). */
   public record Generated(Melody seed, Melody song, double seconds) {}
 
+  /** Generates with the lab's draw. */
   public static Generated generate(NotePredictor model, Melody seedSong, Options o) {
+    return generate(model, seedSong, o, null);
+  }
+
+  /**
+   * Generates with {@code sampler} drawing each note ({@code null}: the lab's draw, which the stateful scheme runs
+   * inside the graph, a chunk of notes per run).
+   */
+  public static Generated generate(NotePredictor model, Melody seedSong, Options o, NoteSampler sampler) {
     int t = model.timesteps();
     if (seedSong.length() < t) {
       throw new org.introdl.core.UserError("the seed song has " + seedSong.length() + " rows, fewer than the model's "
           + t + " timesteps");
     }
+    NoteSampler draw = sampler != null ? sampler : (p, random) -> choose(p, o, random);
     Melody seed = seedSong.slice(0, t);
     SplittableRandom random = new SplittableRandom(o.seed());
     int[] song = new int[t + o.notes()];
@@ -42,19 +62,21 @@ public final class SongSampler {
       int[] window = new int[t];
       for (int i = 0; i < o.notes(); i++) {
         System.arraycopy(song, i, window, 0, t);
-        song[t + i] = choose(model.predict(window), o, random);
+        song[t + i] = draw.sampleNextNote(model.predict(window), random);
       }
-    } else if (model instanceof CheckpointPredictor fast) {
-      int[] drawn = fast.generateStateful(seed.notes(), o.notes(), o);
+    } else if (!(model instanceof CheckpointPredictor stateful)) {
+      throw new org.introdl.core.UserError("stateful generation needs a checkpoint (--checkpoint), not a SavedModel");
+    } else if (sampler == null) {
+      int[] drawn = stateful.generateStateful(seed.notes(), o.notes(), o);
       System.arraycopy(drawn, 0, song, t, drawn.length);
     } else {
-      try (NotePredictor.StatefulStepper stepper = model.stepper()) {
+      try (NotePredictor.StatefulStepper stepper = stateful.stepper()) {
         float[] p = null;
         for (int i = 0; i < t; i++) {
           p = stepper.step(song[i]);
         }
         for (int i = 0; i < o.notes(); i++) {
-          song[t + i] = choose(p, o, random);
+          song[t + i] = sampler.sampleNextNote(p, random);
           if (i + 1 < o.notes()) {
             p = stepper.step(song[t + i]);
           }

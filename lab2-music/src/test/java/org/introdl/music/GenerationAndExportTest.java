@@ -30,8 +30,8 @@ class GenerationAndExportTest {
   static float[] trainedPredictions;
   static int[] windows;
   static final int COUNT = 5;
-  static final MusicLstm.Config CONFIG =
-      MusicLstm.Config.of(24, 16, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 3);
+  static final MusicSettings SETTINGS = MusicSettings.lab().withModel(24, 16, 3);
+  static final FastMusicLstm.Config CONFIG = SETTINGS.fastModel();
 
   /** Trains a few steps in a session of our own, records its predictions, saves the checkpoint like the trainer. */
   @BeforeAll
@@ -43,7 +43,7 @@ class GenerationAndExportTest {
     windows = java.util.Arrays.copyOf(windows, COUNT * CONFIG.timesteps());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, CONFIG);
+      FastMusicLstm model = FastMusicLstm.build(tf, CONFIG);
       Tf1Adam.Update update = new Tf1Adam(0.01f).minimize(tf, model.loss, model.trainables());
       try (Session s = new Session(g)) {
         for (int i = 0; i < 5; i++) {
@@ -56,7 +56,7 @@ class GenerationAndExportTest {
           trainedPredictions = MusicTensors.floats((TFloat32) r.get(0));
         }
         new CheckpointStore(run.resolve("checkpoints"), 3).save(s, 5);
-        ModelSpec.of(CONFIG).write(run);
+        org.introdl.core.train.RunManifest.of(MusicTrainer.LAB, SETTINGS, data.fingerprint()).write(run);
       }
     }
   }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.introdl.core.bench.ResidentMemory;
 import org.junit.jupiter.api.Test;
@@ -35,16 +40,59 @@ class LongRunTest {
 
     MusicTrainer.TrainResult resumed = MusicTrainer.train(MusicTrainerTest.smallCorpus(),
         MusicTrainerTest.small(killed, steps).withResume(true).withCheckpointEvery(20), MusicTrainerTest.QUIET);
-    assertTrue(resumed.firstStep() >= 40, "resumed from step " + resumed.firstStep());
-    assertTrue(metricsBefore - resumed.firstStep() <= 20 + 1,
-        "at most one checkpoint interval lost: logged " + metricsBefore + ", resumed at " + resumed.firstStep());
+    long resumedAt = resumed.run().startStep();
+    assertTrue(resumedAt >= 40, "resumed from step " + resumedAt);
+    assertTrue(metricsBefore - resumedAt <= 20 + 1,
+        "at most one checkpoint interval lost: logged " + metricsBefore + ", resumed at " + resumedAt);
 
     Path straight = tmp.resolve("straight");
     MusicTrainer.train(MusicTrainerTest.smallCorpus(), MusicTrainerTest.small(straight, steps).withCheckpointEvery(20),
         MusicTrainerTest.QUIET);
     assertEquals(Files.readAllLines(straight.resolve("metrics.csv")), Files.readAllLines(killed.resolve("metrics.csv")));
-    assertEquals(Files.readAllLines(straight.resolve("metrics.jsonl")).size(),
-        Files.readAllLines(killed.resolve("metrics.jsonl")).size());
+    assertEquals(Files.readAllLines(straight.resolve("metrics.jsonl")), Files.readAllLines(killed.resolve("metrics.jsonl")));
+  }
+
+  @Test
+  void ctrlCStopsAfterTheStepInProgressWithACheckpointAChartAndTheCommandToResume() throws Exception {
+    Path run = tmp.resolve("interrupted");
+    Path log = tmp.resolve("interrupted.log");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> command = new ArrayList<>(defaultSigint());
+    command.addAll(List.of(java, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+        TrainChild.class.getName(), run.toString(), "100000", "false", "log every step"));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (!Files.readString(log).contains("step 3/") && child.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
+      assertTrue(child.waitFor(60, TimeUnit.SECONDS), "stopped after Ctrl-C");
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+    String said = Files.readString(log);
+    Matcher m = Pattern.compile("interrupted at step (\\d+); continue with: "
+        + "\\./labs music train --out (.*) --resume").matcher(said);
+    assertTrue(m.find(), said);
+    long step = Long.parseLong(m.group(1));
+    assertEquals(run.toAbsolutePath().normalize().toString(), Path.of(m.group(2)).toAbsolutePath().normalize().toString());
+    assertTrue(Files.isDirectory(run.resolve(String.format("checkpoints/step-%06d", step))), "checkpoint of step " + step);
+    assertTrue(Files.isRegularFile(run.resolve("loss.png")));
+    assertEquals(step + 1, Files.readAllLines(run.resolve("metrics.csv")).size(), "header + one row per step run");
+  }
+
+  /**
+   * A process started from a background job inherits SIGINT ignored, and a JVM then never sees Ctrl-C; GNU env can
+   * give the child the default disposition back (as a terminal's foreground job has it).
+   */
+  private static List<String> defaultSigint() throws Exception {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+      return p.waitFor() == 0 ? List.of("env", "--default-signal=INT") : List.of();
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
   }
 
   private static long checkpoints(Path run) throws Exception {
@@ -59,13 +107,13 @@ class LongRunTest {
 
   @Test
   void residentMemoryStaysFlatOver5000SmallSteps() {
-    MusicLstm.Config config = MusicLstm.Config.of(8, 8, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 1);
+    FastMusicLstm.Config config = FastMusicLstm.Config.of(8, 8, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, 1);
     BatchSampler sampler = MusicTrainerTest.smallCorpus().batches(8, config.timesteps(), 1);
     long afterWarmUp = 0;
     long atEnd;
     try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
       org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config);
+      FastMusicLstm model = FastMusicLstm.build(tf, config);
       var update = new org.introdl.core.optim.Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables());
       try (org.tensorflow.Session s = new org.tensorflow.Session(g)) {
         for (int step = 1; step <= 5000; step++) {

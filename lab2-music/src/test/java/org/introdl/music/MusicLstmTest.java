@@ -66,11 +66,29 @@ class MusicLstmTest {
     assertClose(RAMP_LOGITS, pythonOutputs[0], TOLERANCE, "frozen graph vs README");
     assertClose(ZERO_LOGITS, pythonOutputs[2], TOLERANCE, "frozen graph vs README");
 
-    for (MusicLstm.Cell cell : MusicLstm.Cell.values()) {
-      MusicLstm.Config config = new MusicLstm.Config(28, 10, 128, 28, cell, MusicLstm.Input.ONE_HOT, 1);
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      MusicLstm notebook = MusicLstm.build(tf, new MusicLstm.Config(28, 10, 128, 28, 1));
+      List<Tf1Adam.Trainable> vars = notebook.trainables();
+      try (Session s = new Session(g)) {
+        load(tf, s, vars.get(2).variable(), weights[0], 156, 512);
+        load(tf, s, vars.get(3).variable(), weights[1], 512);
+        load(tf, s, notebook.weights, weights[2], 128, 10);
+        load(tf, s, notebook.biases, weights[3], 10);
+        float[][] xs = {ramp, scaled, new float[784]};
+        for (int k = 0; k < 3; k++) {
+          try (ModelFeed feed = ModelFeed.floats(notebook, xs[k], 1, null);
+              Result r = feed.into(s.runner()).fetch(notebook.logits).run()) {
+            assertClose(pythonOutputs[k], floats((TFloat32) r.get(0)), TOLERANCE, "notebook graph input " + k);
+          }
+        }
+      }
+    }
+    for (FastMusicLstm.Cell cell : FastMusicLstm.Cell.values()) {
+      FastMusicLstm.Config config = new FastMusicLstm.Config(28, 10, 128, 28, cell, FastMusicLstm.Input.ONE_HOT, 1);
       try (Graph g = new Graph()) {
         Ops tf = Ops.create(g);
-        MusicLstm model = MusicLstm.build(tf, config);
+        FastMusicLstm model = FastMusicLstm.build(tf, config);
         try (Session s = new Session(g)) {
           load(tf, s, model.kernel, weights[0], 156, 512);
           load(tf, s, model.bias, weights[1], 512);
@@ -88,24 +106,70 @@ class MusicLstmTest {
     }
   }
 
+  /** The fast forms' reference (unrolled, one-hot, any batch) is the notebook's graph: forward and after Adam. */
+  @Test
+  void theNotebookGraphEqualsTheFastFormsReference() {
+    int steps = 10;
+    List<BatchSampler.Batch> batches = new ArrayList<>();
+    BatchSampler sampler = SongDataset.builtin(128).batches(6, steps, 3);
+    for (int i = 0; i < 3; i++) {
+      batches.add(sampler.next());
+    }
+    Run fast = train(FastMusicLstm.Config.of(16, steps, FastMusicLstm.Cell.PROJECTED,
+        FastMusicLstm.Input.NOTE_INDICES, 7), new FastMusicLstm.Sharding(6, 2), batches);
+    Run notebook;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      MusicLstm model = MusicLstm.build(tf, MusicLstm.Config.of(16, steps, 7));
+      notebook = train(g, tf, model, ConfigProtoDefault.INSTANCE, batches, null, null);
+    }
+    assertClose(notebook.prediction, fast.prediction, TOLERANCE, "prediction");
+    for (int k = 0; k < notebook.losses.length; k++) {
+      assertEquals(notebook.losses[k], fast.losses[k], TOLERANCE, "loss at step " + k);
+    }
+    for (int v = 0; v < notebook.variables.size(); v++) {
+      assertClose(notebook.variables.get(v), fast.variables.get(v), TOLERANCE, "variable " + v);
+    }
+    assertTrue(maxAbs(notebook.prediction) > 0.01, "predictions are not all ~0");
+  }
+
+  /** A student's RNN plugs into the notebook's graph in place of the notebook's own. */
+  @Test
+  void theRnnCellIsASeam() {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      int[] calls = {0};
+      MusicLstm model = MusicLstm.build(tf, MusicLstm.Config.of(8, 4, 1), (ops, x, w, b) -> {
+        calls[0]++;
+        return MusicLstm.rnn(ops, x, w, b);
+      });
+      assertEquals(1, calls[0]);
+      assertEquals(4, model.trainables().size());
+    }
+  }
+
+  private interface ConfigProtoDefault {
+    org.tensorflow.proto.ConfigProto INSTANCE = org.tensorflow.proto.ConfigProto.getDefaultInstance();
+  }
+
   /** Every batch layout the tests try at batch 6: any batch, fixed, and two or three parallel shards. */
-  private static final List<MusicLstm.Sharding> LAYOUTS = List.of(MusicLstm.Sharding.NONE,
-      new MusicLstm.Sharding(6, 1), new MusicLstm.Sharding(6, 2), new MusicLstm.Sharding(6, 3));
+  private static final List<FastMusicLstm.Sharding> LAYOUTS = List.of(FastMusicLstm.Sharding.NONE,
+      new FastMusicLstm.Sharding(6, 1), new FastMusicLstm.Sharding(6, 2), new FastMusicLstm.Sharding(6, 3));
 
   @Test
   void fastPathsEqualThePlainGraphForwardAndAfterAdamSteps() {
     int batch = 6;
     int steps = 10;
-    MusicLstm.Config plain = MusicLstm.Config.of(16, steps, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, 7);
+    FastMusicLstm.Config plain = FastMusicLstm.Config.of(16, steps, FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, 7);
     List<BatchSampler.Batch> batches = new ArrayList<>();
     BatchSampler sampler = SongDataset.builtin(128).batches(batch, steps, 3);
     for (int i = 0; i < 3; i++) {
       batches.add(sampler.next());
     }
-    Run reference = train(plain, MusicLstm.Sharding.NONE, batches);
-    for (MusicLstm.Cell cell : MusicLstm.Cell.values()) {
-      for (MusicLstm.Input input : MusicLstm.Input.values()) {
-        for (MusicLstm.Sharding layout : LAYOUTS) {
+    Run reference = train(plain, FastMusicLstm.Sharding.NONE, batches);
+    for (FastMusicLstm.Cell cell : FastMusicLstm.Cell.values()) {
+      for (FastMusicLstm.Input input : FastMusicLstm.Input.values()) {
+        for (FastMusicLstm.Sharding layout : LAYOUTS) {
           Run run = train(plain.with(cell, input), layout, batches);
           String what = cell + "/" + input + "/" + layout;
           assertClose(reference.prediction, run.prediction, TOLERANCE, what + " prediction");
@@ -123,18 +187,18 @@ class MusicLstmTest {
 
   /**
    * Adam's first steps hardly depend on a gradient's size (m / sqrt(v) is about its sign), so the gradients
-   * themselves are compared too: every layout's {@link MusicLstm#gradients} against autodiff of the lab's graph.
+   * themselves are compared too: every layout's {@link FastMusicLstm#gradients} against autodiff of the lab's graph.
    */
   @Test
   void gradientsOfEveryLayoutEqualAutodiffOfTheLabGraph() {
-    MusicLstm.Config plain = MusicLstm.Config.of(16, 10, MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, 11);
+    FastMusicLstm.Config plain = FastMusicLstm.Config.of(16, 10, FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, 11);
     BatchSampler.Batch batch = SongDataset.builtin(128).batches(6, 10, 4).next();
-    List<float[]> reference = gradients(plain, MusicLstm.Sharding.NONE, batch);
+    List<float[]> reference = gradients(plain, FastMusicLstm.Sharding.NONE, batch);
     double largest = reference.stream().mapToDouble(MusicLstmTest::maxAbs).max().orElse(0);
     assertTrue(largest > 1e-2, "the reference gradients are not all tiny: " + largest);
-    for (MusicLstm.Cell cell : List.of(MusicLstm.Cell.UNROLLED, MusicLstm.Cell.PROJECTED)) {
-      for (MusicLstm.Input input : MusicLstm.Input.values()) {
-        for (MusicLstm.Sharding layout : LAYOUTS) {
+    for (FastMusicLstm.Cell cell : List.of(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Cell.PROJECTED)) {
+      for (FastMusicLstm.Input input : FastMusicLstm.Input.values()) {
+        for (FastMusicLstm.Sharding layout : LAYOUTS) {
           List<float[]> run = gradients(plain.with(cell, input), layout, batch);
           for (int v = 0; v < reference.size(); v++) {
             assertClose(reference.get(v), run.get(v), TOLERANCE, cell + "/" + input + "/" + layout + " gradient " + v);
@@ -146,71 +210,83 @@ class MusicLstmTest {
 
   @Test
   void shardsAreTheLargestDivisorOfTheBatchUpToTheCores() {
-    assertEquals(2, MusicLstm.Sharding.forCores(256, 2).shards());
-    assertEquals(1, MusicLstm.Sharding.forCores(256, 1).shards());
-    assertEquals(3, MusicLstm.Sharding.forCores(30, 4).shards(), "4 does not divide 30");
-    assertEquals(1, MusicLstm.Sharding.forCores(6, 8).shards(), "fewer than 8 rows a shard is not worth it");
-    assertEquals(16, MusicLstm.Sharding.forCores(256, 64).shards(), "at most 16");
-    assertEquals(256, MusicLstm.Sharding.forCores(256, 4).batch());
-    assertThrows(IllegalArgumentException.class, () -> new MusicLstm.Sharding(10, 3));
-    assertThrows(IllegalArgumentException.class, () -> new MusicLstm.Sharding(-1, 2));
+    assertEquals(2, FastMusicLstm.Sharding.forCores(256, 2).shards());
+    assertEquals(1, FastMusicLstm.Sharding.forCores(256, 1).shards());
+    assertEquals(3, FastMusicLstm.Sharding.forCores(30, 4).shards(), "4 does not divide 30");
+    assertEquals(1, FastMusicLstm.Sharding.forCores(6, 8).shards(), "fewer than 8 rows a shard is not worth it");
+    assertEquals(16, FastMusicLstm.Sharding.forCores(256, 64).shards(), "at most 16");
+    assertEquals(256, FastMusicLstm.Sharding.forCores(256, 4).batch());
+    assertThrows(IllegalArgumentException.class, () -> new FastMusicLstm.Sharding(10, 3));
+    assertThrows(IllegalArgumentException.class, () -> new FastMusicLstm.Sharding(-1, 2));
   }
 
   @Test
-  void variablesHaveThePythonLabsNames() {
+  void variablesHaveThePythonLabsNamesInItsOrder() {
     try (Graph g = new Graph()) {
-      MusicLstm model = MusicLstm.build(Ops.create(g), MusicLstm.Config.lab());
-      assertEquals("rnn/basic_lstm_cell/kernel", model.kernel.op().name());
-      assertEquals("rnn/basic_lstm_cell/bias", model.bias.op().name());
-      assertEquals("Variable", model.weights.op().name());
-      assertEquals("Variable_1", model.biases.op().name());
-      assertEquals(Shape.of(206, 512), model.kernel.shape());
+      MusicLstm model = MusicLstm.build(Ops.create(g), MusicLstm.Config.of(128, 64, 0));
+      assertEquals(List.of("Variable", "Variable_1", "rnn/basic_lstm_cell/kernel", "rnn/basic_lstm_cell/bias"),
+          model.trainables().stream().map(Tf1Adam.Trainable::name).toList());
+      assertEquals(Shape.of(206, 512), model.trainables().get(2).shape());
+      assertEquals("input_vec", model.inputVec.op().name());
     }
   }
 
   private record Run(float[] prediction, float[] lastState, float[] losses, List<float[]> variables) {}
 
   /** Forward on the first batch, then one Adam step per batch; returns what the variants must agree on. */
-  private static Run train(MusicLstm.Config config, MusicLstm.Sharding layout, List<BatchSampler.Batch> batches) {
+  private static Run train(FastMusicLstm.Config config, FastMusicLstm.Sharding layout, List<BatchSampler.Batch> batches) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config, MusicLstm.Naming.PYTHON, layout);
-      Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
-      try (Session s = new Session(g, layout.sessionConfig())) {
-        float[] prediction;
-        float[] lastState;
-        try (ModelFeed feed = ModelFeed.of(model, batches.get(0));
-            Result r = feed.into(s.runner()).fetch(model.prediction).fetch(model.lastC).fetch(model.lastH).run()) {
-          prediction = floats((TFloat32) r.get(0));
-          float[] c = floats((TFloat32) r.get(1));
-          float[] h = floats((TFloat32) r.get(2));
-          lastState = java.util.Arrays.copyOf(c, c.length + h.length);
-          System.arraycopy(h, 0, lastState, c.length, h.length);
-        }
-        float[] losses = new float[batches.size()];
-        for (int i = 0; i < batches.size(); i++) {
-          try (ModelFeed feed = ModelFeed.of(model, batches.get(i));
-              Result r = feed.into(s.runner()).fetch(model.loss).addTarget(update.train()).run()) {
-            losses[i] = ((TFloat32) r.get(0)).getFloat();
-          }
-        }
-        List<float[]> vars = new ArrayList<>();
-        for (Operand<TFloat32> v : model.variables()) {
-          try (Result r = s.runner().fetch(v).run()) {
-            vars.add(floats((TFloat32) r.get(0)));
-          }
-        }
-        return new Run(prediction, lastState, losses, vars);
-      }
+      FastMusicLstm model = FastMusicLstm.build(tf, config, FastMusicLstm.Naming.PYTHON, layout);
+      return train(g, tf, model, layout.sessionConfig(), batches, model.lastC, model.lastH);
     }
   }
 
-  /** The values of {@link MusicLstm#gradients} on one batch, from the seeded initial weights. */
-  private static List<float[]> gradients(MusicLstm.Config config, MusicLstm.Sharding layout,
+  /** As above for any model graph; the last state only where the graph has one (else an empty array). */
+  private static Run train(Graph g, Ops tf, LstmGraph model, org.tensorflow.proto.ConfigProto config,
+      List<BatchSampler.Batch> batches, Operand<TFloat32> lastC, Operand<TFloat32> lastH) {
+    Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
+    try (Session s = new Session(g, config)) {
+      float[] prediction;
+      float[] lastState = new float[0];
+      try (ModelFeed feed = ModelFeed.of(model, batches.get(0))) {
+        Session.Runner runner = feed.into(s.runner()).fetch(model.prediction());
+        if (lastC != null) {
+          runner.fetch(lastC).fetch(lastH);
+        }
+        try (Result r = runner.run()) {
+          prediction = floats((TFloat32) r.get(0));
+          if (lastC != null) {
+            float[] c = floats((TFloat32) r.get(1));
+            float[] h = floats((TFloat32) r.get(2));
+            lastState = java.util.Arrays.copyOf(c, c.length + h.length);
+            System.arraycopy(h, 0, lastState, c.length, h.length);
+          }
+        }
+      }
+      float[] losses = new float[batches.size()];
+      for (int i = 0; i < batches.size(); i++) {
+        try (ModelFeed feed = ModelFeed.of(model, batches.get(i));
+            Result r = feed.into(s.runner()).fetch(model.loss()).addTarget(update.train()).run()) {
+          losses[i] = ((TFloat32) r.get(0)).getFloat();
+        }
+      }
+      List<float[]> vars = new ArrayList<>();
+      for (Tf1Adam.Trainable v : model.trainables()) {
+        try (Result r = s.runner().fetch(v.variable()).run()) {
+          vars.add(floats((TFloat32) r.get(0)));
+        }
+      }
+      return new Run(prediction, lastState, losses, vars);
+    }
+  }
+
+  /** The values of {@link FastMusicLstm#gradients} on one batch, from the seeded initial weights. */
+  private static List<float[]> gradients(FastMusicLstm.Config config, FastMusicLstm.Sharding layout,
       BatchSampler.Batch batch) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, config, MusicLstm.Naming.PYTHON, layout);
+      FastMusicLstm model = FastMusicLstm.build(tf, config, FastMusicLstm.Naming.PYTHON, layout);
       List<Operand<TFloat32>> grads = model.gradients(tf);
       try (Session s = new Session(g, layout.sessionConfig()); ModelFeed feed = ModelFeed.of(model, batch)) {
         Session.Runner runner = feed.into(s.runner());

@@ -9,8 +9,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
+import org.introdl.core.train.RunManifest;
+import org.introdl.core.train.TrainingRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,9 +28,12 @@ class MusicTrainerTest {
     return SongDataset.of("three tunes", BuiltinMelodies.songs().subList(0, 3));
   }
 
+  static MusicSettings smallSettings(int steps) {
+    return new MusicSettings(steps, 32, 0.01f, 32, 16, 5, MusicSettings.Graph.fast, 0);
+  }
+
   static MusicTrainer.Options small(Path out, int steps) {
-    return new MusicTrainer.Options(steps, 32, 0.01f,
-        MusicLstm.Config.of(32, 16, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, 5), out, false, 10, 3, 0, 0);
+    return new MusicTrainer.Options(smallSettings(steps), out, false, 10, 3, 0);
   }
 
   @Test
@@ -51,14 +58,14 @@ class MusicTrainerTest {
     assertTrue(lastAcc > firstAcc + 2.0, "accuracy " + firstAcc / 10 + " -> " + lastAcc / 10);
     assertTrue(Files.isRegularFile(out.resolve("loss.png")));
     assertTrue(Files.isRegularFile(out.resolve("metrics.jsonl")));
-    assertTrue(Files.isRegularFile(out.resolve(ModelSpec.FILE)));
+    assertTrue(Files.isRegularFile(out.resolve(RunManifest.FILE)));
     try (Stream<Path> s = Files.list(out.resolve("tensorboard"))) {
       assertTrue(s.anyMatch(p -> p.getFileName().toString().startsWith("events.out.tfevents")));
     }
     try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
       assertEquals(3, s.filter(p -> p.getFileName().toString().startsWith("step-")).count(), "keeps the last 3");
     }
-    assertEquals(80, r.lastStep());
+    assertEquals(80, r.run().endStep());
   }
 
   @Test
@@ -68,23 +75,20 @@ class MusicTrainerTest {
     Path split = tmp.resolve("split");
     MusicTrainer.train(smallCorpus(), small(split, 10), QUIET);
     MusicTrainer.TrainResult resumed = MusicTrainer.train(smallCorpus(), small(split, 20).withResume(true), QUIET);
-    assertEquals(10, resumed.firstStep());
+    assertEquals(10, resumed.run().startStep());
     assertEquals(Files.readAllLines(straight.resolve("metrics.csv")), Files.readAllLines(split.resolve("metrics.csv")));
   }
 
   @Test
   void aNanLossStopsWithTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
     Path out = tmp.resolve("nan");
-    MusicTrainer.train(smallCorpus(), small(out, 10), QUIET);
-    UserError e = assertThrows(UserError.class,
-        () -> MusicTrainer.train(smallCorpus(), small(out, 40).withResume(true).withLearningRate(3e38f), QUIET));
+    MusicTrainer.Options wild = small(out, 40).withSettings(smallSettings(40).withLr(3e38f)).withCheckpointEvery(1);
+    UserError e = assertThrows(UserError.class, () -> MusicTrainer.train(smallCorpus(), wild, QUIET));
     assertTrue(e.getMessage().matches("loss became (NaN|infinite) at step \\d+.*"), e.getMessage());
     long step = Long.parseLong(e.getMessage().replaceAll(".* at step (\\d+).*", "$1"));
-    assertTrue(step > 10 && step <= 40);
     try (Stream<Path> s = Files.list(out.resolve("checkpoints"))) {
-      long newest = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
-          .mapToLong(n -> Long.parseLong(n.substring(5))).max().orElseThrow();
-      assertTrue(newest < step, "no checkpoint at or after the bad step");
+      assertTrue(s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("step-"))
+          .allMatch(n -> Long.parseLong(n.substring(5)) < step), "no checkpoint at or after the bad step");
     }
   }
 
@@ -94,5 +98,41 @@ class MusicTrainerTest {
     MusicTrainer.train(smallCorpus(), small(out, 10), QUIET);
     UserError e = assertThrows(UserError.class, () -> MusicTrainer.train(smallCorpus(), small(out, 10), QUIET));
     assertTrue(e.getMessage().contains("--resume"));
+  }
+
+  @Test
+  void aResumeRefusesOtherSettingsOrDataAndFindsNothingToDoWhenComplete() {
+    Path out = tmp.resolve("resume");
+    MusicTrainer.train(smallCorpus(), small(out, 10), QUIET);
+    MusicSettings otherBatch = smallSettings(10).withBatch(16);
+    UserError batch = assertThrows(UserError.class, () -> MusicTrainer.run(new MusicTrainer.Request(otherBatch,
+        Set.of("batch"), Optional.empty(), small(out, 10).withResume(true)), QUIET));
+    assertEquals("--batch 16 differs from the run in " + out + " (--batch 32): resume without --batch, or start a new"
+        + " run with another --out", batch.getMessage());
+
+    SongDataset otherSongs = SongDataset.of("two tunes", BuiltinMelodies.songs().subList(3, 5));
+    UserError data = assertThrows(UserError.class,
+        () -> MusicTrainer.train(otherSongs, small(out, 20).withResume(true), QUIET));
+    assertTrue(data.getMessage().startsWith("the data (two tunes, 2 items) differ from those the run in"),
+        data.getMessage());
+
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    MusicTrainer.TrainResult again = MusicTrainer.train(smallCorpus(), small(out, 10).withResume(true),
+        new PrintStream(said, true));
+    assertEquals(TrainingRun.Status.NOTHING_TO_DO, again.run().status());
+    assertTrue(said.toString().contains("already at step 10 of 10: nothing to do"), said.toString());
+  }
+
+  @Test
+  void aResumeWithoutOptionsTakesTheRunsSettings() throws Exception {
+    Path out = tmp.resolve("settings");
+    MusicTrainer.train(smallCorpus(), small(out, 10), QUIET);
+    // As `--resume --steps 12` would: only --steps given; the lab's defaults for the rest are not used.
+    MusicTrainer.Options resumed = small(out, 12).withResume(true);
+    UserError inMemory = assertThrows(UserError.class, () -> MusicTrainer.run(new MusicTrainer.Request(
+        MusicSettings.lab().withSteps(12), Set.of("steps"), Optional.empty(), resumed), QUIET));
+    assertTrue(inMemory.getMessage().contains("give them with --data"), inMemory.getMessage());
+    assertEquals(32, RunManifest.read(out).orElseThrow().resumeSettings(MusicSettings.lab().withSteps(12),
+        Set.of("steps"), out).batch());
   }
 }

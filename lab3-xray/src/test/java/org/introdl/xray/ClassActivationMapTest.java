@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.introdl.core.testing.SharedFixtures;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.data.XrayH5Dataset;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.cam.CamGraph;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTraining;
 import org.junit.jupiter.api.Test;
 
 /** The CAM computed in the graph against a plain-Java CAM from the same feature maps and dense kernel. */
@@ -55,11 +57,12 @@ class ClassActivationMapTest {
     XrayDataset samples = XrayH5Dataset.read(SharedFixtures.require("chest-xray-samples/nih_pneumothorax_samples_256.h5"));
     int size = 128;
     XrayDataset images = samples.select(new int[] {3, 4}).resizedTo(size);
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, 3))) {
-      net.trainStep(images, new int[] {0, 1});
+    try (XrayTraining net = new XrayTraining(XraySettings.lab().withImageSize(size).withSeed(3))) {
+      net.trainStep(images, new int[] {0, 1}, 0.05f);
       float[] kernel = net.variable("dense/kernel");
+      CamGraph cams = new CamGraph(net.ops(), net.model(), size);
       for (int classIndex = 0; classIndex < 2; classIndex++) {
-        XrayNetwork.Activations a = net.activations(images, 0, 2, classIndex);
+        CamGraph.Activations a = cams.activations(net.session(), images.pixels(), 0, 2, classIndex);
         double worst = 0;
         double largest = 0;
         for (int i = 0; i < 2; i++) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.introdl.xray.train.XraySettings;
 import org.introdl.xray.train.XrayTrainer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +30,9 @@ class KillAndResumeTest {
   }
 
   static XrayTrainer.Options options(Path out, boolean resume) {
-    return new XrayTrainer.Options("synthetic", 32, 4, 0.003f, 0.9f, true, STEPS, 100, CHECKPOINT_EVERY, 20, 3, out, resume,
-        XrayTrainer.LrSchedule.CONSTANT);
+    XraySettings settings = XraySettings.cpu().withImageSize(32).withBatch(4)
+        .withLr(0.003f, XraySettings.LrSchedule.CONSTANT).withSteps(STEPS, 10).withSeed(3);
+    return new XrayTrainer.Options(settings, out, resume, CHECKPOINT_EVERY);
   }
 
   @Test
@@ -53,13 +55,36 @@ class KillAndResumeTest {
     long lastLogged = Long.parseLong(before.get(before.size() - 1).split(",")[0]);
 
     XrayTrainer.Result resumed = XrayTrainer.train(options(out, true), new PrintStream(new ByteArrayOutputStream()));
-    assertTrue(resumed.startStep() >= 6, "resumed at " + resumed.startStep());
-    assertTrue(lastLogged - resumed.startStep() <= CHECKPOINT_EVERY + 1,
-        "lost " + (lastLogged - resumed.startStep()) + " steps (logged " + lastLogged + ")");
-    List<String> after = Files.readAllLines(out.resolve("metrics.csv"));
-    assertEquals(1 + STEPS, after.size(), "one row per step after resuming");
-    for (int i = 1; i < after.size(); i++) {
-      assertEquals(i, Long.parseLong(after.get(i).split(",")[0]), "row " + i);
+    long resumedAt = resumed.run().startStep();
+    assertTrue(resumedAt >= 6, "resumed at " + resumedAt);
+    assertTrue(lastLogged - resumedAt <= CHECKPOINT_EVERY + 1,
+        "lost " + (lastLogged - resumedAt) + " steps (logged " + lastLogged + ")");
+
+    Path straight = tmp.resolve("straight");
+    XrayTrainer.train(options(straight, false), new PrintStream(new ByteArrayOutputStream()));
+    for (String file : List.of("metrics.csv", "metrics.jsonl")) {
+      assertEquals(Files.readAllLines(straight.resolve(file)), Files.readAllLines(out.resolve(file)),
+          file + " of the killed and resumed run, line for line");
     }
+    assertEquals(events(straight), events(out), "TensorBoard: each (tag, step) once, as in the straight run");
+  }
+
+  /** Every (tag, step) in a run's TensorBoard files, in file order. */
+  static List<String> events(Path run) throws Exception {
+    List<String> seen = new java.util.ArrayList<>();
+    try (var files = Files.list(run.resolve("tensorboard"))) {
+      for (Path f : files.sorted().toList()) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(Files.readAllBytes(f)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        while (in.remaining() >= 16) {
+          byte[] payload = new byte[(int) in.getLong()];
+          in.getInt();
+          in.get(payload);
+          in.getInt();
+          org.tensorflow.proto.Event e = org.tensorflow.proto.Event.parseFrom(payload);
+          e.getSummary().getValueList().forEach(v -> seen.add(v.getTag() + "@" + e.getStep()));
+        }
+      }
+    }
+    return seen;
   }
 }

@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import org.introdl.core.testing.SharedFixtures;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTraining;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -23,7 +24,7 @@ class ModelVariablesTest {
       python.put(v.get("name").asText(), v.get("shape").toString().replace(" ", ""));
     }
     Map<String, String> java = new TreeMap<>();
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(256, 1))) {
+    try (XrayTraining net = new XrayTraining(XraySettings.lab())) {
       for (var it = net.graph().operations(); it.hasNext(); ) {
         GraphOperation op = it.next();
         if (op.type().equals("VariableV2")) {

@@ -10,7 +10,10 @@ import org.introdl.xray.cam.ClassActivationMap;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.data.XrayH5Dataset;
 import org.introdl.xray.model.Tensors;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.cam.CamGraph;
+import org.introdl.xray.model.TrainedModel;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -41,13 +44,15 @@ class PythonGraphParityTest {
     XrayDataset samples = XrayH5Dataset.read(SharedFixtures.require("chest-xray-samples/nih_pneumothorax_samples_256.h5"));
     XrayDataset images = samples.select(IMAGES);
     Path prefix = tmp.resolve("model.ckpt");
-    XrayNetwork.Activations java;
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(256, 7))) {
+    CamGraph.Activations java;
+    try (XrayTraining net = new XrayTraining(XraySettings.lab().withSeed(7))) {
       // One small training step makes biases and momentum slots non-zero, so they are compared too.
-      net.trainStep(images, new int[] {0, 1});
+      net.trainStep(images, new int[] {0, 1}, 0.05f);
       net.save(prefix);
-      net.restore(prefix);
-      java = net.activations(images, 0, images.count(), XrayDataset.PNEUMOTHORAX);
+    }
+    try (TrainedModel restored = TrainedModel.restore(prefix, 256)) {
+      java = new CamGraph(restored.ops(), restored.model(), 256)
+          .activations(restored.session(), images.pixels(), 0, images.count(), XrayDataset.PNEUMOTHORAX);
     }
     assertTrue(Files.isRegularFile(Path.of(prefix + ".index")));
 

@@ -37,10 +37,10 @@ public final class RunCommand implements Callable<Integer> {
     outputs.put("Lab 1 (basics)", List.of());
 
     banner(console, "Lab 2: music generation with an LSTM");
-    outputs.put("Lab 2 (music)", MusicLab.runMainJob(out.resolve("music"), console));
+    outputs.put("Lab 2 (music)", MusicLab.runMainJob(out.resolve("music"), MusicLab.mainJobSettings(), console).files());
 
     banner(console, "Lab 3: pneumothorax detection and Class Activation Maps");
-    outputs.put("Lab 3 (x-ray)", XrayLab.runMainJob(out.resolve("xray"), console));
+    outputs.put("Lab 3 (x-ray)", XrayLab.runMainJob(out.resolve("xray"), XrayLab.mainJobSettings(), console).files());
 
     banner(console, String.format("Done in %.1f s. Outputs:", (System.nanoTime() - start) / 1e9));
     List<String> lines = new ArrayList<>();

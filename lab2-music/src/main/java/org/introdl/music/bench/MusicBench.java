@@ -10,7 +10,7 @@ import org.introdl.music.BuiltinMelodies;
 import org.introdl.music.CheckpointPredictor;
 import org.introdl.music.Melody;
 import org.introdl.music.ModelFeed;
-import org.introdl.music.MusicLstm;
+import org.introdl.music.FastMusicLstm;
 import org.introdl.music.NotePredictor;
 import org.introdl.music.SongDataset;
 import org.introdl.music.SongSampler;
@@ -27,6 +27,10 @@ import org.tensorflow.proto.ConfigProto;
  * 500-note stateful generation. Inputs are fixed batches from the built-in corpus (seeded).
  */
 public final class MusicBench {
+  /** Variable names without a '/': the framework's Adam names its slots after the variable and fails on one. */
+  static final FastMusicLstm.Naming FLAT_NAMES = new FastMusicLstm.Naming("dense_weights", "dense_biases",
+      "lstm_kernel", "lstm_bias");
+
   public static final int BATCH = 256;
   public static final int TIMESTEPS = 64;
   public static final int HIDDEN = 128;
@@ -55,38 +59,38 @@ public final class MusicBench {
   /** The same workloads, built on demand (one at a time, so only one graph is in memory). */
   public static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
     int cores = Runtime.getRuntime().availableProcessors();
-    MusicLstm.Sharding anyBatch = MusicLstm.Sharding.NONE;
-    MusicLstm.Sharding fixedBatch = new MusicLstm.Sharding(BATCH, 1);
-    MusicLstm.Sharding sharded = MusicLstm.Sharding.forCores(BATCH, cores);
+    FastMusicLstm.Sharding anyBatch = FastMusicLstm.Sharding.NONE;
+    FastMusicLstm.Sharding fixedBatch = new FastMusicLstm.Sharding(BATCH, 1);
+    FastMusicLstm.Sharding sharded = FastMusicLstm.Sharding.forCores(BATCH, cores);
     List<Supplier<BenchWorkload>> w = new ArrayList<>();
     w.add(() -> new TrainStep(W1_BASELINE, Graph1.straightforward()));
     w.add(() -> new TrainStep("W1 music train step: fast (" + sharded.shards() + " shards, as `music train`)",
-        Graph1.fast(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)));
+        Graph1.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
     if (!quick) {
       w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam",
-          Graph1.autodiff(MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, anyBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather",
-          Graph1.autodiff(MusicLstm.Cell.UNROLLED, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: one input projection (matmul)",
-          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.ONE_HOT, anyBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: projection as a note gather",
-          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: + fixed batch (static shapes)",
-          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, fixedBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, fixedBatch)));
       w.add(() -> new TrainStep("W1 lever: shards, autodiff kernel gradient",
-          Graph1.autodiff(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)));
+          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
       w.add(() -> new TrainStep("W1 lever: shards, default session threads",
-          Graph1.fast(MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, sharded)
+          Graph1.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)
               .withSession(ConfigProto.getDefaultInstance())));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM",
-          Graph1.autodiff(MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES, anyBatch)));
+          Graph1.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM, shards",
-          Graph1.autodiff(MusicLstm.Cell.BLOCK, MusicLstm.Input.NOTE_INDICES, sharded)));
+          Graph1.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, sharded)));
     }
-    w.add(() -> new WindowForward(W2_WINDOW, MusicLstm.Cell.PROJECTED, MusicLstm.Input.NOTE_INDICES, null));
+    w.add(() -> new WindowForward(W2_WINDOW, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, null));
     if (!quick) {
-      w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)", MusicLstm.Cell.UNROLLED,
-          MusicLstm.Input.ONE_HOT, W2_WINDOW));
+      w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)", FastMusicLstm.Cell.UNROLLED,
+          FastMusicLstm.Input.ONE_HOT, W2_WINDOW));
     }
     w.add(() -> new Generation("W2 music 500 notes, lab-faithful (sliding window)", SongSampler.Scheme.WINDOW));
     w.add(() -> new Generation("W2 music 500 notes, stateful", SongSampler.Scheme.STATEFUL));
@@ -97,20 +101,20 @@ public final class MusicBench {
    * How a W1 graph is built: cell, feed, batch layout, which gradients and optimizer, which session threads. The
    * baseline is the straightforward graph: the lab's unrolled cell, the framework's Adam, default session options.
    */
-  record Graph1(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding, boolean frameworkAdam,
+  record Graph1(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding, boolean frameworkAdam,
       boolean modelGradients, ConfigProto session, String baseline) {
     static Graph1 straightforward() {
-      return new Graph1(MusicLstm.Cell.UNROLLED, MusicLstm.Input.ONE_HOT, MusicLstm.Sharding.NONE, true, false,
+      return new Graph1(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, FastMusicLstm.Sharding.NONE, true, false,
           ConfigProto.getDefaultInstance(), null);
     }
 
     /** As {@code music train} builds it: the model's gradients, TF1 Adam, the layout's session threads. */
-    static Graph1 fast(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding) {
+    static Graph1 fast(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
       return new Graph1(cell, input, sharding, false, true, sharding.sessionConfig(), W1_BASELINE);
     }
 
     /** Plain autodiff of every variable, TF1 Adam, the layout's session threads. */
-    static Graph1 autodiff(MusicLstm.Cell cell, MusicLstm.Input input, MusicLstm.Sharding sharding) {
+    static Graph1 autodiff(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
       return new Graph1(cell, input, sharding, false, false, sharding.sessionConfig(), W1_BASELINE);
     }
 
@@ -132,8 +136,8 @@ public final class MusicBench {
       this.name = name;
       this.baseline = how.baseline();
       Ops tf = Ops.create(graph);
-      MusicLstm.Config c = MusicLstm.Config.of(HIDDEN, TIMESTEPS, how.cell(), how.input(), 0);
-      MusicLstm model = MusicLstm.build(tf, c, how.frameworkAdam() ? MusicLstm.Naming.FLAT : MusicLstm.Naming.PYTHON,
+      FastMusicLstm.Config c = FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, how.cell(), how.input(), 0);
+      FastMusicLstm model = FastMusicLstm.build(tf, c, how.frameworkAdam() ? FLAT_NAMES : FastMusicLstm.Naming.PYTHON,
           how.sharding());
       if (how.frameworkAdam()) {
         train = new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss);
@@ -182,13 +186,13 @@ public final class MusicBench {
     private final Graph graph = new Graph();
     private final Session session;
     private final ModelFeed feed;
-    private final MusicLstm model;
+    private final FastMusicLstm model;
 
-    WindowForward(String name, MusicLstm.Cell cell, MusicLstm.Input input, String baseline) {
+    WindowForward(String name, FastMusicLstm.Cell cell, FastMusicLstm.Input input, String baseline) {
       this.name = name;
       this.baseline = baseline;
       Ops tf = Ops.create(graph);
-      model = MusicLstm.build(tf, MusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0));
+      model = FastMusicLstm.build(tf, FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0));
       session = new Session(graph, CheckpointPredictor.ONE_THREAD); // as generation runs it
       int[] window = BuiltinMelodies.songs().get(0).melody().slice(0, TIMESTEPS).notes();
       feed = ModelFeed.inputsOnly(model, window, 1);
@@ -233,8 +237,8 @@ public final class MusicBench {
     Generation(String name, SongSampler.Scheme scheme) {
       this.name = name;
       this.scheme = scheme;
-      this.model = CheckpointPredictor.untrained(MusicLstm.Config.of(HIDDEN, TIMESTEPS, MusicLstm.Cell.PROJECTED,
-          MusicLstm.Input.NOTE_INDICES, 0));
+      this.model = CheckpointPredictor.untrained(FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, FastMusicLstm.Cell.PROJECTED,
+          FastMusicLstm.Input.NOTE_INDICES, 0));
       this.seed = BuiltinMelodies.songs().get(0).melody();
     }
 

@@ -10,7 +10,10 @@ import org.introdl.music.MusicCodec;
 import org.introdl.music.MusicExport;
 import org.introdl.music.MusicGenerator;
 import org.introdl.music.MusicLstm;
+import org.introdl.music.MusicSettings;
 import org.introdl.music.MusicTrainer;
+import org.introdl.core.cli.BadOption;
+import org.introdl.core.train.TrainingRun;
 import org.introdl.music.SongDataset;
 import org.introdl.music.SongSampler;
 import org.introdl.core.cli.CommandGroup;
@@ -90,13 +93,13 @@ public final class MusicCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--steps", description = "Training steps (default ${DEFAULT-VALUE}).")
-    int steps = MusicTrainer.STEPS_DEFAULT;
+    int steps = MusicSettings.STEPS_DEFAULT;
 
     @Option(names = "--batch", description = "Batch size (default ${DEFAULT-VALUE}).")
-    int batch = MusicTrainer.BATCH_DEFAULT;
+    int batch = MusicSettings.BATCH_DEFAULT;
 
     @Option(names = "--lr", description = "Adam learning rate (default ${DEFAULT-VALUE}).")
-    float lr = MusicTrainer.LEARNING_RATE_DEFAULT;
+    float lr = MusicSettings.LEARNING_RATE_DEFAULT;
 
     @Option(names = "--hidden", description = "LSTM units (default ${DEFAULT-VALUE}).")
     int hidden = MusicLstm.HIDDEN_DEFAULT;
@@ -107,13 +110,14 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--seed", description = "Seed for initial weights and batches (default ${DEFAULT-VALUE}).")
     long seed = 0;
 
-    @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the built-in melodies).")
+    @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the"
+        + " built-in melodies; a resumed run: its own songs).")
     Path data;
 
     @Option(names = "--out", description = "Run folder (default: ${DEFAULT-VALUE}).")
     Path out = LabPaths.defaultOutputDir().resolve("music").resolve("training");
 
-    @Option(names = "--resume", description = "Continue from the last checkpoint in --out.")
+    @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint, with its settings.")
     boolean resume;
 
     @Option(names = "--checkpoint-every", description = "Steps between checkpoints (default ${DEFAULT-VALUE}).")
@@ -122,46 +126,32 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--keep", description = "Checkpoints kept (default ${DEFAULT-VALUE}).")
     int keep = MusicTrainer.KEEP_DEFAULT;
 
-    @Option(names = "--cell", description = "Graph variant: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; all give the same numbers).")
-    MusicLstm.Cell cell = MusicLstm.Cell.PROJECTED;
+    @Option(names = "--graph", description = "notebook (the notebook's graph as written) or fast (its exact fast"
+        + " form; default ${DEFAULT-VALUE}; the same numbers to float rounding).")
+    MusicSettings.Graph graph = MusicSettings.Graph.fast;
 
-    @Option(names = "--feed", description = "Input feed: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
-    MusicLstm.Input feed = MusicLstm.Input.NOTE_INDICES;
-
-    @Option(names = "--shards", description = "Parts of each batch trained side by side, one per core (default: one"
-        + " per CPU core that divides the batch; 1 = one chain; same numbers either way).")
+    @Option(names = "--shards", description = "With the fast graph: parts of each batch trained side by side, one per"
+        + " core (default: one per CPU core that divides the batch; 1 = one chain; same numbers either way).")
     int shards = 0;
 
     @Override
     public Integer call() {
-      check(steps >= 1 && steps <= 10_000_000, "--steps must be between 1 and 10000000");
-      check(batch >= 1 && batch <= 65_536, "--batch must be between 1 and 65536");
-      check(lr > 0 && Float.isFinite(lr), "--lr must be a positive number");
-      check(hidden >= 1 && hidden <= 4096, "--hidden must be between 1 and 4096");
-      check(timesteps >= 1 && timesteps < SongDataset.MIN_ROWS_DEFAULT - 1,
-          "--timesteps must be between 1 and " + (SongDataset.MIN_ROWS_DEFAULT - 2) + " (shorter than the shortest song)");
-      check(checkpointEvery >= 1, "--checkpoint-every must be at least 1");
-      check(keep >= 1, "--keep must be at least 1");
-      check(shards >= 0 && shards <= Math.min(batch, 64) && (shards == 0 || batch % shards == 0),
-          "--shards must be 0 (one per core) or a divisor of --batch (" + batch + ") up to 64");
-      SongDataset d = SongDataset.loadDefault(Optional.ofNullable(data), SongDataset.MIN_ROWS_DEFAULT, System.err);
-      System.out.println(d.report().summary());
-      MusicLstm.Config model = MusicLstm.Config.of(hidden, timesteps, cell, feed, seed);
-      MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10,
-          shards);
-      MusicTrainer.TrainResult r = MusicTrainer.train(d, o, System.out);
-      System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step after a"
-          + " first step of %.1f s (graph optimisation)%n", r.firstStep() + 1, r.lastStep(), r.firstLoss(),
-          r.lastLoss(), r.lastAccuracy(), r.msPerStep(), r.firstStepSeconds());
-      System.out.println("Run folder: " + r.out().toAbsolutePath().normalize() + " (checkpoints/, metrics.csv,"
-          + " metrics.jsonl, tensorboard/, loss.png)");
-      return 0;
-    }
-
-    private void check(boolean ok, String message) {
-      if (!ok) {
-        throw Cli.badValue(spec, message);
+      BadOption.check(checkpointEvery >= 1, "--checkpoint-every", "must be at least 1");
+      BadOption.check(keep >= 1, "--keep", "must be at least 1");
+      var settings = new MusicSettings(steps, batch, lr, hidden, timesteps, seed, graph, shards);
+      var options = new MusicTrainer.Options(settings, out, resume, checkpointEvery, keep, 10);
+      var r = MusicTrainer.run(new MusicTrainer.Request(settings, Cli.givenOptions(spec), Optional.ofNullable(data),
+          options), System.out).run();
+      if (!r.ranSteps()) {
+        return 0;
       }
+      System.out.printf(Locale.ROOT, "%s: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step after a"
+          + " first step of %.1f s (graph optimisation)%n", r.status() == TrainingRun.Status.INTERRUPTED
+          ? "Interrupted" : "Done", r.startStep() + 1, r.endStep(), r.first().loss(), r.last().loss(),
+          r.last().accuracy(), r.msPerStep(), r.firstStepSeconds());
+      System.out.println("Run folder: " + r.out().toAbsolutePath().normalize() + " (run.json, checkpoints/,"
+          + " metrics.csv, metrics.jsonl, tensorboard/, loss.png)");
+      return r.status() == TrainingRun.Status.INTERRUPTED ? Cli.EXIT_INTERRUPTED : 0;
     }
   }
 
@@ -179,10 +169,13 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--allow-unsafe-ops", description = "Load a SavedModel even if it holds ops that touch files, network or processes.")
     boolean allowUnsafeOps;
 
-    @Option(names = "--seed-song", description = "Name of the song whose first rows start the new one (default: ${DEFAULT-VALUE}).")
-    String seedSong = MusicGenerator.SEED_SONG_DEFAULT;
+    @Option(names = "--seed-song", description = "Name (or index) of the song whose first rows start the new one"
+        + " (default: the lab's \"" + MusicGenerator.SEED_SONG_DEFAULT + "\" where the songs hold it, else the"
+        + " first song).")
+    String seedSong;
 
-    @Option(names = "--data", description = "Folder of songs holding the seed song (default: fetched songs, else built-in).")
+    @Option(names = "--data", description = "Folder of songs holding the seed song (default: the songs the run"
+        + " trained on; with --saved-model: fetched songs, else built-in).")
     Path data;
 
     @Option(names = "--notes", description = "Notes to generate (default ${DEFAULT-VALUE}).")
@@ -219,6 +212,9 @@ public final class MusicCommand extends CommandGroup {
           stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
       var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
       var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out), System.err);
+      if (r.seedNote() != null) {
+        System.out.println("Note: " + r.seedNote());
+      }
       System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
           r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
       r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));

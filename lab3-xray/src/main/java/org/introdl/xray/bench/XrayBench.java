@@ -7,7 +7,9 @@ import org.introdl.core.tf.Convolution;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.Tensors;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.cam.CamGraph;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTraining;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TFloat32;
@@ -71,7 +73,8 @@ public final class XrayBench {
     final int size;
     final int batch;
     final Variant how;
-    XrayNetwork net;
+    XrayTraining net;
+    CamGraph cams;
     XrayDataset data;
     TFloat32 input;
 
@@ -85,8 +88,9 @@ public final class XrayBench {
 
     void ready() {
       if (net == null) {
-        net = new XrayNetwork(new XrayNetwork.Config(size, 1, 1e-4f, 0.9f, true, how.intra(), how.inter(),
-            how.convolution()));
+        XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT);
+        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(), how.convolution()));
+        cams = new CamGraph(net.ops(), net.model(), size);
         data = ChestPhantom.generate(batch, size, 5);
         input = how.reuseInput() ? Tensors.images(data.pixels(), 0, batch, size) : null;
       }
@@ -187,7 +191,7 @@ public final class XrayBench {
     @Override
     public void run() {
       ready();
-      try (Result r = net.session().runner().feed(net.model().images(), input).fetch(net.cam(1)).run()) {
+      try (Result r = net.session().runner().feed(net.model().images(), input).fetch(cams.cam(1)).run()) {
         r.get(0);
       }
     }

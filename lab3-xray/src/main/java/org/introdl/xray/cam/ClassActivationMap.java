@@ -1,37 +1,77 @@
 package org.introdl.xray.cam;
 
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Squeeze;
 import org.tensorflow.op.image.ResizeBilinear;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
  * Class Activation Maps (Zhou et al., "Learning Deep Features for Discriminative Localization", CVPR 2016), as the
- * lab computes them, all as TF ops: the last block's feature maps weighted by the dense kernel's column for the
- * class, summed over channels, then upsampled to the image with TF1's {@code resize_bilinear} defaults
- * ({@code align_corners=false}, {@code half_pixel_centers=false}). Weighting before upsampling is the same map as
- * upsampling the 512 maps first (bilinear resizing is linear) at 1/512 of the cost.
+ * notebook computes them, all as TF ops, in its two steps: {@code compute_cam} (the last block's feature maps
+ * weighted by the dense kernel's column for the class, summed over channels) and the upsampling to the picture with
+ * TF1's {@code resize_bilinear} defaults ({@code align_corners=false}, {@code half_pixel_centers=false}). Weighting
+ * before upsampling is the same map as upsampling the 512 maps first (bilinear resizing is linear) at 1/512 of the
+ * cost.
  */
 public final class ClassActivationMap {
-  private ClassActivationMap() {}
+  /**
+   * The notebook's {@code compute_cam(class_index, fmap, weights)}: [N, h, w, C] feature maps and a [C, classes]
+   * dense kernel give the [N, h, w, 1] map of one class. A seam: a student's own computation plugs in here.
+   */
+  @FunctionalInterface
+  public interface Computation {
+    Operand<TFloat32> computeCam(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseWeights, int classIndex);
+  }
 
   /**
-   * CAM of class {@code classIndex}: [N, h, w, C] feature maps and a [C, classes] kernel give [N, size, size] maps.
+   * The notebook's upsampling step: an [N, h, w, 1] map to [N, size, size, 1]. A seam: a student's own upsampling
+   * plugs in here.
    */
+  @FunctionalInterface
+  public interface Upsampling {
+    Operand<TFloat32> upsample(Ops tf, Operand<TFloat32> cam, int imageSize);
+  }
+
+  /** The notebook's CAM: {@link #computeCam} then {@link #upsample}. */
+  public static final Computation NOTEBOOK_CAM = ClassActivationMap::computeCam;
+  public static final Upsampling NOTEBOOK_UPSAMPLING = ClassActivationMap::upsample;
+
+  private ClassActivationMap() {}
+
+  /** The notebook's CAM of class {@code classIndex}, upsampled to {@code imageSize}: [N, imageSize, imageSize]. */
   public static Operand<TFloat32> build(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseKernel,
       int classIndex, int imageSize) {
+    return build(tf, featureMaps, denseKernel, classIndex, imageSize, NOTEBOOK_CAM, NOTEBOOK_UPSAMPLING);
+  }
+
+  /** The CAM with the given computation and upsampling (the notebook's, or a student's). */
+  public static Operand<TFloat32> build(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseKernel,
+      int classIndex, int imageSize, Computation computation, Upsampling upsampling) {
     Ops cam = tf.withSubScope("cam");
-    Operand<TInt32> shape = cam.shape(featureMaps);
-    Operand<TInt32> channels = cam.gather(shape, cam.constant(new int[] {3}), cam.constant(0));
-    Operand<TFloat32> rows = cam.reshape(featureMaps, cam.concat(java.util.List.of(cam.constant(new int[] {-1}), channels), cam.constant(0)));
-    Operand<TFloat32> column = cam.gather(denseKernel, cam.constant(new int[] {classIndex}), cam.constant(1));
-    Operand<TFloat32> weighted = cam.linalg.matMul(rows, column);
-    Operand<TInt32> mapShape = cam.concat(java.util.List.of(
-        cam.slice(shape, cam.constant(new int[] {0}), cam.constant(new int[] {3})), cam.constant(new int[] {1})), cam.constant(0));
-    Operand<TFloat32> small = cam.reshape(weighted, mapShape);
-    Operand<TFloat32> upsampled = cam.image.resizeBilinear(small, cam.constant(new int[] {imageSize, imageSize}),
+    Operand<TFloat32> small = computation.computeCam(cam, featureMaps, denseKernel, classIndex);
+    return cam.squeeze(upsampling.upsample(cam, small, imageSize), Squeeze.axis(List.of(3L)));
+  }
+
+  /** {@code reshape(fmap, [-1, C]) @ W[:, class]}, reshaped back to [N, h, w, 1]. */
+  public static Operand<TFloat32> computeCam(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseWeights,
+      int classIndex) {
+    Operand<TInt32> shape = tf.shape(featureMaps);
+    Operand<TInt32> channels = tf.gather(shape, tf.constant(new int[] {3}), tf.constant(0));
+    Operand<TFloat32> rows = tf.reshape(featureMaps, tf.concat(List.of(tf.constant(new int[] {-1}), channels),
+        tf.constant(0)));
+    Operand<TFloat32> column = tf.gather(denseWeights, tf.constant(new int[] {classIndex}), tf.constant(1));
+    Operand<TFloat32> weighted = tf.linalg.matMul(rows, column);
+    Operand<TInt32> mapShape = tf.concat(List.of(tf.slice(shape, tf.constant(new int[] {0}),
+        tf.constant(new int[] {3})), tf.constant(new int[] {1})), tf.constant(0));
+    return tf.reshape(weighted, mapShape);
+  }
+
+  /** {@code tf.image.resize_bilinear(cam, [size, size])} with TF1's defaults. */
+  public static Operand<TFloat32> upsample(Ops tf, Operand<TFloat32> cam, int imageSize) {
+    return tf.image.resizeBilinear(cam, tf.constant(new int[] {imageSize, imageSize}),
         ResizeBilinear.alignCorners(false), ResizeBilinear.halfPixelCenters(false));
-    return cam.squeeze(upsampled, org.tensorflow.op.core.Squeeze.axis(java.util.List.of(3L)));
   }
 }

@@ -10,8 +10,9 @@ import org.introdl.core.io.AtomicFiles;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.CheckpointPaths;
-import org.introdl.xray.model.XrayNetwork;
-import org.introdl.xray.train.RunInfo;
+import org.introdl.xray.model.TrainedModel;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTrainer;
 
 /**
  * The lab's "Class Activation Maps" cells: for chosen images, the CAM of a class computed in the graph, drawn over
@@ -29,63 +30,80 @@ public final class XrayCam {
 
   /**
    * @param peakInLesionRate share of phantom positives whose CAM peak is inside the lesion mask
-   * @param peakNearLesionRate share whose peak is within one feature-map cell (size/16 pixels) of the lesion: the CAM
-   *     is computed on a 16x coarser grid, so this is the finest localisation it can claim
+   * @param peakNearLesionRate share whose peak is within one feature-map cell of the lesion (16 pixels of what the
+   *     model reads, scaled to the picture): the CAM is computed on a 16x coarser grid, so this is the finest
+   *     localisation it can claim
    */
   public record Result(String dataSource, boolean synthetic, List<CamImage> images, Path contactSheet,
       double peakInLesionRate, double peakNearLesionRate) {}
 
+  /**
+   * Restores the checkpoint (first: a wrong one fails before any image is read), then draws the maps over the
+   * pictures at their own resolution: the model reads them at the size it trained at, and the CAM is upsampled to
+   * the picture, as the lab upsamples it to its 256 px.
+   */
   public static Result run(Options o, PrintStream out) {
-    AtomicFiles.requireWritableDir(o.outDir());
     Path prefix = CheckpointPaths.resolve(o.checkpoint());
-    int size = o.imageSize() > 0 ? o.imageSize() : RunInfo.imageSizeNear(prefix).orElse(256);
-    XrayDataset data = XrayData.load(o.data(), size, o.seed());
-    int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(data) : o.indices();
-    XrayDataset chosen = data.select(indices);
-    out.printf("Data: %s%nCheckpoint: %s%n", data.source(), prefix);
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()))) {
-      net.restore(prefix);
-      return draw(net, chosen, indices, o.classIndex(), o.outDir(), data.source());
+    // A run's run.json says the size it trained at, and refuses a run of the other lab.
+    int trainedAt = XrayTrainer.settingsNear(prefix, "xray cam").map(XraySettings::imageSize)
+        .orElse(XraySettings.LAB_IMAGE_SIZE);
+    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    try (TrainedModel trained = TrainedModel.restore(prefix, size)) {
+      XrayDataset pictures = XrayData.loadAtOwnSize(o.data(), o.seed());
+      int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(pictures) : o.indices();
+      XrayDataset chosen = pictures.select(indices);
+      out.printf("Data: %s (%dx%d, read by the model at %dx%d)%nCheckpoint: %s%n", pictures.source(), pictures.size(),
+          pictures.size(), size, size, prefix);
+      AtomicFiles.requireWritableDir(o.outDir());
+      return draw(trained, chosen, indices, o.classIndex(), o.outDir(), pictures.source());
     }
   }
 
-  /** Computes and draws the CAMs of {@code chosen} (whose original indices are {@code indices}) with a ready network. */
-  public static Result draw(XrayNetwork net, XrayDataset chosen, int[] indices, int classIndex, Path outDir, String source) {
+  /**
+   * Computes and draws the CAMs of {@code pictures} (whose original indices are {@code indices}) with a restored
+   * model: the model reads them resized to its own size; the maps are upsampled to the pictures' size.
+   */
+  public static Result draw(TrainedModel trained, XrayDataset pictures, int[] indices, int classIndex, Path outDir,
+      String source) {
     if (classIndex < 0 || classIndex > 1) {
       throw new UserError("--class must be 0 (no pneumothorax) or 1 (pneumothorax), got " + classIndex);
     }
-    int size = chosen.size();
+    int size = pictures.size();
+    CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), size);
+    XrayDataset input = pictures.resizedTo(trained.model().imageSize());
+    // One feature-map cell: 16 pixels of what the model reads, at the pictures' scale.
+    double cell = 16.0 * size / trained.model().imageSize();
     List<CamImage> images = new ArrayList<>();
     List<Heatmap.Panel> panels = new ArrayList<>();
     int inside = 0;
     int near = 0;
     int positives = 0;
-    for (int k = 0; k < chosen.count(); k++) {
-      XrayNetwork.Activations a = net.activations(chosen, k, 1, classIndex);
+    for (int k = 0; k < pictures.count(); k++) {
+      CamGraph.Activations a = camGraph.activations(trained.session(), input.pixels(), k, 1, classIndex);
       float[] cam = a.cams();
       int peak = argMax(cam);
-      byte[] mask = chosen.lesionMask(k);
-      Boolean inLesion = mask == null || chosen.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : mask[peak] == 1;
+      byte[] mask = pictures.lesionMask(k);
+      Boolean inLesion = mask == null || pictures.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : mask[peak] == 1;
       Double distance = inLesion == null ? null : distanceToMask(mask, size, peak % size, peak / size);
       if (inLesion != null) {
         positives++;
         inside += inLesion ? 1 : 0;
-        near += distance <= size / 16.0 ? 1 : 0;
+        near += distance <= cell ? 1 : 0;
       }
-      BufferedImage overlay = Heatmap.overlay(chosen.image(k), Heatmap.normalize(cam), size);
+      BufferedImage overlay = Heatmap.overlay(pictures.image(k), Heatmap.normalize(cam), size);
       if (mask != null) {
         Heatmap.outline(overlay, mask, size);
       }
       Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
       float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
-      images.add(new CamImage(indices[k], chosen.labels()[k], p, peak % size, peak / size, inLesion, distance, png));
+      images.add(new CamImage(indices[k], pictures.labels()[k], p, peak % size, peak / size, inLesion, distance, png));
       panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
-          chosen.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
+          pictures.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
     }
     Path sheet = Heatmap.writePng(Heatmap.contactSheet(panels, 5, 160), outDir.resolve("cam-sheet.png"));
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
     double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
-    return new Result(source, chosen.isSynthetic(), images, sheet, rate, nearRate);
+    return new Result(source, pictures.isSynthetic(), images, sheet, rate, nearRate);
   }
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */

@@ -1,14 +1,17 @@
 package org.introdl.xray.cli;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.introdl.core.train.TrainingRun;
+import org.introdl.xray.train.XraySettings;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
-import org.introdl.xray.XrayLab;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.XrayNetwork;
 import org.introdl.xray.train.XrayEvaluator;
 import org.introdl.xray.train.XrayTrainer;
 import org.introdl.core.cli.CommandGroup;
@@ -60,21 +63,10 @@ public final class XrayCommand extends CommandGroup {
   static final class Train implements Callable<Integer> {
     /** Settings in one word; an option given explicitly overrides its preset value. */
     enum Preset {
-      /** The CPU preset: 128 px, batch 8, lr 0.004 decaying linearly to 0 (trains in minutes on 2 cores). */
-      cpu(128, XrayLab.MAIN_BATCH, XrayLab.MAIN_LEARNING_RATE, XrayTrainer.LrSchedule.LINEAR),
-      /** The notebook's settings: 256 px, batch 15, constant lr 0.05 (diverges from fresh weights here: see docs). */
-      lab(256, 15, 0.05f, XrayTrainer.LrSchedule.CONSTANT);
+      cpu, lab;
 
-      final int imageSize;
-      final int batch;
-      final float lr;
-      final XrayTrainer.LrSchedule schedule;
-
-      Preset(int imageSize, int batch, float lr, XrayTrainer.LrSchedule schedule) {
-        this.imageSize = imageSize;
-        this.batch = batch;
-        this.lr = lr;
-        this.schedule = schedule;
+      XraySettings settings() {
+        return this == cpu ? XraySettings.cpu() : XraySettings.lab();
       }
     }
 
@@ -87,71 +79,79 @@ public final class XrayCommand extends CommandGroup {
     @Option(names = "--data", description = DATA_HELP)
     String data = XrayData.SYNTHETIC;
 
-    @Option(names = "--image-size", description = "Image side: 256 as the lab, 128 for a CPU (default ${DEFAULT-VALUE}).")
-    int imageSize = 128;
+    @Option(names = "--image-size", description = "Image side: 256 as the lab, 128 for a CPU (preset).")
+    Integer imageSize;
 
-    @Option(names = "--batch", description = "Batch size (lab: 15; CPU preset ${DEFAULT-VALUE}).")
-    int batch = XrayLab.MAIN_BATCH;
+    @Option(names = "--batch", description = "Batch size (lab: 15, cpu: 8).")
+    Integer batch;
 
-    @Option(names = "--lr", description = "Learning rate (lab: 0.05; CPU preset ${DEFAULT-VALUE}, see docs).")
-    float lr = XrayLab.MAIN_LEARNING_RATE;
+    @Option(names = "--lr", description = "Learning rate (lab: 0.05, cpu: 0.004, see docs).")
+    Float lr;
 
-    @Option(names = "--momentum", description = "Momentum (lab: ${DEFAULT-VALUE}).")
-    float momentum = XrayNetwork.MOMENTUM;
+    @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (cpu: decays linearly, to lr/steps at the last step).")
+    XraySettings.LrSchedule lrSchedule;
+
+    @Option(names = "--momentum", description = "Momentum, in [0, 1) (lab: 0.9).")
+    Float momentum;
 
     @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (lab: on).")
-    boolean nesterov = true;
+    Boolean nesterov;
 
-    @Option(names = "--steps", description = "Training steps in total (default ${DEFAULT-VALUE}).")
-    int steps = 100;
+    @Option(names = "--steps", description = "Training steps in total (default " + XraySettings.STEPS_DEFAULT + ").")
+    Integer steps;
 
-    @Option(names = "--eval-every", description = "Held-out accuracy every N steps (lab: ${DEFAULT-VALUE}).")
-    int evalEvery = 10;
+    @Option(names = "--eval-every", description = "Held-out accuracy and AUC every N steps (lab: 10).")
+    Integer evalEvery;
+
+    @Option(names = "--held-out", description = "Share of the images held out for accuracy and AUC (default 0.2).")
+    Double heldOut;
+
+    @Option(names = "--seed", description = "Seed for weights, phantoms, split and batches (default 1).")
+    Long seed;
 
     @Option(names = "--checkpoint-every", description = "Checkpoint every N steps (default ${DEFAULT-VALUE}).")
-    int checkpointEvery = 25;
-
-    @Option(names = "--held-out", description = "Images held out for accuracy (default ${DEFAULT-VALUE}).")
-    int heldOut = 60;
-
-    @Option(names = "--seed", description = "Seed for weights, phantoms, split and batches (default ${DEFAULT-VALUE}).")
-    long seed = 1;
+    int checkpointEvery = XrayTrainer.CHECKPOINT_EVERY_DEFAULT;
 
     @Option(names = "--out", description = "Output folder (default: out/xray-train).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-train");
 
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in --out.")
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint, with its settings.")
     boolean resume;
 
-    @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (decays linearly, to lr/steps at the last step; default ${DEFAULT-VALUE}).")
-    XrayTrainer.LrSchedule schedule = XrayTrainer.LrSchedule.LINEAR;
+    /** The preset, with each option the user gave in place of the preset's value. */
+    XraySettings settings() {
+      XraySettings p = preset.settings();
+      return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(lr, p.lr()),
+          or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
+          or(steps, p.steps()), or(evalEvery, p.evalEvery()), or(heldOut, p.heldOut()), or(seed, p.seed()));
+    }
 
-    /** Takes the preset's value for each of its options the user did not give. */
-    private void applyPreset() {
-      var given = spec.commandLine().getParseResult();
-      imageSize = given.hasMatchedOption("--image-size") ? imageSize : preset.imageSize;
-      batch = given.hasMatchedOption("--batch") ? batch : preset.batch;
-      lr = given.hasMatchedOption("--lr") ? lr : preset.lr;
-      schedule = given.hasMatchedOption("--lr-schedule") ? schedule : preset.schedule;
+    private static <T> T or(T given, T preset) {
+      return given != null ? given : preset;
     }
 
     @Override
     public Integer call() {
-      applyPreset();
-      checkSize(spec, imageSize, false);
-      if (batch < 1 || steps < 1 || evalEvery < 1 || checkpointEvery < 1 || heldOut < 2 || !(lr > 0) || momentum < 0) {
-        throw Cli.badValue(spec, "--batch, --steps, --eval-every, --checkpoint-every must be >= 1, --held-out >= 2, --lr > 0, --momentum >= 0");
+      Set<String> given = new HashSet<>(Cli.givenOptions(spec));
+      if (given.contains("preset")) {
+        given.addAll(Set.of("imageSize", "batch", "lr", "lrSchedule"));
       }
-      XrayTrainer.Result r = XrayTrainer.train(new XrayTrainer.Options(data, imageSize, batch, lr, momentum, nesterov,
-          steps, evalEvery, checkpointEvery, heldOut, seed, out, resume, schedule), System.out);
-      System.out.printf("Steps %d..%d: cost %.4f -> %.4f (%.2f s/step)%n", r.startStep() + 1, r.endStep(), r.firstLoss(), r.lastLoss(), r.secondsPerStep());
-      System.out.printf("Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(), r.heldOut().auc(),
-          r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");
-      System.out.println("Checkpoint: " + r.checkpoint());
-      System.out.println("Metrics:    " + r.metricsCsv());
-      System.out.println("Loss chart: " + r.lossChart());
-      System.out.println("TensorBoard: tensorboard --logdir " + r.tensorboardDir());
-      return 0;
+      XrayTrainer.Result r = XrayTrainer.run(new XrayTrainer.Options(settings(), out, resume, checkpointEvery), given,
+          System.out);
+      TrainingRun.Outcome run = r.run();
+      if (!run.ranSteps()) {
+        return 0;
+      }
+      System.out.printf(Locale.ROOT, "Steps %d..%d: loss %.4f -> %.4f (%.2f s/step after a first step of %.1f s)%n",
+          run.startStep() + 1, run.endStep(), run.first().loss(), run.last().loss(), run.msPerStep() / 1000,
+          run.firstStepSeconds());
+      System.out.printf(Locale.ROOT, "Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(),
+          r.heldOut().auc(), r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");
+      System.out.println("Checkpoint: " + run.checkpoint());
+      System.out.println("Metrics:    " + run.metricsCsv());
+      System.out.println("Loss chart: " + run.lossChart());
+      System.out.println("TensorBoard: tensorboard --logdir " + run.tensorboard());
+      return run.status() == TrainingRun.Status.INTERRUPTED ? Cli.EXIT_INTERRUPTED : 0;
     }
   }
 

@@ -19,6 +19,19 @@ public final class XrayData {
     if (spec.equalsIgnoreCase(SYNTHETIC)) {
       return ChestPhantom.generate(SYNTHETIC_COUNT, imageSize, seed);
     }
+    return read(spec, imageSize).resizedTo(imageSize);
+  }
+
+  /** Loads {@code spec} at its own resolution (files as stored, the phantoms drawn at the lab's 256 px). */
+  public static XrayDataset loadAtOwnSize(String spec, long seed) {
+    int labSize = 256;
+    if (spec.equalsIgnoreCase(SYNTHETIC)) {
+      return ChestPhantom.generate(SYNTHETIC_COUNT, labSize, seed);
+    }
+    return read(spec, 16); // any size the model can read; a folder's images are converted to 256 px
+  }
+
+  private static XrayDataset read(String spec, int imageSize) {
     Path path = Path.of(spec);
     XrayDataset data;
     if (Files.isRegularFile(path) && spec.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5)$")) {
@@ -33,6 +46,6 @@ public final class XrayData {
     if (data.size() < imageSize) {
       throw UserError.inFile(path, "images are " + data.size() + "x" + data.size() + ", smaller than --image-size " + imageSize);
     }
-    return data.resizedTo(imageSize);
+    return data;
   }
 }

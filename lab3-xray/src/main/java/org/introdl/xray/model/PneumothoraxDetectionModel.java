@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.tf.Convolution;
+import org.introdl.xray.data.XrayDataset;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
 import org.tensorflow.Operand;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
@@ -173,6 +176,22 @@ public final class PneumothoraxDetectionModel {
           RandomUniform.seed(seed), RandomUniform.seed2(variables.size() + 1L));
       return layer.math.sub(layer.math.mul(unit, layer.constant(2 * limit)), layer.constant(limit));
     }
+  }
+
+  /** P(pneumothorax) of every image of {@code data} (at this model's size), run in batches of {@code batch}. */
+  public float[] pneumothoraxProbabilities(Session session, XrayDataset data, int batch) {
+    float[] p = new float[data.count()];
+    for (int first = 0; first < data.count(); first += batch) {
+      int n = Math.min(batch, data.count() - first);
+      try (TFloat32 x = Tensors.images(data.pixels(), first, n, data.size());
+          Result r = session.runner().feed(images, x).fetch(probabilities).run()) {
+        float[] probs = Tensors.floats(r.get(0));
+        for (int i = 0; i < n; i++) {
+          p[first + i] = probs[CLASSES * i + XrayDataset.PNEUMOTHORAX];
+        }
+      }
+    }
+    return p;
   }
 
   public Placeholder<TFloat32> images() {

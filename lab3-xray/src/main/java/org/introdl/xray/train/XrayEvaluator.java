@@ -11,7 +11,7 @@ import org.introdl.core.train.Charts;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.CheckpointPaths;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.model.TrainedModel;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -29,14 +29,17 @@ public final class XrayEvaluator {
   public record Result(String dataSource, Path checkpoint, Evaluation evaluation, Path rocPng, Path json) {}
 
   public static Result run(Options o, PrintStream out) {
-    AtomicFiles.requireWritableDir(o.outDir());
     Path prefix = CheckpointPaths.resolve(o.checkpoint());
-    int size = o.imageSize() > 0 ? o.imageSize() : RunInfo.imageSizeNear(prefix).orElse(256);
-    XrayDataset data = XrayData.load(o.data(), size, o.seed());
-    out.printf("Data: %s (%d images, %d with pneumothorax, %dx%d)%nCheckpoint: %s%n", data.source(), data.count(),
-        data.positives(), size, size, prefix);
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()))) {
-      net.restore(prefix);
+    // A run's run.json says the size it trained at, and refuses a run of the other lab.
+    int trainedAt = XrayTrainer.settingsNear(prefix, "xray eval").map(XraySettings::imageSize)
+        .orElse(XraySettings.LAB_IMAGE_SIZE);
+    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    // The checkpoint first: a wrong one fails before any image is made or read.
+    try (TrainedModel net = TrainedModel.restore(prefix, size)) {
+      XrayDataset data = XrayData.load(o.data(), size, o.seed());
+      out.printf("Data: %s (%d images, %d with pneumothorax, %dx%d)%nCheckpoint: %s%n", data.source(), data.count(),
+          data.positives(), size, size, prefix);
+      AtomicFiles.requireWritableDir(o.outDir());
       Evaluation e = Evaluation.of(net.probabilities(data, 20), data.labels());
       Path png = e.roc() == null ? null : rocPlot(e.roc(), o.outDir().resolve("roc.png"), data.source());
       Path json = writeJson(e, o.outDir().resolve("eval.json"), data.source(), prefix);

@@ -1,31 +1,32 @@
 package org.introdl.xray.train;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.OptionalLong;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.introdl.core.UserError;
-import org.introdl.core.cli.Progress;
-import org.introdl.core.io.AtomicFiles;
-import org.introdl.core.train.Charts;
-import org.introdl.core.train.CheckpointStore;
-import org.introdl.core.train.MetricsLog;
-import org.introdl.core.train.TensorBoardWriter;
-import org.introdl.core.train.TrainingGuard;
+import org.introdl.core.train.DataFingerprint;
+import org.introdl.core.train.RunManifest;
+import org.introdl.core.train.StepMetrics;
+import org.introdl.core.train.TrainingRun;
+import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.XrayNetwork;
 
 /**
- * The lab's training loop (Lab 2 Part 2, "Training the model"): random batches, softmax cross-entropy, momentum with
- * Nesterov, the held-out accuracy every {@code evalEvery} steps, checkpoints every {@code checkpointEvery} steps.
- * Writes {@code metrics.csv}/{@code metrics.jsonl}, TensorBoard events ({@code cost}, {@code accuracy} as the lab
- * names them), a loss chart and {@code checkpoints/step-N/}; {@code resume} continues from the newest checkpoint.
+ * The lab's training cell ("Training the model"): random batches, softmax cross-entropy, momentum with Nesterov, the
+ * held-out accuracy every {@code evalEvery} steps. The loop itself, with what a long run needs (metrics, TensorBoard,
+ * checkpoints, resume, Ctrl-C, the chart), is the shared {@link TrainingRun}; this class says what one step is.
  */
 public final class XrayTrainer {
+  public static final String LAB = "x-ray";
+  public static final String COMMAND = "./labs xray train";
+  public static final int CHECKPOINT_EVERY_DEFAULT = 25;
   /** Checkpoints kept in {@code checkpoints/}. */
   public static final int KEEP_CHECKPOINTS = 3;
   /** Batch size used to evaluate the held-out set (the lab's test batch is 100). */
@@ -33,118 +34,106 @@ public final class XrayTrainer {
 
   private XrayTrainer() {}
 
-  /** Everything {@code ./labs xray train} takes. */
-  public record Options(String data, int imageSize, int batch, float learningRate, float momentum, boolean nesterov,
-      int steps, int evalEvery, int checkpointEvery, int heldOut, long seed, Path outDir, boolean resume, LrSchedule schedule) {
+  /** Where a run goes and how it is kept; none of it changes the numbers. */
+  public record Options(XraySettings settings, Path out, boolean resume, int checkpointEvery) {
     public Options {
-      if (steps < 1 || batch < 1 || evalEvery < 1 || checkpointEvery < 1 || heldOut < 2) {
-        throw new IllegalArgumentException("steps, batch, eval/checkpoint intervals must be positive; held-out >= 2");
+      if (checkpointEvery < 1) {
+        throw new org.introdl.core.cli.BadOption("--checkpoint-every", "must be at least 1, got " + checkpointEvery);
       }
     }
 
-    /** The lab's settings (batch 15, lr 0.05, momentum 0.9, Nesterov) at the given size and step count. */
-    public static Options lab(String data, int imageSize, int steps, Path outDir) {
-      return new Options(data, imageSize, XrayNetwork.BATCH_SIZE, XrayNetwork.LEARNING_RATE, XrayNetwork.MOMENTUM, true,
-          steps, 10, 50, 100, 1, outDir, false, LrSchedule.CONSTANT);
+    public static Options of(XraySettings settings, Path out) {
+      return new Options(settings, out, false, CHECKPOINT_EVERY_DEFAULT);
     }
-  }
 
-  /**
-   * The learning rate over the run: {@code CONSTANT} as the lab; {@code LINEAR} decays it linearly, to
-   * {@code base / steps} at the last step, which settles the momentum's swing of all logits together so that a short run ends calibrated.
-   */
-  public enum LrSchedule {
-    CONSTANT, LINEAR;
+    public Options withResume(boolean r) {
+      return new Options(settings, out, r, checkpointEvery);
+    }
 
-    float at(float base, long step, long steps) {
-      return this == CONSTANT ? base : (float) (base * (1.0 - (double) (step - 1) / steps));
+    public Options withCheckpointEvery(int every) {
+      return new Options(settings, out, resume, every);
     }
   }
 
   /** What a run did and where its files are. */
-  public record Result(String dataSource, boolean synthetic, int trainImages, int heldOutImages, long startStep,
-      long endStep, double firstLoss, double lastLoss, Evaluation heldOut, Path checkpoint, Path metricsCsv,
-      Path lossChart, Path tensorboardDir, double secondsPerStep) {}
+  public record Result(String dataSource, boolean synthetic, int trainImages, int heldOutImages,
+      TrainingRun.Outcome run, Evaluation heldOut) {}
+
+  /**
+   * {@code ./labs xray train}: a resumed run takes its settings from its {@code run.json}, except those the user gave
+   * ({@code given}, which must agree with it).
+   */
+  public static Result run(Options o, Set<String> given, PrintStream out) {
+    if (o.resume()) {
+      RunManifest recorded = RunManifest.forResume(o.out(), LAB, COMMAND);
+      o = new Options(recorded.resumeSettings(o.settings(), given, o.out()), o.out(), true, o.checkpointEvery());
+    }
+    return train(o, out);
+  }
 
   public static Result train(Options o, PrintStream out) {
-    AtomicFiles.requireWritableDir(o.outDir());
-    CheckpointStore checkpoints = new CheckpointStore(o.outDir().resolve("checkpoints"), KEEP_CHECKPOINTS);
-    if (!o.resume() && !checkpoints.list().isEmpty()) {
-      throw new UserError(o.outDir() + ": already holds checkpoints of a run; pass --resume to continue it or choose"
-          + " another --out");
+    XraySettings s = o.settings();
+    XrayDataset all = XrayData.load(s.data(), s.imageSize(), s.seed());
+    int heldOutCount = s.heldOutOf(all.count());
+    if (all.count() - heldOutCount < 2) {
+      throw new UserError(all.source() + ": " + all.count() + " images, too few to hold out "
+          + Math.round(100 * s.heldOut()) + "% and train on the rest");
     }
-    XrayDataset all = XrayData.load(o.data(), o.imageSize(), o.seed());
-    if (all.count() <= o.heldOut()) {
-      throw new UserError(all.source() + ": " + all.count() + " images, not enough to hold out " + o.heldOut());
-    }
-    XrayDataset[] split = all.split(o.heldOut(), o.seed());
+    XrayDataset[] split = all.split(heldOutCount, s.seed());
     XrayDataset train = split[0];
     XrayDataset heldOut = split[1];
-    out.printf("Data: %s%n  %d training images (%d with pneumothorax), %d held out, %dx%d%n", all.source(),
-        train.count(), train.positives(), heldOut.count(), o.imageSize(), o.imageSize());
-    RunInfo.write(o.outDir(), o.imageSize(), o.data());
-    XrayNetwork.Config config = XrayNetwork.Config.of(o.imageSize(), o.seed(), o.learningRate(), o.momentum(),
-        o.nesterov());
-    try (XrayNetwork net = new XrayNetwork(config)) {
-      long start = 0;
-      if (o.resume()) {
-        OptionalLong restored = checkpoints.restoreLatest(net.session());
-        start = restored.orElse(0);
-        out.println(restored.isPresent() ? "Resumed from step " + start : "No checkpoint to resume from; starting at step 0");
-      }
-      return loop(o, net, train, heldOut, checkpoints, start, out);
+    out.printf(Locale.ROOT, "Data: %s%n  %d training images (%d with pneumothorax), %d held out (%.0f%%), %dx%d%n",
+        all.source(), train.count(), train.positives(), heldOut.count(), 100 * s.heldOut(), s.imageSize(),
+        s.imageSize());
+    TrainingRun.Plan plan = new TrainingRun.Plan(LAB, "Lab 3 (x-ray)", COMMAND, o.out(), s.steps(),
+        o.checkpointEvery(), KEEP_CHECKPOINTS, s.evalEvery(), o.resume());
+    TrainingRun run = TrainingRun.start(plan, RunManifest.of(LAB, s, fingerprint(s, all)), out);
+    if (run.complete()) {
+      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), run.nothingToDo(), null);
+    }
+    try (XrayTraining net = new XrayTraining(s)) {
+      long start = run.restoreOrInitialize(net.session());
+      BatchSampler sampler = new BatchSampler(train.labels(), s.batch(), s.seed());
+      TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {
+        XrayTraining.StepResult r = net.trainStep(train, sampler.batch(step), s.lrSchedule().at(s.lr(), step,
+            s.steps()));
+        StepMetrics m = StepMetrics.of(r.loss(), r.accuracy());
+        if (step % s.evalEvery() == 0 || step == s.steps()) {
+          Evaluation e = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
+          m = m.withHeldOut(e.accuracy(), e.auc());
+        }
+        return m;
+      });
+      Evaluation evaluation = outcome.ranSteps()
+          ? Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels()) : null;
+      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), outcome, evaluation);
     }
   }
 
-  /** The training loop; the splits carry the data set's source and kind, so the unsplit copy can be collected. */
-  private static Result loop(Options o, XrayNetwork net, XrayDataset train, XrayDataset heldOut,
-      CheckpointStore checkpoints, long start, PrintStream out) {
-    BatchSampler sampler = new BatchSampler(train.labels(), o.batch(), o.seed());
-    List<double[]> losses = new ArrayList<>();
-    Evaluation evaluation = null;
-    Path lastCheckpoint = checkpoints.latest().map(c -> Path.of(c.prefix())).orElse(null);
-    long t0 = System.nanoTime();
-    try (MetricsLog metrics = MetricsLog.open(o.outDir(), o.resume());
-        TensorBoardWriter board = new TensorBoardWriter(o.outDir().resolve("tensorboard"));
-        Progress progress = Progress.start("xray train", o.steps(), start)) {
-      metrics.truncateAfter(start);
-      for (long step = start + 1; step <= o.steps(); step++) {
-        float loss = net.trainStep(train, sampler.batch(step), o.schedule().at(o.learningRate(), step, o.steps()));
-        TrainingGuard.checkFinite(step, loss);
-        losses.add(new double[] {step, loss});
-        Map<String, Double> row = new LinkedHashMap<>();
-        row.put("cost", (double) loss);
-        // The first row fixes the log's columns: held-out metrics are present (empty) from the start.
-        row.put("accuracy", null);
-        row.put("auc", null);
-        board.scalar("cost", step, loss);
-        boolean last = step == o.steps();
-        if (step % o.evalEvery() == 0 || last) {
-          evaluation = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
-          row.put("accuracy", evaluation.accuracy());
-          row.put("auc", evaluation.auc());
-          board.scalar("accuracy", step, evaluation.accuracy());
-          if (!progress.isDrawn()) {
-            out.printf("step %d  cost %.4f  held-out accuracy %.3f  (%.1f s/step)%n", step, loss, evaluation.accuracy(),
-                (System.nanoTime() - t0) / 1e9 / (step - start));
-          }
-        }
-        metrics.log(step, row);
-        progress.step(step, String.format("cost %.3f", loss));
-        if (step % o.checkpointEvery() == 0 || last) {
-          lastCheckpoint = checkpoints.save(net.session(), step).resolve(CheckpointStore.PREFIX);
-        }
-      }
-      double secondsPerStep = (System.nanoTime() - t0) / 1e9 / Math.max(1, o.steps() - start);
-      Path chart = losses.isEmpty() ? null : Charts.lineChart(o.outDir().resolve("loss.png"), "Training cost (softmax cross-entropy)",
-          "step", "cost", Map.of("cost", new double[][] {
-              losses.stream().mapToDouble(p -> p[0]).toArray(), losses.stream().mapToDouble(p -> p[1]).toArray()}));
-      if (evaluation == null) {
-        evaluation = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
-      }
-      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), start, o.steps(),
-          losses.isEmpty() ? Double.NaN : losses.get(0)[1], losses.isEmpty() ? Double.NaN : losses.get(losses.size() - 1)[1],
-          evaluation, lastCheckpoint, metrics.csvFile(), chart, o.outDir().resolve("tensorboard"), secondsPerStep);
+  /** The phantoms by generator and seed; a file or folder by its files' SHA-256. */
+  static DataFingerprint fingerprint(XraySettings s, XrayDataset all) {
+    if (all.isSynthetic()) {
+      return DataFingerprint.synthetic(ChestPhantom.class.getSimpleName() + " " + s.imageSize() + " px", s.seed(),
+          all.count());
     }
+    Path path = Path.of(s.data()).toAbsolutePath().normalize();
+    if (Files.isRegularFile(path)) {
+      return DataFingerprint.ofFiles(path.toString(), "h5", List.of(path));
+    }
+    try (Stream<Path> files = Files.walk(path, 2)) {
+      return DataFingerprint.ofFiles(path.toString(), "image folder", files.filter(Files::isRegularFile).toList());
+    } catch (IOException e) {
+      throw new UserError(path + ": cannot list (" + e.getMessage() + ")");
+    }
+  }
+
+  /** The image size a run trained at, from the {@code run.json} of the run holding {@code checkpointPrefix}. */
+  public static Optional<XraySettings> settingsNear(Path checkpointPrefix, String command) {
+    Path folder = checkpointPrefix.toAbsolutePath().normalize().getParent();
+    return RunManifest.locateRun(folder).map(dir -> {
+      RunManifest m = RunManifest.read(dir).orElseThrow();
+      m.requireLab(LAB, LAB, command, dir);
+      return m.settings(XraySettings.class);
+    });
   }
 }

@@ -41,6 +41,12 @@ class XrayCommandTest {
     assertOneLine(run("train", "--steps", "0", "--out", tmp.toString()), Cli.EXIT_USAGE, "--steps");
     assertOneLine(run("train", "--lr", "abc"), Cli.EXIT_USAGE, "--lr");
     assertOneLine(run("cam", "--checkpoint", tmp.toString(), "--class", "3"), Cli.EXIT_USAGE, "--class");
+    Run zeroBatch = run("train", "--batch", "0", "--out", tmp.resolve("b").toString());
+    assertOneLine(zeroBatch, Cli.EXIT_USAGE, "--batch must be between 1 and 4096, got 0");
+    assertFalse(zeroBatch.err().contains("--steps"), "names only the bad option: " + zeroBatch.err());
+    assertOneLine(run("train", "--momentum", "2", "--out", tmp.resolve("m").toString()), Cli.EXIT_USAGE,
+        "--momentum must be in [0, 1), got 2.0");
+    assertFalse(Files.exists(tmp.resolve("b")), "no folder left by a refused run");
     assertOneLine(run("eval"), Cli.EXIT_USAGE, "--checkpoint");
   }
 
@@ -55,8 +61,6 @@ class XrayCommandTest {
     Files.writeString(Path.of(garbageCkpt + ".index"), "garbage");
     assertOneLine(run("eval", "--checkpoint", garbageCkpt.toString(), "--image-size", "32", "--out", out.toString()),
         Cli.EXIT_BAD_INPUT, "cannot restore checkpoint");
-    try (var files = Files.walk(out)) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
-    }
+    assertFalse(Files.exists(out), "a refused run leaves no output folder behind");
   }
 }

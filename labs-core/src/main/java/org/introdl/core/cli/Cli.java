@@ -14,6 +14,8 @@ public final class Cli {
   public static final int EXIT_USAGE = 2;
   /** Exit code for bad input data (an unreadable file, a wrong shape). */
   public static final int EXIT_BAD_INPUT = 1;
+  /** Exit code after Ctrl-C (128 + SIGINT), as a shell reports it. */
+  public static final int EXIT_INTERRUPTED = 130;
   /** Exit code for a bug: something the program should have handled. */
   public static final int EXIT_INTERNAL = 70;
 
@@ -33,8 +35,8 @@ public final class Cli {
     commandLine.setExecutionExceptionHandler((Exception e, CommandLine cmd, CommandLine.ParseResult parsed) -> {
       PrintWriter err = cmd.getErr();
       String where = cmd.getCommandSpec().qualifiedName();
-      if (e instanceof ParameterException pe) {
-        err.println(where + ": " + oneLine(pe.getMessage()) + " (see '" + where + " --help')");
+      if (e instanceof ParameterException || e instanceof BadOption) {
+        err.println(where + ": " + oneLine(e.getMessage()) + " (see '" + where + " --help')");
         return EXIT_USAGE;
       }
       UserError userError = findUserError(e);
@@ -57,6 +59,21 @@ public final class Cli {
   /** A parameter error raised from inside a command, e.g. after validating a value. */
   public static ParameterException badValue(CommandLine.Model.CommandSpec spec, String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /**
+   * The options the user gave on this command line, as settings keys: the long name in camelCase
+   * ({@code --checkpoint-every} -> {@code checkpointEvery}). A resumed run takes every other setting from its
+   * {@code run.json}.
+   */
+  public static java.util.Set<String> givenOptions(CommandLine.Model.CommandSpec spec) {
+    java.util.Set<String> given = new java.util.LinkedHashSet<>();
+    for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      String name = o.longestName().replaceFirst("^-+", "");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("-([a-z])").matcher(name);
+      given.add(m.replaceAll(r -> r.group(1).toUpperCase(java.util.Locale.ROOT)));
+    }
+    return given;
   }
 
   private static UserError findUserError(Throwable t) {

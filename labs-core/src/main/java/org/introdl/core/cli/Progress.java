@@ -1,15 +1,21 @@
 package org.introdl.core.cli;
 
+import java.text.DecimalFormat;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A training progress bar (step, ETA and the metrics of the last step). Drawn only on an interactive terminal; in
- * CI, tests, or with {@code INTRODL_PROGRESS=off}, it stays silent and callers print plain log lines instead.
+ * A training progress bar: step of total, elapsed time and ETA, steps per second, and the metrics of the last step.
+ * Drawn only on an interactive terminal; in CI, tests, or with {@code INTRODL_PROGRESS=off}, it stays silent and
+ * callers print plain log lines instead. Until the first step is done it says so ("optimising the graph...": the
+ * first run of a graph is TensorFlow's one-time optimisation, several seconds) while the clock keeps ticking.
  */
 public final class Progress implements AutoCloseable {
+  /** What the bar shows before the first step has finished. */
+  public static final String FIRST_STEP_MESSAGE = " optimising the graph...";
+
   private final ProgressBar bar;
 
   private Progress(ProgressBar bar) {
@@ -26,9 +32,12 @@ public final class Progress implements AutoCloseable {
         .setInitialMax(total)
         .startsFrom(initial, Duration.ZERO)
         .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-        .setUpdateIntervalMillis(200)
-        .showSpeed()
+        .setUpdateIntervalMillis(500)
+        .continuousUpdate() // redraw (the clock) even while a step is running
+        .setUnit(" steps", 1)
+        .showSpeed(new DecimalFormat("0.00"))
         .build();
+    bar.setExtraMessage(FIRST_STEP_MESSAGE);
     return new Progress(bar);
   }
 
@@ -45,11 +54,11 @@ public final class Progress implements AutoCloseable {
     return bar != null;
   }
 
-  /** Moves to {@code step} and shows {@code extra} (e.g. "loss 1.23 acc 0.45"). */
-  public void step(long step, String extra) {
+  /** Moves to {@code step} and shows {@code metrics} (e.g. "loss 1.23 acc 0.45"). */
+  public void step(long step, String metrics) {
     if (bar != null) {
       bar.stepTo(step);
-      bar.setExtraMessage(extra);
+      bar.setExtraMessage(" " + metrics.strip());
     }
   }
 

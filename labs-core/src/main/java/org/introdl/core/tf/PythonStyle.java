@@ -63,9 +63,4 @@ public final class PythonStyle {
       }
     };
   }
-
-  /** A float32 printed as numpy prints it: the shortest decimal that reads back to the same float. */
-  public static String float32(float value) {
-    return Float.toString(value);
-  }
 }

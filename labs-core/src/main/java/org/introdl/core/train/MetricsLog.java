@@ -70,8 +70,10 @@ public final class MetricsLog implements AutoCloseable {
       json.put("step", step);
       for (String column : columns.subList(1, columns.size())) {
         Double v = metrics.get(column);
-        line.append(',').append(v == null ? "" : format(v));
-        json.put(column, v == null || v.isNaN() || v.isInfinite() ? String.valueOf(v) : v);
+        boolean measured = v != null && Double.isFinite(v);
+        // Not measured at this step (or not a number): an empty cell, and a real JSON null.
+        line.append(',').append(measured ? format(v) : "");
+        json.put(column, measured ? v : null);
       }
       csv.write(line.append('\n').toString());
       csv.flush();
@@ -79,6 +81,36 @@ public final class MetricsLog implements AutoCloseable {
       jsonl.flush();
     } catch (IOException e) {
       throw new UserError(csvFile.getParent() + ": cannot write metrics (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Every row of a {@code metrics.csv}, in file order: step first, then each column by name; an empty cell (not
+   * measured at that step) is NaN. A torn last line is skipped. Charts are drawn from this, so a resumed run's chart
+   * holds its earlier steps too.
+   */
+  public static List<Map<String, Double>> readRows(Path csvFile) {
+    try {
+      List<String> lines = Files.readAllLines(csvFile, StandardCharsets.UTF_8);
+      List<Map<String, Double>> rows = new ArrayList<>();
+      if (lines.isEmpty()) {
+        return rows;
+      }
+      String[] header = lines.get(0).split(",", -1);
+      for (String line : lines.subList(1, lines.size())) {
+        String[] cells = line.split(",", -1);
+        if (cells.length != header.length) {
+          continue;
+        }
+        Map<String, Double> row = new LinkedHashMap<>();
+        for (int i = 0; i < header.length; i++) {
+          row.put(header[i], cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]));
+        }
+        rows.add(row);
+      }
+      return rows;
+    } catch (IOException | NumberFormatException e) {
+      throw new UserError(csvFile + ": cannot read metrics (" + e.getMessage() + ")");
     }
   }
 

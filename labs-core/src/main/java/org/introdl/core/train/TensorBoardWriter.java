@@ -1,5 +1,6 @@
 package org.introdl.core.train;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
 import org.tensorflow.proto.Event;
 import org.tensorflow.proto.Summary;
 
@@ -32,6 +34,44 @@ public final class TensorBoardWriter implements AutoCloseable {
       write(Event.newBuilder().setWallTime(now()).setFileVersion("brain.Event:2").build());
     } catch (IOException e) {
       throw new UserError(dir + ": cannot write TensorBoard events (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * Drops the events logged after {@code step} from every event file in {@code dir} (all of them when {@code step} is
+   * 0), so that a resumed run's events continue its checkpoint instead of repeating the steps a killed run had
+   * logged past it. A torn last record (a kill mid-write) is dropped too.
+   */
+  public static void truncateAfter(Path dir, long step) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents")).toList()) {
+        if (step == 0) {
+          Files.delete(f);
+          continue;
+        }
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
+        while (in.remaining() >= 12) {
+          int start = in.position();
+          long length = in.getLong();
+          in.getInt();
+          if (length < 0 || length > in.remaining() - 4) {
+            break;
+          }
+          byte[] payload = new byte[(int) length];
+          in.get(payload);
+          in.getInt();
+          if (Event.parseFrom(payload).getStep() <= step) {
+            kept.write(in.array(), start, in.position() - start);
+          }
+        }
+        AtomicFiles.writeBytes(f, kept.toByteArray());
+      }
+    } catch (IOException e) {
+      throw new UserError(dir + ": cannot rewrite TensorBoard events (" + e.getMessage() + ")");
     }
   }
 

@@ -41,6 +41,25 @@ class TensorBoardWriterTest {
     assertEquals(1.25f, events.get(2).getSummary().getValue(0).getSimpleValue());
   }
 
+  @Test
+  void aResumeDropsTheEventsPastItsCheckpointAndATornLastRecord() throws IOException {
+    Path file;
+    try (TensorBoardWriter tb = new TensorBoardWriter(dir)) {
+      for (int step = 1; step <= 5; step++) {
+        tb.scalar("loss", step, step);
+      }
+      file = tb.file();
+    }
+    Files.write(file, new byte[] {7, 0, 0}, java.nio.file.StandardOpenOption.APPEND); // killed mid-record
+    TensorBoardWriter.truncateAfter(dir, 3);
+    List<Event> kept = readRecords(Files.readAllBytes(file));
+    assertEquals(List.of(0L, 1L, 2L, 3L), kept.stream().map(Event::getStep).toList(), "file version and steps 1-3");
+    TensorBoardWriter.truncateAfter(dir, 0);
+    try (var left = Files.list(dir)) {
+      assertEquals(0, left.count(), "a run restarted from step 0 keeps none of the killed run's events");
+    }
+  }
+
   private static List<Event> readRecords(byte[] bytes) throws IOException {
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     List<Event> events = new ArrayList<>();

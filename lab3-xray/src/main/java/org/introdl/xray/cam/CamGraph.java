@@ -1,0 +1,50 @@
+package org.introdl.xray.cam;
+
+import java.util.List;
+import org.introdl.xray.model.PneumothoraxDetectionModel;
+import org.introdl.xray.model.Tensors;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The notebook's CAM cells on a model's graph: {@code extract_features_weights} (the last block's feature maps,
+ * {@code skip4}, and {@code dense/kernel}), then the CAM of each class upsampled to {@code pictureSize}: the side of
+ * the pictures the maps are drawn over, which may be larger than the side the model reads.
+ */
+public final class CamGraph {
+  private final PneumothoraxDetectionModel model;
+  private final List<Operand<TFloat32>> cams;
+
+  public CamGraph(Ops tf, PneumothoraxDetectionModel model, int pictureSize) {
+    this(tf, model, pictureSize, ClassActivationMap.NOTEBOOK_CAM, ClassActivationMap.NOTEBOOK_UPSAMPLING);
+  }
+
+  /** With a student's CAM computation and upsampling in place of the notebook's. */
+  public CamGraph(Ops tf, PneumothoraxDetectionModel model, int pictureSize, ClassActivationMap.Computation computation,
+      ClassActivationMap.Upsampling upsampling) {
+    this.model = model;
+    this.cams = List.of(
+        ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 0, pictureSize, computation, upsampling),
+        ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 1, pictureSize, computation, upsampling));
+  }
+
+  /** Probabilities ([n, 2]), feature maps ([n, s, s, 512]) and the CAM of {@code classIndex} ([n, S, S]). */
+  public record Activations(float[] probabilities, float[] featureMaps, float[] cams) {}
+
+  /** Runs images {@code first..first+count-1} of {@code pixels} (each the model's size). */
+  public Activations activations(Session session, float[] pixels, int first, int count, int classIndex) {
+    try (TFloat32 x = Tensors.images(pixels, first, count, model.imageSize());
+        Result r = session.runner().feed(model.images(), x)
+            .fetch(model.probabilities()).fetch(model.featureMaps()).fetch(cams.get(classIndex)).run()) {
+      return new Activations(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), Tensors.floats(r.get(2)));
+    }
+  }
+
+  /** The CAM op of a class (for the bench). */
+  public Operand<TFloat32> cam(int classIndex) {
+    return cams.get(classIndex);
+  }
+}

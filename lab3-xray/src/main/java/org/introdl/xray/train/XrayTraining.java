@@ -1,0 +1,167 @@
+package org.introdl.xray.train;
+
+import java.nio.file.Path;
+import org.introdl.core.optim.Momentum;
+import org.introdl.core.tf.Convolution;
+import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.PneumothoraxDetectionModel;
+import org.introdl.xray.model.Tensors;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * The lab's training graph, built once and run in one session: the model ({@link PneumothoraxDetectionModel}), the
+ * labels placeholder, the loss (mean softmax cross-entropy) and the Nesterov momentum update. All variables
+ * (optimizer slots included) exist before the first save, so every checkpoint holds the same keys as the Python
+ * lab's. Inference (evaluation, CAMs) restores into {@link org.introdl.xray.model.TrainedModel} instead: no optimizer there.
+ */
+public final class XrayTraining implements AutoCloseable {
+  private final Config config;
+  private final Graph graph;
+  private final Ops tf;
+  private final Session session;
+  private final PneumothoraxDetectionModel model;
+  private final Placeholder<TFloat32> labels;
+  private final Operand<TFloat32> learningRate;
+  private final Operand<TFloat32> loss;
+  private final Momentum optimizer;
+
+  /**
+   * The settings of a run plus how the graph runs: session threads (0 = TF's default) and the convolution kernel
+   * (same numbers to float rounding; {@link Convolution.Kernel#CONV} is the faster one measured).
+   */
+  public record Config(XraySettings settings, int intraOpThreads, int interOpThreads, Convolution.Kernel convolution) {
+    public static Config of(XraySettings settings) {
+      return new Config(settings, 0, 0, Convolution.Kernel.CONV);
+    }
+
+    int imageSize() {
+      return settings.imageSize();
+    }
+
+    float learningRate() {
+      return settings.lr();
+    }
+  }
+
+  public XrayTraining(XraySettings settings) {
+    this(Config.of(settings));
+  }
+
+  public XrayTraining(Config config) {
+    this.config = config;
+    graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      this.tf = tf;
+      XraySettings s = config.settings();
+      model = PneumothoraxDetectionModel.build(tf, s.imageSize(), s.seed(), config.convolution());
+      labels = tf.placeholder(TFloat32.class);
+      loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(model.logits(), labels).loss(), tf.constant(0));
+      learningRate = tf.placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
+      optimizer = Momentum.minimize(tf, loss, model.variableList(), learningRate, s.momentum(), s.nesterov());
+      session = new Session(graph, sessionConfig(config));
+      session.initialize();
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  static ConfigProto sessionConfig(Config config) {
+    ConfigProto.Builder b = ConfigProto.newBuilder();
+    if (config.intraOpThreads() > 0) {
+      b.setIntraOpParallelismThreads(config.intraOpThreads());
+    }
+    if (config.interOpThreads() > 0) {
+      b.setInterOpParallelismThreads(config.interOpThreads());
+    }
+    return b.build();
+  }
+
+  /** The batch's loss and accuracy, both before the update. */
+  public record StepResult(float loss, float accuracy) {}
+
+  /** One training step at the configured learning rate. */
+  public StepResult trainStep(XrayDataset data, int[] batch) {
+    return trainStep(data, batch, config.learningRate());
+  }
+
+  /** One training step on the images at {@code batch} at learning rate {@code lr}. */
+  public StepResult trainStep(XrayDataset data, int[] batch, float lr) {
+    XrayDataset b = data.select(batch);
+    try (TFloat32 x = Tensors.images(b.pixels(), 0, b.count(), b.size());
+        TFloat32 y = Tensors.oneHot(b.labels(), 0, b.count());
+        TFloat32 rate = TFloat32.scalarOf(lr);
+        Result r = session.runner().feed(learningRate, rate).feed(model.images(), x).feed(labels, y)
+            .fetch(loss).fetch(model.probabilities()).addTarget(optimizer.update()).run()) {
+      float[] p = Tensors.floats(r.get(1));
+      int right = 0;
+      for (int i = 0; i < b.count(); i++) {
+        int predicted = p[2 * i + XrayDataset.PNEUMOTHORAX] > p[2 * i] ? XrayDataset.PNEUMOTHORAX : 0;
+        right += predicted == b.labels()[i] ? 1 : 0;
+      }
+      return new StepResult(((TFloat32) r.get(0)).getFloat(), (float) right / b.count());
+    }
+  }
+
+  /** P(pneumothorax) of every image, in batches of {@code batch}. */
+  public float[] probabilities(XrayDataset data, int batch) {
+    return model.pneumothoraxProbabilities(session, data, batch);
+  }
+
+  /** Current values of a variable by its checkpoint name. */
+  public float[] variable(String name) {
+    try (Result r = session.runner().fetch(model.variables().get(name)).run()) {
+      return Tensors.floats(r.get(0));
+    }
+  }
+
+  /** Writes a TF checkpoint (V2) at {@code prefix}: the 18 variables and their 18 momentum slots. */
+  public void save(Path prefix) {
+    session.save(prefix.toString());
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  public PneumothoraxDetectionModel model() {
+    return model;
+  }
+
+  public Placeholder<TFloat32> labels() {
+    return labels;
+  }
+
+  /** The momentum update (run as a target). */
+  public org.tensorflow.op.Op trainOp() {
+    return optimizer.update();
+  }
+
+  public Operand<TFloat32> loss() {
+    return loss;
+  }
+
+  /** The graph's op builder, for heads added beside the model (a CAM, in tests and the bench). */
+  public Ops ops() {
+    return tf;
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    graph.close();
+  }
+}
