@@ -26,8 +26,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LossChart {
   static final int WIDTH = 900;
   static final int PANEL_HEIGHT = 330;
-  /** At most this many step labels along the x axis (XChart otherwise labels every few pixels). */
-  static final int MAX_STEP_LABELS = 10;
+  /** Pixels between step labels at least (XChart's default packs them until they run together). */
+  static final int STEP_LABEL_SPACING = 90;
 
   private LossChart() {}
 
@@ -73,7 +73,7 @@ public final class LossChart {
         .title(title == null ? "" : title).xAxisTitle("step").yAxisTitle(yLabel).build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setChartTitleVisible(title != null);
-    chart.getStyler().setXAxisMaxLabelCount(MAX_STEP_LABELS);
+    chart.getStyler().setXAxisTickMarkSpacingHint(STEP_LABEL_SPACING);
     chart.getStyler().setXAxisDecimalPattern("0");
     return chart;
   }

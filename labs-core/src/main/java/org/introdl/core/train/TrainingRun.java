@@ -194,7 +194,7 @@ public final class TrainingRun {
       }
     }
     Path chart = LossChart.draw(out.resolve(MetricsLog.CSV), out.resolve("loss.png"),
-        plan.title() + ": training run " + out.getFileName());
+        plan.title() + ": training run " + runName());
     long ran = done - start;
     double firstStepSeconds = ran == 0 ? Double.NaN : (firstDone - began) / 1e9;
     double msPerStep = ran == 0 ? Double.NaN : pace(began, firstDone, ran);
@@ -204,6 +204,13 @@ public final class TrainingRun {
     }
     return new Outcome(status, out, start, done, first, last, heldOut, firstStepSeconds, msPerStep, chart,
         checkpoint, out.resolve(MetricsLog.CSV), tensorboard);
+  }
+
+  /** The run folder as the chart's title names it: its last two names ("music/training"). */
+  private String runName() {
+    Path parent = out.getParent();
+    return parent == null || parent.getFileName() == null ? out.getFileName().toString()
+        : parent.getFileName() + "/" + out.getFileName();
   }
 
   private boolean shouldLog(long step, StepMetrics m) {
