@@ -46,7 +46,7 @@ public final class XrayCommand extends CommandGroup {
     String data = XrayData.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
-    int imageSize = 256;
+    int imageSize = XraySettings.LAB_IMAGE_SIZE;
 
     @Override
     public Integer call() {

@@ -26,8 +26,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class LossChart {
   static final int WIDTH = 900;
   static final int PANEL_HEIGHT = 330;
-  /** Pixels between step labels at least (XChart's default packs them until they run together). */
-  static final int STEP_LABEL_SPACING = 90;
+  /** The x axis ends at a multiple of a round step giving about this many intervals. */
+  static final int STEP_LABELS = 8;
 
   private LossChart() {}
 
@@ -40,10 +40,11 @@ public final class LossChart {
     if (rows.isEmpty()) {
       return null;
     }
-    XYChart loss = panel(title, "loss (softmax cross-entropy)");
+    double lastStep = rows.get(rows.size() - 1).get("step");
+    XYChart loss = panel(title, "loss (softmax cross-entropy)", lastStep);
     loss.getStyler().setLegendVisible(false);
     addSeries(loss, rows, StepMetrics.LOSS, "loss", false);
-    XYChart accuracy = panel(null, "accuracy / AUC");
+    XYChart accuracy = panel(null, "accuracy / AUC", lastStep);
     accuracy.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setYAxisDecimalPattern("0.0");
     // Below the plot, so that both panels' step axes line up and no line hides behind it.
     accuracy.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
@@ -68,14 +69,26 @@ public final class LossChart {
     }
   }
 
-  private static XYChart panel(String title, String yLabel) {
+  private static XYChart panel(String title, String yLabel, double lastStep) {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(PANEL_HEIGHT + (title == null ? 0 : 30))
         .title(title == null ? "" : title).xAxisTitle("step").yAxisTitle(yLabel).build();
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setChartTitleVisible(title != null);
-    chart.getStyler().setXAxisTickMarkSpacingHint(STEP_LABEL_SPACING);
+    // From step 0 to a round last step. XChart labels equally spaced steps itself, every k-th so that the labels
+    // do not run together; whole numbers only.
+    long every = labelEvery(lastStep);
+    chart.getStyler().setXAxisMin(0.0).setXAxisMax((double) every * (long) Math.ceil(lastStep / every));
     chart.getStyler().setXAxisDecimalPattern("0");
     return chart;
+  }
+
+  /** A round step (1, 2, 5, 10, 20, 50, ...) giving at most about {@link #STEP_LABELS} intervals up to the last. */
+  static long labelEvery(double lastStep) {
+    long every = 1;
+    for (int k = 0; lastStep / every > STEP_LABELS; k++) {
+      every = (long) (Math.pow(10, k / 3) * new int[] {2, 5, 10}[k % 3]);
+    }
+    return every;
   }
 
   /** One column as a line (or, when measured only now and then, as points joined by a line). */

@@ -79,5 +79,8 @@ class MetricsLogTest {
     assertEquals(LossChart.WIDTH, image.getWidth());
     assertEquals(2 * LossChart.PANEL_HEIGHT + 30, image.getHeight(), "two panels and a title");
     assertEquals(null, LossChart.draw(dir.resolve("none.csv"), dir.resolve("none.png"), "t"));
+    assertEquals(50, LossChart.labelEvery(300), "labels at 0, 50, ..., 300");
+    assertEquals(5, LossChart.labelEvery(40));
+    assertEquals(1, LossChart.labelEvery(6));
   }
 }
