@@ -11,7 +11,7 @@ import org.introdl.core.LabPaths;
 /**
  * The console output a docs page shows, checked against what a lab's story prints with small settings: every
  * documented line must appear, in order, with its wording; numbers (losses, timings, counts) are compared as
- * numbers-go-here, since small settings give other values. A path is compared by its last name.
+ * numbers-go-here, since small settings give other values.
  */
 public final class DocsBlocks {
   private DocsBlocks() {}
@@ -39,8 +39,8 @@ public final class DocsBlocks {
     }
   }
 
-  /** A line with its numbers replaced by # (and signs, so "-0.5" and "0.5" agree). */
+  /** A line with its numbers replaced by # (signs too) and runs of spaces by one (columns align numbers). */
   static String shape(String line) {
-    return line.replaceAll("-?\\d+(\\.\\d+)?(e-?\\d+)?", "#");
+    return line.replaceAll("-?\\d+(\\.\\d+)?(e-?\\d+)?", "#").replaceAll(" +", " ");
   }
 }
