@@ -148,6 +148,7 @@ public final class TrainingRun {
     StepMetrics heldOut = null;
     long began = System.nanoTime();
     long firstDone = began;
+    long lastDone = began;
     long done = start;
     Path checkpoint = store.latest().filter(c -> c.step() <= start).map(c -> Path.of(c.prefix())).orElse(null);
     Status status = Status.FINISHED;
@@ -187,6 +188,7 @@ public final class TrainingRun {
         if (s % plan.checkpointEvery() == 0 || s == plan.steps() || stop) {
           checkpoint = Path.of(store.save(session, s).resolve(CheckpointStore.PREFIX).toString());
         }
+        lastDone = System.nanoTime();
         if (stop) {
           status = Status.INTERRUPTED;
           break;
@@ -197,7 +199,8 @@ public final class TrainingRun {
         plan.title() + ": training run " + runName());
     long ran = done - start;
     double firstStepSeconds = ran == 0 ? Double.NaN : (firstDone - began) / 1e9;
-    double msPerStep = ran == 0 ? Double.NaN : pace(began, firstDone, ran);
+    double msPerStep = ran == 0 ? Double.NaN
+        : ran == 1 ? (firstDone - began) / 1e6 : (lastDone - firstDone) / 1e6 / (ran - 1);
     if (status == Status.INTERRUPTED) {
       console.printf(Locale.ROOT, "interrupted at step %d; continue with: %s --out %s --resume%n", done,
           plan.command(), out);
