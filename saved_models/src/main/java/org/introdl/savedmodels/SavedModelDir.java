@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.ModelFolder;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
@@ -46,6 +47,7 @@ public final class SavedModelDir {
       }
       throw UserError.inFile(dir, "no saved_model.pb in this folder (is it a SavedModel?)");
     }
+    ModelFolder.requireScannable(dir);
     SavedModel model = ProtoFiles.parse(pb, SavedModel.parser(), "SavedModel");
     if (model.getMetaGraphsCount() == 0) {
       throw UserError.inFile(pb, "not a valid SavedModel (it holds no MetaGraph)");

@@ -101,6 +101,26 @@ class CraftedModelsTest {
   }
 
   @Test
+  void aFolderWhoseFilesTensorFlowWouldLoadUnscannedIsRefused() throws Exception {
+    // TensorFlow prefers saved_model.cpb to the saved_model.pb the scanner reads.
+    Path chunked = corpus.write(new CraftedModels.Attack("chunked", mg -> mg), "chunked");
+    Files.writeString(chunked.resolve("saved_model.cpb"), "chunks");
+    CliRun.run(new SavedModelCommand(), "run", chunked.toString(), "--input", "x=[1.0]")
+        .assertOneLineError(1, "saved_model.cpb");
+    assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(chunked, "serving_default",
+        RunLimits.of(true)));
+    // A symbolic link would let the restore read any checkpoint on the machine.
+    Path linked = corpus.write(new CraftedModels.Attack("linked", mg -> mg), "linked");
+    Files.delete(linked.resolve("variables/variables.index"));
+    Files.createSymbolicLink(linked.resolve("variables/variables.index"),
+        corpus.strangerPrefix.resolveSibling("variables.index"));
+    CliRun.run(new SavedModelCommand(), "run", linked.toString(), "--input", "x=[1.0]")
+        .assertOneLineError(1, "symbolic link");
+    assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(linked, "serving_default",
+        RunLimits.of(false)));
+  }
+
+  @Test
   void theSaverHijackIsARealAttackWhenAllowed() throws Exception {
     // The control for "no file written": with --allow-unsafe-ops, merely loading the model runs its Save.
     Path hijacked = corpus.write(corpus.attacks().get("restore that also saves (Save)"), "hijack-control");

@@ -265,6 +265,7 @@ public final class UnsafeOps {
    * {@link UserError}.
    */
   public static void requireSafeSavedModel(Path dir, String signatureKey, RunLimits limits) {
+    ModelFolder.requireScannable(dir);
     Path pb = dir.resolve("saved_model.pb");
     SavedModel model;
     try (InputStream in = Files.newInputStream(pb)) {
