@@ -54,6 +54,8 @@ final class GraphWalk {
   private final Set<String> countedPaths = new HashSet<>();
   private final Set<String> visitedNodes = new HashSet<>();
   private final Set<String> visitedFunctions = new HashSet<>();
+  /** Functions met but not yet walked (a queue, not recursion: a model may chain thousands of calls). */
+  private final Deque<PendingFunction> pendingFunctions = new ArrayDeque<>();
   private int functionNodes;
   private int checkpointReaders;
 
@@ -99,7 +101,34 @@ final class GraphWalk {
       inspect(n, name, false);
       n.getInputList().forEach(in -> todo.add(nodeName(in)));
     }
+    walkPendingFunctions();
     return this;
+  }
+
+  /** A path through a long chain of calls keeps its start and its end. */
+  private static String shortened(String path) {
+    return path.length() <= 400 ? path : path.substring(0, 120) + " > ... > " + path.substring(path.length() - 240);
+  }
+
+  private record PendingFunction(String name, String viaPath, boolean swappedIn) {}
+
+  private void walkPendingFunctions() {
+    while (!pendingFunctions.isEmpty()) {
+      PendingFunction p = pendingFunctions.pop();
+      FunctionDef f = library.get(p.name());
+      String prefix = shortened(p.viaPath()) + CALL + p.name() + "/";
+      for (NodeDef n : f.getNodeDefList()) {
+        functionNodes++;
+        inspect(n, prefix + n.getName(), p.swappedIn());
+      }
+      AttrValue api = f.getAttrMap().get("api_implements");
+      if (api != null) {
+        // Grappler's implementation selector may replace this function by any other with the same api_implements.
+        for (String other : implementations.getOrDefault(api.getS().toStringUtf8(), List.of())) {
+          enterFunction(other, p.viaPath() + " (or its alternative)", true);
+        }
+      }
+    }
   }
 
   /**
@@ -177,21 +206,8 @@ final class GraphWalk {
   }
 
   private void enterFunction(String name, String viaPath, boolean swappedIn) {
-    if (!visitedFunctions.add(name)) {
-      return;
-    }
-    FunctionDef f = library.get(name);
-    String prefix = viaPath + CALL + name + "/";
-    for (NodeDef n : f.getNodeDefList()) {
-      functionNodes++;
-      inspect(n, prefix + n.getName(), swappedIn);
-    }
-    AttrValue api = f.getAttrMap().get("api_implements");
-    if (api != null) {
-      // Grappler's implementation selector may replace this function by any other with the same api_implements.
-      for (String other : implementations.getOrDefault(api.getS().toStringUtf8(), List.of())) {
-        enterFunction(other, viaPath + " (or its alternative)", true);
-      }
+    if (visitedFunctions.add(name)) {
+      pendingFunctions.add(new PendingFunction(name, viaPath, swappedIn));
     }
   }
 

@@ -99,6 +99,18 @@ class UnsafeOpsTest {
   }
 
   @Test
+  void aLongChainOfCallsIsWalkedToItsEnd() {
+    FunctionDef[] chain = new FunctionDef[20_000];
+    for (int i = 0; i < chain.length - 1; i++) {
+      chain[i] = function("f" + i, call("next", "f" + (i + 1)));
+    }
+    chain[chain.length - 1] = function("f" + (chain.length - 1), node("read", "ReadFile"));
+    UnsafeOps.Report r = UnsafeOps.scan(graph(List.of(call("call", "f0")), chain), null);
+    assertEquals(List.of("ReadFile"), r.unsafeOpTypes());
+    assertTrue(r.findings().get(0).path().length() < 600, "paths stay readable");
+  }
+
+  @Test
   void anOpNamedInAFunctionAttributeIsJudgedAsAnOp() {
     // TensorFlow instantiates an op type named where a function is expected as a one-op function.
     NodeDef branch = node("if", "If", "c", "path").toBuilder().putAttr("then_branch", func("ReadFile"))
