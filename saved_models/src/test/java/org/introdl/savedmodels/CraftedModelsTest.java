@@ -121,6 +121,18 @@ class CraftedModelsTest {
   }
 
   @Test
+  void anOpWithOnlyAGpuKernelIsNamedInOneLine() throws Exception {
+    // Keras 3 writes CudnnRNNV3 for an LSTM exported while a GPU was visible; this runtime has no CPU kernel.
+    Path model = corpus.write(new CraftedModels.Attack("gpu only", mg -> CraftedModels.served(mg,
+        CraftedModels.node("rnn", "CudnnRNNV3", "x", "x", "x", "x", "x"))), "gpu-only");
+    CliRun scan = CliRun.run(new SavedModelCommand(), "scan", model.toString()).assertOk();
+    assertTrue(scan.out().contains("serving_default: safe, but cannot run on this CPU-only runtime")
+        && scan.out().contains("CudnnRNNV3 (needs a GPU kernel"), scan.out());
+    CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]", "--allow-unsafe-ops")
+        .assertOneLineError(1, "cannot run here: CudnnRNNV3 at rnn needs a GPU kernel");
+  }
+
+  @Test
   void theSaverHijackIsARealAttackWhenAllowed() throws Exception {
     // The control for "no file written": with --allow-unsafe-ops, merely loading the model runs its Save.
     Path hijacked = corpus.write(corpus.attacks().get("restore that also saves (Save)"), "hijack-control");
