@@ -65,12 +65,21 @@ final class GraphWalk {
 
   private GraphWalk(GraphDef graph, int embeddingDepth) {
     this.embeddingDepth = embeddingDepth;
-    graph.getNodeList().forEach(n -> nodes.putIfAbsent(n.getName(), n));
+    for (NodeDef n : graph.getNodeList()) {
+      if (nodes.putIfAbsent(n.getName(), n) != null) {
+        duplicate("node", n.getName(), n.getName());
+      }
+    }
     for (FunctionDef f : graph.getLibrary().getFunctionList()) {
       String name = f.getSignature().getName();
+      Set<String> bodyNames = new HashSet<>();
+      for (NodeDef n : f.getNodeDefList()) {
+        if (!bodyNames.add(n.getName())) {
+          duplicate("node", n.getName(), name + "/" + n.getName());
+        }
+      }
       if (library.putIfAbsent(name, f) != null) {
-        findings.add(new Finding(Kind.DUPLICATE_FUNCTION, name, "function library",
-            "two library functions share this name; which one runs is up to TensorFlow"));
+        duplicate("library function", name, "function library");
       }
       if (OpRegistry.isRegistered(name)) {
         findings.add(new Finding(Kind.FUNCTION_NAMED_LIKE_OP, name, "function library",
@@ -81,6 +90,12 @@ final class GraphWalk {
         implementations.computeIfAbsent(api.getS().toStringUtf8(), k -> new ArrayList<>()).add(name);
       }
     }
+  }
+
+  /** Two nodes of one graph or function, or two library functions, with one name: which one runs is TensorFlow's call. */
+  private void duplicate(String what, String name, String path) {
+    findings.add(new Finding(Kind.DUPLICATE_NAME, name, path,
+        "two " + what + "s share this name; the scanner cannot know which one TensorFlow would run"));
   }
 
   /** Walks every node of the graph. */

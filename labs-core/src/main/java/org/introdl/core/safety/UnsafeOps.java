@@ -51,7 +51,7 @@ public final class UnsafeOps {
 
   /** What a finding is about. {@link #NEEDS_GPU_KERNEL} is not a safety problem; the others are. */
   public enum Kind {
-    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_FUNCTION, FUNCTION_NAMED_LIKE_OP,
+    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_NAME, FUNCTION_NAMED_LIKE_OP,
     EMBEDDED_GRAPH, NEEDS_GPU_KERNEL
   }
 

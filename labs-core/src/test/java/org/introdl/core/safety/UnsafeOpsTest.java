@@ -134,12 +134,20 @@ class UnsafeOpsTest {
   void duplicateFunctionNamesAndFunctionsNamedLikeOpsAreUnsafe() {
     GraphDef dup = graph(List.of(call("call", "f")), function("f", node("a", "Relu")),
         function("f", node("b", "Relu")));
-    assertEquals(Kind.DUPLICATE_FUNCTION, UnsafeOps.scan(dup, null).findings().get(0).kind());
+    assertEquals(Kind.DUPLICATE_NAME, UnsafeOps.scan(dup, null).findings().get(0).kind());
     GraphDef namedLikeOp = graph(List.of(node("path", "Const"), node("n", "ReadFile", "path")),
         function("ReadFile", node("a", "Identity")));
     UnsafeOps.Report r = UnsafeOps.scan(namedLikeOp, null);
     assertEquals(List.of(Kind.FUNCTION_NAMED_LIKE_OP), r.findings().stream().map(UnsafeOps.Finding::kind).toList());
     assertTrue(UnsafeOps.scan(graph(List.of(call("call", "f")), function("f", node("a", "Relu"))), null).isSafe());
+  }
+
+  @Test
+  void duplicateNodeNamesAreUnsafeInTheGraphAndInFunctions() {
+    GraphDef twice = graph(node("y", "Relu", "x"), node("x", "Placeholder"), node("y", "Identity", "x"));
+    assertEquals(Kind.DUPLICATE_NAME, UnsafeOps.scan(twice, null).findings().get(0).kind());
+    GraphDef inFunction = graph(List.of(call("call", "f")), function("f", node("p", "Identity"), node("p", "Const")));
+    assertEquals(Kind.DUPLICATE_NAME, UnsafeOps.scan(inFunction, null).findings().get(0).kind());
   }
 
   @Test
