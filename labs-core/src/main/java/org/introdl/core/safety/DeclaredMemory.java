@@ -129,17 +129,42 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
     }).orElse(0L);
   }
 
-  /** The integer values of a {@code Const} input (int32 or int64), if it is one. */
+  /** Ops that pass a shape on unchanged: a model may not hide a constant shape behind them. */
+  private static final java.util.Set<String> PASS_THROUGH = java.util.Set.of("Identity", "Snapshot", "StopGradient",
+      "Cast", "EnsureShape", "CheckNumerics");
+
+  /**
+   * The integer values of an input that is a constant: a {@code Const} (int32 or int64), possibly behind
+   * identities and casts, or a {@code Pack} of such scalars. Anything computed from the graph's inputs is unknown.
+   */
   static Optional<long[]> constantInts(String input, Map<String, NodeDef> scope) {
-    String name = input.startsWith("^") ? input.substring(1) : input;
-    int colon = name.indexOf(':');
-    NodeDef producer = scope.get(colon < 0 ? name : name.substring(0, colon));
-    if (producer == null || !producer.getOp().equals("Const") || !producer.containsAttr("value")) {
+    NodeDef producer = scope.get(nodeOf(input));
+    for (int hops = 0; producer != null && PASS_THROUGH.contains(producer.getOp()) && hops < 16; hops++) {
+      producer = producer.getInputCount() == 0 ? null : scope.get(nodeOf(producer.getInput(0)));
+    }
+    if (producer == null) {
       return Optional.empty();
     }
-    TensorProto t = producer.getAttrMap().get("value").getTensor();
-    long count = (long) Math.min(elements(t.getTensorShape()), 64);
-    long[] values = new long[(int) count];
+    if (producer.getOp().equals("Pack")) {
+      long[] values = new long[Math.min(producer.getInputCount(), 64)];
+      for (int i = 0; i < values.length; i++) {
+        Optional<long[]> v = constantInts(producer.getInput(i), scope);
+        if (v.isEmpty() || v.get().length != 1) {
+          return Optional.empty();
+        }
+        values[i] = v.get()[0];
+      }
+      return Optional.of(values);
+    }
+    if (!producer.getOp().equals("Const") || !producer.containsAttr("value")) {
+      return Optional.empty();
+    }
+    return constValues(producer.getAttrMap().get("value").getTensor());
+  }
+
+  private static Optional<long[]> constValues(TensorProto t) {
+    int count = (int) Math.min(elements(t.getTensorShape()), 64);
+    long[] values = new long[count];
     if (t.getDtype() == DataType.DT_INT32) {
       if (!t.getTensorContent().isEmpty()) {
         ByteBuffer b = t.getTensorContent().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -167,6 +192,12 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
       return Optional.of(values);
     }
     return Optional.empty();
+  }
+
+  private static String nodeOf(String input) {
+    String name = input.startsWith("^") ? input.substring(1) : input;
+    int colon = name.indexOf(':');
+    return colon < 0 ? name : name.substring(0, colon);
   }
 
   /** What a TensorProto expands to: its declared shape times its element size (strings: their bytes too). */

@@ -297,6 +297,15 @@ class UnsafeOpsTest {
         .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_DOUBLE).build()).build();
     assertEquals(8L << 30, DeclaredMemory.of(graph(dims, fill)).largestBytes());
 
+    NodeDef scalar = NodeDef.newBuilder().setName("n").setOp("Const").putAttr("value", AttrValue.newBuilder()
+        .setTensor(TensorProto.newBuilder().setDtype(DataType.DT_INT32).addIntVal(1 << 15)).build()).build();
+    NodeDef hidden = node("fill", "Fill", "cast", "one").toBuilder()
+        .putAttr("T", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()).build();
+    GraphDef behindOps = graph(scalar, node("packed", "Pack", "n", "n"), node("same", "Identity", "packed"),
+        node("cast", "Cast", "same"), hidden);
+    assertEquals(4L << 30, DeclaredMemory.of(behindOps).largestBytes(), "a constant shape behind Pack/Identity/Cast");
+    assertFalse(AllowedOps.isPureComputation("ParseTensor"), "it would expand a serialised tensor of any size");
+
     NodeDef variable = node("v", "VarHandleOp").toBuilder()
         .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
         .putAttr("shape", AttrValue.newBuilder().setShape(TensorShapeProto.newBuilder()
