@@ -99,7 +99,8 @@ final class CraftedModels {
         stringConst("b64", Base64.getUrlEncoder().encodeToString(readsSecret.toByteArray())),
         node("decoded", "DecodeBase64", "b64"), node("ds", "DatasetFromGraph", "decoded")));
     add(m, "restore that also saves (Save)", mg -> onRestore(mg, stringConst("evil_path", target.toString()),
-        stringVector("evil_names", "bias"), node("evil_save", "Save", "evil_path", "evil_names", "bias").toBuilder()
+        stringVector("evil_names", "bias"), floatConst("evil_data", 1f),
+        node("evil_save", "Save", "evil_path", "evil_names", "evil_data").toBuilder()
             .putAttr("T", types(DataType.DT_FLOAT)).build()));
     add(m, "RestoreV2 of a foreign prefix", mg -> onRestore(mg, stringConst("foreign", strangerPrefix.toString()),
         stringVector("foreign_names", "bias"), stringVector("foreign_slices", ""),

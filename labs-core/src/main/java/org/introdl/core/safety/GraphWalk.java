@@ -192,7 +192,7 @@ final class GraphWalk {
       Optional<String> problem = AllowedOps.attributeProblem(node);
       if (problem.isPresent()) {
         findings.add(new Finding(Kind.UNSAFE_ATTRIBUTE, op, path, problem.get()));
-      } else if (!swappedIn && !OpRegistry.hasCpuKernel(op)) {
+      } else if (!swappedIn && !OpRegistry.hasKernelHere(op)) {
         needsGpuKernel.add(new Finding(Kind.NEEDS_GPU_KERNEL, op, path,
             "needs a GPU kernel: this TensorFlow runtime knows the op but has no CPU kernel for it"));
       }

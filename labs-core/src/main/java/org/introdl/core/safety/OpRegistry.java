@@ -13,12 +13,12 @@ import org.tensorflow.proto.OpDef;
 
 /**
  * What this TensorFlow runtime knows, asked of the runtime itself: the op types it registers (names are exact and
- * case-sensitive) and the op types that have a kernel that runs here on the CPU.
+ * case-sensitive) and the op types that have a kernel here (CPU, device-independent, or GPU in a GPU build).
  */
 public final class OpRegistry {
   private static final class Loaded {
     static final Set<String> REGISTERED = registered();
-    static final Set<String> CPU_KERNELS = cpuKernels();
+    static final Set<String> WITH_KERNEL_HERE = kernels("CPU", "DEFAULT", "GPU");
   }
 
   private OpRegistry() {}
@@ -29,11 +29,11 @@ public final class OpRegistry {
   }
 
   /**
-   * Whether a registered op can run on this machine's CPU: it has a CPU kernel, or a device-independent one
-   * ({@code DEFAULT}: NoOp, ControlTrigger, ...). Ops such as {@code CudnnRNNV3} have kernels only for GPUs.
+   * Whether a registered op can run in this runtime: on the CPU, or on a GPU when the runtime was built with GPU
+   * kernels (the {@code gpu} profile's natives). Ops such as {@code CudnnRNNV3} have no CPU kernel at all.
    */
-  public static boolean hasCpuKernel(String op) {
-    return Loaded.CPU_KERNELS.contains(op);
+  public static boolean hasKernelHere(String op) {
+    return Loaded.WITH_KERNEL_HERE.contains(op);
   }
 
   private static Set<String> registered() {
@@ -44,7 +44,8 @@ public final class OpRegistry {
     return Set.copyOf(names);
   }
 
-  private static Set<String> cpuKernels() {
+  private static Set<String> kernels(String... deviceTypes) {
+    Set<String> wanted = Set.of(deviceTypes);
     TensorFlow.version(); // loads the native library
     try (TF_Status status = TF_Status.newStatus()) {
       TF_Buffer buffer = tensorflow.TF_GetAllRegisteredKernels(status);
@@ -53,7 +54,7 @@ public final class OpRegistry {
         KernelList kernels = KernelList.parseFrom(buffer.copyData());
         Set<String> ops = new HashSet<>();
         for (KernelDef k : kernels.getKernelList()) {
-          if (k.getDeviceType().equals("CPU") || k.getDeviceType().equals("DEFAULT")) {
+          if (wanted.contains(k.getDeviceType())) {
             ops.add(k.getOp());
           }
         }
