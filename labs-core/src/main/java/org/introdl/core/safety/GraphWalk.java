@@ -161,7 +161,7 @@ final class GraphWalk {
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort((a, b) -> (a.opType() + " " + a.path()).compareTo(b.opType() + " " + b.path()));
     return new UnsafeOps.Report(scope, List.copyOf(sorted), List.copyOf(new LinkedHashSet<>(needsGpuKernel)),
-        Map.copyOf(opCounts), checkpointReaders, visitedNodes.size(), visitedFunctions.size(), functionNodes, memory);
+        java.util.Collections.unmodifiableMap(new TreeMap<>(opCounts)), checkpointReaders, visitedNodes.size(), visitedFunctions.size(), functionNodes, memory);
   }
 
   // ---- the allowlist walk ----
@@ -226,7 +226,10 @@ final class GraphWalk {
     }
   }
 
-  /** A string constant holding a serialised GraphDef (raw or base64) is walked as a graph of its own. */
+  /**
+   * A string constant holding a serialised GraphDef (raw or base64) is walked as a graph of its own: no allowed op
+   * runs it, but what it would do is reported, in case an op that does hides elsewhere.
+   */
   private void walkEmbeddedGraphs(NodeDef node, String path) {
     AttrValue value = node.getAttrMap().get("value");
     if (value == null || value.getTensor().getDtype() != DataType.DT_STRING) {
@@ -239,9 +242,6 @@ final class GraphWalk {
         inner.findings.forEach(f -> findings.add(new Finding(f.kind(), f.opType(), where + CALL + f.path(),
             f.why())));
         inner.opCounts.forEach((op, c) -> opCounts.merge(op, c, Integer::sum));
-        findings.add(new Finding(Kind.EMBEDDED_GRAPH, "Const", path,
-            "holds a serialised GraphDef of " + g.getNodeCount() + " nodes (walked; only an op that runs such a"
-                + " graph could execute it)"));
       });
     }
   }

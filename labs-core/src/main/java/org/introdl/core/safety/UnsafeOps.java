@@ -52,7 +52,7 @@ public final class UnsafeOps {
   /** What a finding is about. {@link #NEEDS_GPU_KERNEL} is not a safety problem; the others are. */
   public enum Kind {
     UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_NAME, FUNCTION_NAMED_LIKE_OP,
-    EMBEDDED_GRAPH, NEEDS_GPU_KERNEL
+    NEEDS_GPU_KERNEL
   }
 
   /** One finding: its kind, the op type (or function name), the node's path ({@code call > function/node}), why. */
