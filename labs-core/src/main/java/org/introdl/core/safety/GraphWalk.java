@@ -411,6 +411,10 @@ final class GraphWalk {
         switch (n.getOp()) {
           case "Identity" -> input = n.getInput(0);
           case "StringJoin", "ShardedFilename" -> {
+            AttrValue separator = n.getAttrMap().get("separator");
+            if (separator != null && !isPathFree(separator.getS().toStringUtf8())) {
+              return false;
+            }
             for (int i = 1; i < n.getInputCount(); i++) {
               if (!isPathFreeConstant(n.getInput(i), scope)) {
                 return false;
@@ -431,13 +435,13 @@ final class GraphWalk {
       if (c == null || input.startsWith("^") || !c.getOp().equals("Const") || !c.containsAttr("value")) {
         return false;
       }
-      for (ByteString s : c.getAttrMap().get("value").getTensor().getStringValList()) {
-        String text = s.toStringUtf8();
-        if (text.contains("/") || text.contains("\\") || text.contains("..")) {
-          return false;
-        }
-      }
-      return true;
+      return c.getAttrMap().get("value").getTensor().getStringValList().stream()
+          .allMatch(text -> isPathFree(text.toStringUtf8()));
+    }
+
+    /** A shard-name piece that cannot leave the folder: no separator, no "..". */
+    private boolean isPathFree(String text) {
+      return !text.contains("/") && !text.contains("\\") && !text.contains("..");
     }
 
     private void invalid(String op, String path, String why) {

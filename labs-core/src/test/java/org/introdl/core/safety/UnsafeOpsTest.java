@@ -239,6 +239,9 @@ class UnsafeOpsTest {
     assertEquals(Kind.INVALID_RESTORE, UnsafeOps.scan(g.build(), SAVER).findings().get(0).kind());
     g.setNode(9, stringConst("suffix", ByteString.copyFromUtf8("_temp")));
     assertTrue(UnsafeOps.scan(g.build(), SAVER).isSafe(), "a plain suffix is a shard name");
+    g.setNode(10, node("joined", "StringJoin", "save/Const", "suffix").toBuilder()
+        .putAttr("separator", str("/../../")).build());
+    assertEquals(Kind.INVALID_RESTORE, UnsafeOps.scan(g.build(), SAVER).findings().get(0).kind(), "separator");
   }
 
   @Test
