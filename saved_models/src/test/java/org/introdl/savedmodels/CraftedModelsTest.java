@@ -121,6 +121,16 @@ class CraftedModelsTest {
   }
 
   @Test
+  void theMemoryBudgetAndTimeoutAreOptions() {
+    String clean = corpus.clean.toString();
+    CliRun.run(new SavedModelCommand(), "run", clean, "--input", "x=[1.0]", "--max-memory", "16")
+        .assertOneLineError(1, "over the memory budget of 16 B", "--max-memory");
+    CliRun.run(new SavedModelCommand(), "run", clean, "--input", "x=[1.0]", "--max-memory", "1k").assertOk();
+    assertEquals(2, CliRun.run(new SavedModelCommand(), "run", clean, "--max-memory", "lots").exitCode());
+    assertEquals(2, CliRun.run(new SavedModelCommand(), "run", clean, "--timeout", "-1").exitCode());
+  }
+
+  @Test
   void anOpWithOnlyAGpuKernelIsNamedInOneLine() throws Exception {
     // Keras 3 writes CudnnRNNV3 for an LSTM exported while a GPU was visible; this runtime has no CPU kernel.
     Path model = corpus.write(new CraftedModels.Attack("gpu only", mg -> CraftedModels.served(mg,

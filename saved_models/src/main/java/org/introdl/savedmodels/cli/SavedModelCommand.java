@@ -54,7 +54,8 @@ public final class SavedModelCommand extends CommandGroup {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run a signature: inputs are checked against it, the graph is scanned for unsafe ops first.")
+      description = "Run a signature: inputs are checked against it, and what loading and the signature run is"
+          + " scanned first.")
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
 
