@@ -2,10 +2,12 @@ package org.introdl.core.safety;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -92,7 +94,7 @@ final class GraphWalk {
     }
   }
 
-  /** Two nodes of one graph or function, or two library functions, with one name: which one runs is TensorFlow's call. */
+  /** Two nodes of one graph or function, or two library functions, with one name: TensorFlow picks one. */
   private void duplicate(String what, String name, String path) {
     findings.add(new Finding(Kind.DUPLICATE_NAME, name, path,
         "two " + what + "s share this name; the scanner cannot know which one TensorFlow would run"));
@@ -161,7 +163,8 @@ final class GraphWalk {
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort((a, b) -> (a.opType() + " " + a.path()).compareTo(b.opType() + " " + b.path()));
     return new UnsafeOps.Report(scope, List.copyOf(sorted), List.copyOf(new LinkedHashSet<>(needsGpuKernel)),
-        java.util.Collections.unmodifiableMap(new TreeMap<>(opCounts)), checkpointReaders, visitedNodes.size(), visitedFunctions.size(), functionNodes, memory);
+        Collections.unmodifiableMap(new TreeMap<>(opCounts)), checkpointReaders, visitedNodes.size(),
+        visitedFunctions.size(), functionNodes, memory);
   }
 
   // ---- the allowlist walk ----
@@ -176,7 +179,7 @@ final class GraphWalk {
       judge(op, node, path, swappedIn);
     }
     node.getAttrMap().forEach((attr, value) -> enterFunctionsOf(value, path + " [" + attr + "]", swappedIn));
-    if (op.equals("Const") && embeddingDepth < MAX_EMBEDDING_DEPTH) {
+    if ((op.equals("Const") || op.equals("HostConst")) && embeddingDepth < MAX_EMBEDDING_DEPTH) {
       walkEmbeddedGraphs(node, path);
     }
   }
@@ -251,7 +254,7 @@ final class GraphWalk {
     if (raw.isPresent() || bytes.size() < 16) {
       return raw;
     }
-    String text = bytes.toString(java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+    String text = bytes.toString(StandardCharsets.ISO_8859_1).strip();
     if (!BASE64.matcher(text).matches()) {
       return Optional.empty();
     }
@@ -295,8 +298,11 @@ final class GraphWalk {
   private record Scope(Map<String, NodeDef> nodes, FunctionDef function, NodeDef caller, Scope parent, String path) {}
 
   private final class RestorePath {
+    /** A real restore path holds a few nodes per variable; nested calls must not make the check explode. */
+    private static final int MAX_CHECKED_NODES = 200_000;
     private final SaverDef saver;
     private final String filenameTensor;
+    private int checkedNodes;
 
     RestorePath(SaverDef saver) {
       this.saver = saver;
@@ -325,6 +331,12 @@ final class GraphWalk {
 
     private void checkNode(NodeDef n, Scope scope, String path, int depth) {
       String op = n.getOp();
+      if (++checkedNodes > MAX_CHECKED_NODES) {
+        if (checkedNodes == MAX_CHECKED_NODES + 1) {
+          invalid(op, path, "the restore path is larger than any real one (over " + MAX_CHECKED_NODES + " nodes)");
+        }
+        return;
+      }
       count(op, path);
       FunctionDef callee = calleeOf(n);
       if (callee != null) {

@@ -267,6 +267,24 @@ class UnsafeOpsTest {
   }
 
   @Test
+  void aRestorePathOfNestedCallsCannotMakeTheCheckExplode() {
+    // Each level calls the next 40 times: 40^6 nodes if walked naively.
+    SaverDef saver = SAVER.toBuilder().setRestoreOpName("restore_call").build();
+    FunctionDef[] levels = new FunctionDef[6];
+    for (int level = 0; level < levels.length; level++) {
+      NodeDef[] calls = new NodeDef[40];
+      for (int i = 0; i < calls.length; i++) {
+        calls[i] = level + 1 < levels.length ? call("c" + i, "level" + (level + 1)) : node("n" + i, "NoOp");
+      }
+      levels[level] = function("level" + level, calls);
+    }
+    long start = System.nanoTime();
+    UnsafeOps.Report r = UnsafeOps.scan(graph(List.of(call("restore_call", "level0")), levels), saver);
+    assertTrue(r.findings().stream().anyMatch(f -> f.why().contains("larger than any real one")), r.toString());
+    assertTrue((System.nanoTime() - start) / 1e9 < 30, "the check stops early");
+  }
+
+  @Test
   void aSaverThatNamesNoRestoreOpIsInvalid() {
     SaverDef missing = SAVER.toBuilder().setRestoreOpName("nowhere").build();
     assertTrue(UnsafeOps.scan(tf1Saver().build(), missing).findings().stream()
