@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
-import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
@@ -76,8 +75,8 @@ public final class MusicExport {
     } catch (IOException e) {
       throw UserError.inFile(pb, "cannot read (" + e.getMessage() + ")");
     }
-    // What loading and serving_default run, before anything is loaded or run.
-    UnsafeOps.requireSafeSavedModel(dir, Signature.DEFAULT_KEY, RunLimits.of(allowUnsafeOps));
+    // Every meta graph and its function library, before anything is loaded or run.
+    UnsafeOps.requireSafeSavedModel(dir, allowUnsafeOps);
     SavedModelBundle bundle;
     try {
       bundle = SavedModelBundle.load(dir.toString(), SavedModelBundle.DEFAULT_TAG);

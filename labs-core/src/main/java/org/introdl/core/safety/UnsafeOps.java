@@ -259,6 +259,14 @@ public final class UnsafeOps {
   }
 
   /**
+   * For a lab that loads a SavedModel folder and runs its {@code serving_default} signature with the default limits
+   * (see {@link #requireSafeSavedModel(Path, String, RunLimits)}): {@code music generate --saved-model}.
+   */
+  public static void requireSafeSavedModel(Path dir, boolean allowUnsafeOps) {
+    requireSafeSavedModel(dir, "serving_default", RunLimits.of(allowUnsafeOps));
+  }
+
+  /**
    * For a lab that loads a SavedModel folder and runs {@code signatureKey} of its {@code serve} MetaGraph: reads
    * {@code saved_model.pb} in Java and refuses the model (see {@link #requireRunnable}) before
    * {@code SavedModelBundle.load}, which already runs the restore and init ops. A missing or unreadable file is a
