@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
+import org.introdl.core.safety.RunLimits;
 import org.tensorflow.proto.MetaGraphDef;
 
 /**
@@ -33,8 +34,14 @@ public final class Comparison {
     }
   }
 
+  /** With the default memory budget and timeout. */
   public static Outcome compare(Path dir, Path referenceFile, Double rtolOption, Double atolOption,
       boolean allowUnsafeOps) {
+    return compare(dir, referenceFile, rtolOption, atolOption, RunLimits.of(allowUnsafeOps));
+  }
+
+  public static Outcome compare(Path dir, Path referenceFile, Double rtolOption, Double atolOption,
+      RunLimits limits) {
     Reference ref = Reference.read(referenceFile);
     SavedModelDir model = SavedModelDir.open(dir);
     MetaGraphDef mg = model.metaGraph(ref.tag().orElse(SavedModelDir.DEFAULT_TAG));
@@ -61,7 +68,7 @@ public final class Comparison {
     double rtol = rtolOption != null ? rtolOption : ref.rtol().orElse(DEFAULT_RTOL);
     double atol = atolOption != null ? atolOption : ref.atol().orElse(DEFAULT_ATOL);
     Map<String, Npy.Array> actual =
-        SignatureRunner.runChecked(model, mg, sig, inputs, allowUnsafeOps).outputs();
+        SignatureRunner.runChecked(model, mg, sig, inputs, limits).outputs();
     List<OutputCheck> checks = new ArrayList<>();
     expected.forEach((k, exp) -> checks.add(check(k, actual.get(k), exp, rtol, atol)));
     List<String> unchecked = new ArrayList<>(new TreeSet<>(sig.outputs().keySet()));

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.ModelFolder;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
@@ -46,6 +47,7 @@ public final class SavedModelDir {
       }
       throw UserError.inFile(dir, "no saved_model.pb in this folder (is it a SavedModel?)");
     }
+    ModelFolder.requireScannable(dir);
     SavedModel model = ProtoFiles.parse(pb, SavedModel.parser(), "SavedModel");
     if (model.getMetaGraphsCount() == 0) {
       throw UserError.inFile(pb, "not a valid SavedModel (it holds no MetaGraph)");
@@ -126,12 +128,6 @@ public final class SavedModelDir {
       Map<String, TensorSpec> out = new LinkedHashMap<>();
       new TreeSet<>(infos.keySet()).forEach(k -> out.put(k, TensorSpec.of(k, infos.get(k))));
       return out;
-    }
-
-    /** "x (float32 [-1, 1]), ...": what the signature expects. */
-    public String expectedInputs() {
-      return inputs.isEmpty() ? "no inputs"
-          : inputs.values().stream().map(TensorSpec::describe).collect(Collectors.joining(", "));
     }
   }
 }

@@ -1,43 +1,83 @@
 package org.introdl.savedmodels;
 
+import java.util.List;
 import java.util.Map;
+import org.introdl.core.safety.Bytes;
+import org.introdl.core.safety.OpRegistry;
 import org.introdl.core.safety.UnsafeOps;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.MetaGraphDef;
 
-/** A scan report as text: sizes, every op type with its count, and the findings. */
+/**
+ * {@code savedmodel scan} as text: the MetaGraph's size and declared memory, the op types that loading and the
+ * signatures run, then a verdict for loading (restore path and init ops) and one per signature, each finding with
+ * its op, node path and why.
+ */
 public final class UnsafeOpsReport {
   private UnsafeOpsReport() {}
 
-  /** Op types of the report that are neither registered ops nor calls of library functions. */
-  public static java.util.List<String> unregistered(UnsafeOps.Report r) {
-    java.util.Set<String> known = new java.util.HashSet<>();
-    org.tensorflow.TensorFlow.registeredOpList().getOpList().forEach(op -> known.add(op.getName()));
-    return r.opCounts().keySet().stream().filter(op -> !op.startsWith("(call) ") && !known.contains(op)).toList();
+  /** Whether {@code savedmodel scan} passes: nothing unsafe anywhere, and within the memory budget. */
+  public static boolean passes(UnsafeOps.SavedModelScan scan, long memoryBudget) {
+    return scan.isSafe() && !scan.loading().memory().exceeds(memoryBudget);
   }
 
-  public static String format(String what, UnsafeOps.Report r) {
+  public static String format(String what, MetaGraphDef metaGraph, UnsafeOps.SavedModelScan scan,
+      long memoryBudget) {
     StringBuilder sb = new StringBuilder();
-    sb.append(what).append(": ").append(r.graphNodes()).append(" graph nodes, ").append(r.functions())
-        .append(" functions (").append(r.functionNodes()).append(" nodes)\n");
-    sb.append("op types (").append(r.opCounts().size()).append("):");
+    List<FunctionDef> functions = metaGraph.getGraphDef().getLibrary().getFunctionList();
+    sb.append(what).append(": ").append(metaGraph.getGraphDef().getNodeCount()).append(" graph nodes, ")
+        .append(functions.size()).append(" functions (")
+        .append(functions.stream().mapToInt(FunctionDef::getNodeDefCount).sum()).append(" nodes)\n");
+    UnsafeOps.Report all = UnsafeOps.scan(metaGraph);
+    sb.append("op types run by loading and the signatures (").append(all.opCounts().size()).append("):");
     int i = 0;
-    for (Map.Entry<String, Integer> e : r.opCounts().entrySet()) {
+    for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(all.opCounts()).entrySet()) {
       sb.append(i++ % 6 == 0 ? "\n  " : ", ").append(e.getKey()).append(' ').append(e.getValue());
     }
     sb.append('\n');
-    if (r.saverCheckpointOps() > 0) {
-      sb.append("checkpoint ops of the model's own saver (accepted): ").append(r.saverCheckpointOps()).append('\n');
-    }
-    java.util.List<String> unknown = unregistered(r);
+    List<String> unknown = unknownOps(metaGraph);
     if (!unknown.isEmpty()) {
       sb.append("ops this TensorFlow runtime does not know (the model will not load): ")
           .append(String.join(", ", unknown)).append('\n');
     }
-    if (r.isSafe()) {
-      sb.append("unsafe ops: none\n");
-    } else {
-      sb.append("UNSAFE ops: ").append(r.findings().size()).append('\n');
-      r.findings().forEach(f -> sb.append("  ").append(f).append('\n'));
+    UnsafeOps.Report loading = scan.loading();
+    boolean overBudget = loading.memory().exceeds(memoryBudget);
+    sb.append("declared tensors: ").append(loading.memory().describe()).append(overBudget
+        ? ", OVER the memory budget of " + Bytes.format(memoryBudget) + " (--max-memory)" : "").append('\n');
+    verdict(sb, "loading (restore path and init ops)", loading);
+    if (loading.saverCheckpointOps() > 0) {
+      sb.append("  checkpoint readers on the validated restore path: ").append(loading.saverCheckpointOps())
+          .append('\n');
     }
+    scan.signatures().forEach((key, r) -> verdict(sb, "signature " + key, r));
+    List<String> unsafe = java.util.stream.Stream.concat(java.util.stream.Stream.of(loading),
+        scan.signatures().values().stream()).flatMap(r -> r.unsafeOpTypes().stream()).distinct().sorted().toList();
+    sb.append(unsafe.isEmpty() ? "unsafe ops: none" : "UNSAFE ops: " + String.join(", ", unsafe)).append('\n');
     return sb.toString();
+  }
+
+  /** Op types anywhere in the graph or its functions that this runtime does not register: loading fails on them. */
+  static List<String> unknownOps(MetaGraphDef metaGraph) {
+    java.util.Set<String> functions = new java.util.HashSet<>();
+    metaGraph.getGraphDef().getLibrary().getFunctionList().forEach(f -> functions.add(f.getSignature().getName()));
+    java.util.Set<String> unknown = new java.util.TreeSet<>();
+    java.util.function.Consumer<org.tensorflow.proto.NodeDef> check = n -> {
+      if (!functions.contains(n.getOp()) && !OpRegistry.isRegistered(n.getOp())) {
+        unknown.add(n.getOp());
+      }
+    };
+    metaGraph.getGraphDef().getNodeList().forEach(check);
+    metaGraph.getGraphDef().getLibrary().getFunctionList().forEach(f -> f.getNodeDefList().forEach(check));
+    return List.copyOf(unknown);
+  }
+
+  private static void verdict(StringBuilder sb, String part, UnsafeOps.Report r) {
+    sb.append(part).append(": ").append(r.isSafe() ? "safe" : "UNSAFE");
+    if (r.isSafe() && !r.needsGpuKernel().isEmpty()) {
+      sb.append(", but cannot run on this CPU-only runtime");
+    }
+    sb.append('\n');
+    r.findings().forEach(f -> sb.append("  ").append(f).append('\n'));
+    r.needsGpuKernel().forEach(f -> sb.append("  ").append(f).append('\n'));
   }
 }

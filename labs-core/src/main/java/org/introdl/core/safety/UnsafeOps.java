@@ -1,214 +1,252 @@
 package org.introdl.core.safety;
 
-import java.util.ArrayDeque;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
 
 /**
- * The one place that decides which TensorFlow ops a model from a stranger may not run: ops that read, write or list
- * files, talk to the network, call back into a Python process, or print to the console. Loading a SavedModel runs
- * part of its graph (the restore op, the main/init op), so every model is scanned <em>before</em> it is handed to
- * the runtime, graph and function library both.
- *
- * <p>The checkpoint ops ({@code SaveV2}, {@code RestoreV2}, ...) are in every SavedModel: the loader itself runs the
- * restore op to read {@code variables/}. They are accepted only where they belong to the model's own saver (the
- * ancestors of the {@link SaverDef}'s save tensor and restore op, and the functions only those nodes call);
- * anywhere else (e.g. reachable from a signature) they are flagged like any other file access.
+ * The one scanner behind every command that runs a model from a stranger ({@code savedmodel scan|run|compare},
+ * {@code graph show|run}, {@code checkpoint convert}, {@code music generate --saved-model}). A TensorFlow model is a
+ * program; the scan judges what a run will actually execute, before any of it reaches the runtime:
+ * <ul>
+ *   <li>every op reachable from what the caller runs (a signature's outputs, the loader's init ops), through
+ *       functions, control flow and embedded graphs, must be on the allowlist of pure computation
+ *       ({@link AllowedOps}, {@code pure-ops.txt}); anything else, including op types this runtime does not know,
+ *       is unsafe;</li>
+ *   <li>the restore path the loader runs must be a validated restore (checkpoint readers fed with the model's own
+ *       {@code variables/} path, assignments, identities; never a save);</li>
+ *   <li>the tensors the model declares must fit the memory budget ({@link DeclaredMemory}).</li>
+ * </ul>
+ * The scan lowers the risk of running a stranger's model; a sandbox (a container, a separate user) removes it.
  */
 public final class UnsafeOps {
-  /** What an op can reach outside the computation. */
-  public enum Risk {
-    FILES("reads, writes or lists files"),
-    NETWORK("talks to other machines"),
-    PROCESS("calls back into a Python process"),
-    CONSOLE("prints to the console or to a file");
-
-    public final String description;
-
-    Risk(String description) {
-      this.description = description;
-    }
-  }
-
-  /** Op types that read or write checkpoint files: allowed only inside the model's own saver. */
-  public static final Set<String> CHECKPOINT_OPS = Set.of(
-      "Save", "SaveV2", "SaveSlices", "Restore", "RestoreV2", "RestoreSlice", "MergeV2Checkpoints");
-
-  /** The denylist: op type to the risk it carries. Keep it sorted by risk; every entry is a registered op type. */
-  public static final Map<String, Risk> DENYLIST = denylist();
-
-  private static Map<String, Risk> denylist() {
-    Map<String, Risk> m = new LinkedHashMap<>();
-    for (String op : List.of(
-        // plain file access
-        "ReadFile", "WriteFile", "MatchingFiles", "DeleteFile", "FileSystemSetConfiguration",
-        // a constant memory-mapped from a file
-        "ImmutableConst",
-        // checkpoints (see CHECKPOINT_OPS) and other checkpoint readers
-        "Save", "SaveV2", "SaveSlices", "Restore", "RestoreV2", "RestoreSlice", "MergeV2Checkpoints",
-        "LoadAndRemapMatrix", "GenerateVocabRemapping",
-        // TF1 readers
-        "WholeFileReader", "WholeFileReaderV2", "TextLineReader", "TextLineReaderV2", "TFRecordReader",
-        "TFRecordReaderV2", "FixedLengthRecordReader", "FixedLengthRecordReaderV2", "LMDBReader",
-        "ReaderRead", "ReaderReadV2", "ReaderReadUpTo", "ReaderReadUpToV2", "ReaderRestoreState",
-        "ReaderRestoreStateV2",
-        // file-backed tables and word2vec's file reader
-        "InitializeTableFromTextFile", "InitializeTableFromTextFileV2", "Skipgram",
-        // file-backed datasets and dataset writers
-        "TextLineDataset", "TFRecordDataset", "TFRecordDatasetV2", "FixedLengthRecordDataset",
-        "FixedLengthRecordDatasetV2", "CSVDataset", "CSVDatasetV2", "ExperimentalCSVDataset", "LMDBDataset",
-        "ExperimentalLMDBDataset", "SqlDataset", "ExperimentalSqlDataset", "MatchingFilesDataset",
-        "ExperimentalMatchingFilesDataset", "CacheDataset", "CacheDatasetV2", "SaveDataset", "SaveDatasetV2",
-        "LoadDataset", "ExperimentalLoadDataset", "SnapshotDataset", "SnapshotDatasetV2", "SnapshotDatasetReader",
-        "SnapshotNestedDatasetReader", "DatasetToTFRecord", "ExperimentalDatasetToTFRecord",
-        // summary and debug writers
-        "CreateSummaryFileWriter", "CreateSummaryDbWriter", "WriteSummary", "WriteScalarSummary",
-        "WriteHistogramSummary", "WriteImageSummary", "WriteAudioSummary", "WriteGraphSummary",
-        "WriteRawProtoSummary", "ImportEvent", "FlushSummaryWriter", "CloseSummaryWriter")) {
-      m.put(op, Risk.FILES);
-    }
-    for (String op : List.of(
-        "DebugIdentity", "DebugIdentityV2", "DebugIdentityV3", "DebugNanCount", "DebugNumericSummary",
-        "DebugNumericSummaryV2", "Send", "Recv", "_Send", "_Recv", "_HostSend", "_HostRecv", "RemoteCall",
-        "Rpc", "TryRpc", "RpcClient", "RpcCall", "RpcServer", "RpcServerStart", "RpcServerRegister",
-        "DataServiceDataset", "DataServiceDatasetV2", "DataServiceDatasetV3", "DataServiceDatasetV4",
-        "RegisterDataset", "RegisterDatasetV2", "BigQueryReader", "GenerateBigQueryReaderPartitions",
-        "CollectiveReduce", "CollectiveReduceV2", "CollectiveReduceV3", "CollectiveGather",
-        "CollectiveGatherV2", "CollectiveBcastSend", "CollectiveBcastRecv", "CollectiveBcastSendV2",
-        "CollectiveBcastRecvV2", "CollectiveAllToAllV2", "CollectiveAllToAllV3")) {
-      m.put(op, Risk.NETWORK);
-    }
-    for (String op : List.of("PyFunc", "PyFuncStateless", "EagerPyFunc")) {
-      m.put(op, Risk.PROCESS);
-    }
-    for (String op : List.of("Print", "PrintV2")) {
-      m.put(op, Risk.CONSOLE);
-    }
-    return Collections.unmodifiableMap(m);
-  }
+  /** The signature TF2 SavedModels use for their init op. */
+  public static final String INIT_SIGNATURE = "__saved_model_init_op";
+  /** The collections whose nodes the loaders run at load time or before the first run. */
+  public static final List<String> INIT_COLLECTIONS = List.of("saved_model_main_op", "legacy_init_op",
+      "table_initializer");
 
   private UnsafeOps() {}
 
-  /** One unsafe op found: its type, the node, where it lives ({@code graph} or {@code function NAME}), why. */
-  public record Finding(String opType, String node, String where, Risk risk) {
+  /** What a finding is about. {@link #NEEDS_GPU_KERNEL} is not a safety problem; the others are. */
+  public enum Kind {
+    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_NAME, FUNCTION_NAMED_LIKE_OP,
+    NEEDS_GPU_KERNEL
+  }
+
+  /** One finding: its kind, the op type (or function name), the node's path ({@code call > function/node}), why. */
+  public record Finding(Kind kind, String opType, String path, String why) {
     @Override
     public String toString() {
-      return opType + " (" + risk.description + ") at " + node + " in " + where;
+      return opType + " (" + why + ") at " + path;
     }
   }
 
   /**
-   * What a scan saw: every op type with its count (graph and functions together), the findings, how many
-   * checkpoint ops were accepted as the model's own saver, and the size of the graph and library.
+   * What a scan saw.
+   *
+   * @param scope what was scanned ("signature serving_default", "loading", "graph")
+   * @param findings the safety problems; empty when safe
+   * @param needsGpuKernel allowed ops that have no CPU kernel in this runtime (the model cannot run here)
+   * @param opCounts every op type met (calls of library functions as "(call) NAME"), with its count
+   * @param saverCheckpointOps checkpoint readers accepted on the validated restore path
+   * @param graphNodes graph nodes reached
+   * @param functions library functions entered
+   * @param functionNodes nodes of those functions
+   * @param memory what the whole model declares (every node, every function), for the memory budget
    */
-  public record Report(
-      Map<String, Integer> opCounts, List<Finding> findings, int saverCheckpointOps, int graphNodes,
-      int functions, int functionNodes) {
+  public record Report(String scope, List<Finding> findings, List<Finding> needsGpuKernel,
+      Map<String, Integer> opCounts, int saverCheckpointOps, int graphNodes, int functions, int functionNodes,
+      DeclaredMemory memory) {
     public boolean isSafe() {
       return findings.isEmpty();
     }
 
-    /** The distinct unsafe op types, sorted. */
+    /** The distinct op types of the findings, sorted. */
     public List<String> unsafeOpTypes() {
       return findings.stream().map(Finding::opType).distinct().sorted().toList();
     }
   }
 
-  /** Whether an op type is on the denylist. */
-  public static boolean isDenied(String opType) {
-    return DENYLIST.containsKey(opType);
+  /** A SavedModel MetaGraph scanned part by part: what loading runs, and each signature apart. */
+  public record SavedModelScan(Report loading, Map<String, Report> signatures) {
+    /** Safe when loading and every signature are (what {@code savedmodel scan} exits 3 on). */
+    public boolean isSafe() {
+      return loading.isSafe() && signatures.values().stream().allMatch(Report::isSafe);
+    }
   }
 
-  /** Scans a MetaGraphDef: its graph, its function library and its saver. */
-  public static Report scan(MetaGraphDef metaGraph) {
-    return scan(metaGraph.getGraphDef(), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null);
+  // ---- scans ----
+
+  /** What {@code savedmodel run --signature key} executes: loading (init ops, restore) plus that signature. */
+  public static Report scanSignature(MetaGraphDef metaGraph, String signatureKey) {
+    GraphWalk walk = loadingWalk(metaGraph);
+    SignatureDef sig = metaGraph.getSignatureDefMap().get(signatureKey);
+    if (sig != null) {
+      walk.fromRoots(outputTensors(sig));
+    }
+    return walk.report("signature " + signatureKey, memory(metaGraph));
   }
 
-  /** Scans a graph and its function library; {@code saver} (may be null) marks the checkpoint ops it owns. */
-  public static Report scan(GraphDef graph, SaverDef saver) {
-    Map<String, FunctionDef> library = new HashMap<>();
-    for (FunctionDef f : graph.getLibrary().getFunctionList()) {
-      library.put(f.getSignature().getName(), f);
-    }
-    Set<String> saverNodes = saverSubgraph(graph, saver);
-    Set<String> saverOnlyFunctions = saverOnlyFunctions(graph, library, saverNodes);
+  /** What loading a SavedModel executes: the restore path and the init ops. */
+  public static Report scanLoading(MetaGraphDef metaGraph) {
+    return loadingWalk(metaGraph).report("loading", memory(metaGraph));
+  }
 
-    Map<String, Integer> counts = new TreeMap<>();
-    List<Finding> findings = new ArrayList<>();
-    int[] accepted = {0};
-    int functionNodes = 0;
-    for (NodeDef node : graph.getNodeList()) {
-      inspect(node, "graph", saverNodes.contains(node.getName()), library, counts, findings, accepted);
-    }
-    for (FunctionDef f : library.values()) {
-      String name = f.getSignature().getName();
-      boolean saverOwned = saverOnlyFunctions.contains(name);
-      for (NodeDef node : f.getNodeDefList()) {
-        functionNodes++;
-        inspect(node, "function " + name, saverOwned, library, counts, findings, accepted);
+  /** Loading, and each signature on its own (without loading), as {@code savedmodel scan} prints them. */
+  public static SavedModelScan scanEachSignature(MetaGraphDef metaGraph) {
+    DeclaredMemory memory = memory(metaGraph);
+    Map<String, Report> signatures = new LinkedHashMap<>();
+    for (String key : new TreeSet<>(metaGraph.getSignatureDefMap().keySet())) {
+      if (!key.equals(INIT_SIGNATURE)) {
+        signatures.put(key, new GraphWalk(metaGraph.getGraphDef())
+            .fromRoots(outputTensors(metaGraph.getSignatureDefMap().get(key))).report("signature " + key, memory));
       }
     }
-    findings.sort((a, b) -> (a.opType() + a.where() + a.node()).compareTo(b.opType() + b.where() + b.node()));
-    return new Report(Collections.unmodifiableMap(counts), List.copyOf(findings), accepted[0],
-        graph.getNodeCount(), library.size(), functionNodes);
+    return new SavedModelScan(loadingWalk(metaGraph).report("loading", memory), signatures);
+  }
+
+  /** Everything a SavedModel MetaGraph can run: loading and every signature together. */
+  public static Report scan(MetaGraphDef metaGraph) {
+    GraphWalk walk = loadingWalk(metaGraph);
+    metaGraph.getSignatureDefMap().values().forEach(sig -> walk.fromRoots(outputTensors(sig)));
+    return walk.report("all signatures", memory(metaGraph));
   }
 
   /**
-   * For code that loads a SavedModel (e.g. {@code bundle.metaGraphDef()}): refuses it, unless {@code allowUnsafe},
-   * when its graph or function library holds unsafe ops. Call it on the parsed {@code saved_model.pb} before
-   * loading: loading runs the restore and init ops.
+   * A bare graph (a frozen GraphDef, or a MetaGraphDef's graph with its {@code saver}, may be null): every node
+   * except the saver's save path (which nothing here ever runs), plus the validated restore path.
    */
-  public static void requireSafe(MetaGraphDef metaGraph, String source, boolean allowUnsafe) {
-    if (!allowUnsafe) {
-      requireSafe(scan(metaGraph), source);
+  public static Report scan(GraphDef graph, SaverDef saver) {
+    GraphWalk walk = new GraphWalk(graph);
+    if (saver == null) {
+      walk.everything();
+    } else {
+      Set<String> savePath = ancestors(graph, List.of(saver.getSaveTensorName(), saver.getRestoreOpName()));
+      walk.fromRoots(graph.getNodeList().stream().map(NodeDef::getName).filter(n -> !savePath.contains(n))
+          .toList());
+      walk.restore(saver);
+    }
+    return walk.report("graph", DeclaredMemory.of(graph));
+  }
+
+  /** What {@code graph run} executes: the fetched tensors' ancestors, and the restore path when {@code restoreWith}. */
+  public static Report scanFetches(GraphDef graph, Collection<String> fetches, SaverDef restoreWith) {
+    GraphWalk walk = new GraphWalk(graph).fromRoots(fetches);
+    if (restoreWith != null) {
+      walk.restore(restoreWith);
+    }
+    return walk.report("fetches", DeclaredMemory.of(graph));
+  }
+
+  private static GraphWalk loadingWalk(MetaGraphDef metaGraph) {
+    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).fromRoots(initOps(metaGraph));
+    if (metaGraph.hasSaverDef()) {
+      walk.restore(metaGraph.getSaverDef());
+    }
+    return walk;
+  }
+
+  /** The nodes TensorFlow's loader and TensorFlow Java run at load time or before the first run. */
+  public static List<String> initOps(MetaGraphDef metaGraph) {
+    List<String> roots = new ArrayList<>();
+    SignatureDef init = metaGraph.getSignatureDefMap().get(INIT_SIGNATURE);
+    if (init != null) {
+      roots.addAll(outputTensors(init));
+    }
+    for (String collection : INIT_COLLECTIONS) {
+      CollectionDef c = metaGraph.getCollectionDefMap().get(collection);
+      if (c != null && c.hasNodeList()) {
+        roots.addAll(c.getNodeList().getValueList());
+      }
+    }
+    return roots;
+  }
+
+  /** The tensors a signature's outputs name (dense, sparse and composite ones). */
+  public static List<String> outputTensors(SignatureDef sig) {
+    List<String> names = new ArrayList<>();
+    sig.getOutputsMap().values().forEach(info -> addTensors(info, names));
+    return names;
+  }
+
+  private static void addTensors(TensorInfo info, List<String> into) {
+    if (info.hasCooSparse()) {
+      into.add(info.getCooSparse().getValuesTensorName());
+      into.add(info.getCooSparse().getIndicesTensorName());
+      into.add(info.getCooSparse().getDenseShapeTensorName());
+    } else if (info.hasCompositeTensor()) {
+      info.getCompositeTensor().getComponentsList().forEach(c -> addTensors(c, into));
+    } else if (!info.getName().isEmpty()) {
+      into.add(info.getName());
     }
   }
+
+  private static DeclaredMemory memory(MetaGraphDef metaGraph) {
+    return DeclaredMemory.of(metaGraph.getGraphDef());
+  }
+
+  private static Set<String> ancestors(GraphDef graph, List<String> roots) {
+    Map<String, NodeDef> byName = new LinkedHashMap<>();
+    graph.getNodeList().forEach(n -> byName.putIfAbsent(n.getName(), n));
+    Set<String> seen = new HashSet<>();
+    List<String> todo = new ArrayList<>();
+    roots.stream().filter(r -> !r.isEmpty()).forEach(r -> todo.add(GraphWalk.nodeName(r)));
+    while (!todo.isEmpty()) {
+      NodeDef n = byName.get(todo.remove(todo.size() - 1));
+      if (n != null && seen.add(n.getName())) {
+        n.getInputList().forEach(in -> todo.add(GraphWalk.nodeName(in)));
+      }
+    }
+    return seen;
+  }
+
+  // ---- refusals ----
 
   /**
-   * For a lab that loads a SavedModel folder: reads {@code saved_model.pb} in Java and refuses the model, unless
-   * {@code allowUnsafe}, when any of its MetaGraphs holds unsafe ops. Call it <em>before</em>
-   * {@code SavedModelBundle.load}: loading already runs the model's restore and init ops, so checking
-   * {@code bundle.metaGraphDef()} afterwards is too late. A missing or unreadable file is a {@link UserError}.
+   * The gate every entry point passes before it hands a model to TensorFlow: refuses, with one line naming
+   * {@code what}, a model with unsafe findings or over the memory budget (unless {@code allowUnsafeOps}), and a
+   * model with ops that have no CPU kernel here (always: TensorFlow could not run it).
    */
-  public static void requireSafeSavedModel(java.nio.file.Path dir, boolean allowUnsafe) {
-    java.nio.file.Path pb = dir.resolve("saved_model.pb");
-    org.tensorflow.proto.SavedModel model;
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(pb)) {
-      model = org.tensorflow.proto.SavedModel.parseFrom(in);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw UserError.inFile(dir, "no saved_model.pb in this folder (is it a SavedModel?)");
-    } catch (java.io.IOException e) {
-      throw UserError.inFile(pb, "not a valid SavedModel (" + e.getMessage() + ")");
+  public static void requireRunnable(Report report, String what, RunLimits limits) {
+    if (!limits.allowUnsafeOps()) {
+      requireSafe(report, what);
+      if (report.memory().exceeds(limits.memoryBudgetBytes())) {
+        throw new UserError(what + ": refusing to run a model whose tensors declare " + report.memory().describe()
+            + ", over the memory budget of " + Bytes.format(limits.memoryBudgetBytes())
+            + " (raise it with --max-memory; pass --allow-unsafe-ops only if you trust its author)");
+      }
     }
-    for (MetaGraphDef metaGraph : model.getMetaGraphsList()) {
-      requireSafe(metaGraph, dir.toString(), allowUnsafe);
-    }
-  }
-
-  /** The same for a bare GraphDef (a frozen graph): it has no saver, so checkpoint ops are refused too. */
-  public static void requireSafe(GraphDef graph, String source, boolean allowUnsafe) {
-    if (!allowUnsafe) {
-      requireSafe(scan(graph, null), source);
+    if (!report.needsGpuKernel().isEmpty()) {
+      Finding f = report.needsGpuKernel().get(0);
+      int more = report.needsGpuKernel().size() - 1;
+      throw new UserError(what + ": cannot run here: " + f.opType() + " at " + f.path() + " " + f.why()
+          + (more > 0 ? " (and " + more + " more such ops)" : ""));
     }
   }
 
-  /** Throws a one-line {@link UserError} naming {@code what} and the unsafe ops unless the report is clean. */
+  /** Throws a one-line {@link UserError} naming {@code what} and the unsafe findings unless the report is clean. */
   public static void requireSafe(Report report, String what) {
     if (report.isSafe()) {
       return;
@@ -220,107 +258,34 @@ public final class UnsafeOps {
         + " (inspect it with 'savedmodel scan'; pass --allow-unsafe-ops only if you trust its author)");
   }
 
-  private static void inspect(NodeDef node, String where, boolean saverOwned, Map<String, FunctionDef> library,
-      Map<String, Integer> counts, List<Finding> findings, int[] accepted) {
-    String op = node.getOp();
-    if (library.containsKey(op)) {
-      counts.merge("(call) " + op, 1, Integer::sum);
-      return;
-    }
-    counts.merge(op, 1, Integer::sum);
-    Risk risk = DENYLIST.get(op);
-    if (risk == null) {
-      return;
-    }
-    if (saverOwned && CHECKPOINT_OPS.contains(op)) {
-      accepted[0]++;
-      return;
-    }
-    findings.add(new Finding(op, node.getName(), where, risk));
+  /**
+   * For a lab that loads a SavedModel folder and runs its {@code serving_default} signature with the default limits
+   * (see {@link #requireSafeSavedModel(Path, String, RunLimits)}): {@code music generate --saved-model}.
+   */
+  public static void requireSafeSavedModel(Path dir, boolean allowUnsafeOps) {
+    requireSafeSavedModel(dir, "serving_default", RunLimits.of(allowUnsafeOps));
   }
 
-  /** The graph nodes the saver runs: ancestors of its save tensor and restore op (data and control inputs). */
-  private static Set<String> saverSubgraph(GraphDef graph, SaverDef saver) {
-    if (saver == null) {
-      return Set.of();
+  /**
+   * For a lab that loads a SavedModel folder and runs {@code signatureKey} of its {@code serve} MetaGraph: reads
+   * {@code saved_model.pb} in Java and refuses the model (see {@link #requireRunnable}) before
+   * {@code SavedModelBundle.load}, which already runs the restore and init ops. A missing or unreadable file is a
+   * {@link UserError}.
+   */
+  public static void requireSafeSavedModel(Path dir, String signatureKey, RunLimits limits) {
+    ModelFolder.requireScannable(dir);
+    Path pb = dir.resolve("saved_model.pb");
+    SavedModel model;
+    try (InputStream in = Files.newInputStream(pb)) {
+      model = SavedModel.parseFrom(in);
+    } catch (NoSuchFileException e) {
+      throw UserError.inFile(dir, "no saved_model.pb in this folder (is it a SavedModel?)");
+    } catch (IOException e) {
+      throw UserError.inFile(pb, "not a valid SavedModel (" + e.getMessage() + ")");
     }
-    Map<String, NodeDef> byName = new HashMap<>();
-    for (NodeDef n : graph.getNodeList()) {
-      byName.put(n.getName(), n);
-    }
-    Set<String> seen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>();
-    for (String root : List.of(saver.getSaveTensorName(), saver.getRestoreOpName())) {
-      if (!root.isEmpty()) {
-        todo.add(nodeName(root));
-      }
-    }
-    while (!todo.isEmpty()) {
-      String name = todo.pop();
-      NodeDef n = byName.get(name);
-      if (n == null || !seen.add(name)) {
-        continue;
-      }
-      for (String input : n.getInputList()) {
-        todo.add(nodeName(input));
-      }
-    }
-    return seen;
-  }
-
-  /** Functions reachable from the saver's nodes and from no other graph node. */
-  private static Set<String> saverOnlyFunctions(GraphDef graph, Map<String, FunctionDef> library,
-      Set<String> saverNodes) {
-    if (saverNodes.isEmpty()) {
-      return Set.of();
-    }
-    Set<String> fromSaver = new HashSet<>();
-    Set<String> fromOthers = new HashSet<>();
-    for (NodeDef n : graph.getNodeList()) {
-      collectCalls(n, library, saverNodes.contains(n.getName()) ? fromSaver : fromOthers);
-    }
-    Set<String> saverReach = closure(fromSaver, library);
-    saverReach.removeAll(closure(fromOthers, library));
-    return saverReach;
-  }
-
-  private static Set<String> closure(Set<String> roots, Map<String, FunctionDef> library) {
-    Set<String> seen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(roots);
-    while (!todo.isEmpty()) {
-      String f = todo.pop();
-      FunctionDef def = library.get(f);
-      if (def == null || !seen.add(f)) {
-        continue;
-      }
-      Set<String> calls = new HashSet<>();
-      for (NodeDef n : def.getNodeDefList()) {
-        collectCalls(n, library, calls);
-      }
-      todo.addAll(calls);
-    }
-    return seen;
-  }
-
-  /** The library functions a node calls: by op type, or through function-valued attributes (If, While, ...). */
-  private static void collectCalls(NodeDef node, Map<String, FunctionDef> library, Set<String> into) {
-    if (library.containsKey(node.getOp())) {
-      into.add(node.getOp());
-    }
-    for (AttrValue v : node.getAttrMap().values()) {
-      if (v.hasFunc()) {
-        into.add(v.getFunc().getName());
-      }
-      if (v.hasList()) {
-        v.getList().getFuncList().forEach(f -> into.add(f.getName()));
-      }
-    }
-  }
-
-  /** "^name", "name:1" and "name" all denote node {@code name}. */
-  private static String nodeName(String input) {
-    String s = input.startsWith("^") ? input.substring(1) : input;
-    int colon = s.indexOf(':');
-    return colon < 0 ? s : s.substring(0, colon);
+    MetaGraphDef serve = model.getMetaGraphsList().stream()
+        .filter(mg -> new LinkedHashSet<>(mg.getMetaInfoDef().getTagsList()).equals(Set.of("serve")))
+        .findFirst().orElseThrow(() -> UserError.inFile(dir, "no MetaGraph with tags 'serve'"));
+    requireRunnable(scanSignature(serve, signatureKey), dir.toString(), limits);
   }
 }

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.ProtoFiles;
 import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.graph.GraphFile;
@@ -41,7 +43,13 @@ public final class CheckpointConverter {
   private CheckpointConverter() {}
 
   public record Request(Path checkpoint, Path meta, Path out, ModelPreset preset, Map<String, String> inputs,
-      Map<String, String> outputs, boolean allowUnsafeOps) {}
+      Map<String, String> outputs, RunLimits limits) {
+    /** With the default memory budget and timeout. */
+    public Request(Path checkpoint, Path meta, Path out, ModelPreset preset, Map<String, String> inputs,
+        Map<String, String> outputs, boolean allowUnsafeOps) {
+      this(checkpoint, meta, out, preset, inputs, outputs, RunLimits.of(allowUnsafeOps));
+    }
+  }
 
   public record Outcome(Path out, Map<String, TensorSpec> inputs, Map<String, TensorSpec> outputs,
       int variablesRestored) {}
@@ -59,10 +67,8 @@ public final class CheckpointConverter {
     if (g.saver().isEmpty()) {
       throw UserError.inFile(metaFile, "has no saver (SaverDef); cannot restore a checkpoint into it");
     }
-    UnsafeOps.Report scan = UnsafeOps.scan(g.graph(), g.saver().get());
-    if (!r.allowUnsafeOps()) {
-      UnsafeOps.requireSafe(scan, metaFile.toString());
-    }
+    // The exported model holds the whole graph but the old saver's save path; restoring runs its restore path.
+    UnsafeOps.requireRunnable(UnsafeOps.scan(g.graph(), g.saver().get()), metaFile.toString(), r.limits());
     Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
     inputNames.putAll(r.inputs());
     if (inputNames.isEmpty() || (r.preset() == null && r.outputs().isEmpty())) {
@@ -70,7 +76,8 @@ public final class CheckpointConverter {
           + " --output key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
               .map(p -> p.key() + " " + p.dtypeName() + " " + p.shapeText()).toList()) + ")");
     }
-    Map<String, Tensor> values = restoredValues(g, prefix);
+    Map<String, Tensor> values = Watchdog.call(r.limits().timeout(), metaFile.toString(),
+        () -> restoredValues(g, prefix));
     try (Graph graph = GraphRunner.importGraph(g.withoutSaver()); Session session = new Session(graph)) {
       Map<String, String> outputNames =
           new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().outputs(g, graph));
@@ -105,7 +112,7 @@ public final class CheckpointConverter {
   private static Map<String, Tensor> restoredValues(GraphFile g, CheckpointPrefix prefix) {
     Map<String, Tensor> values = new LinkedHashMap<>();
     try (Graph graph = GraphRunner.importGraph(g); Session session = new Session(graph)) {
-      GraphRunner.restoreIfNeeded(g, session, prefix.prefix());
+      GraphRunner.restoreIfNeeded(g, session, prefix.prefix(), org.tensorflow.proto.RunOptions.getDefaultInstance());
       for (TensorSpec v : g.variables()) {
         try (Result result = session.runner().fetch(v.key()).run()) {
           values.put(v.key(), copy(result.get(0)));

@@ -13,6 +13,7 @@ import org.introdl.savedmodels.checkpoint.CheckpointList;
 import org.introdl.savedmodels.checkpoint.ModelPreset;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,8 +70,7 @@ public final class CheckpointCommand extends CommandGroup {
     @Option(names = "--output", paramLabel = "KEY=TENSOR", description = "A signature output, e.g. y=pred:0.")
     List<String> outputs = new ArrayList<>();
 
-    @Option(names = "--allow-unsafe-ops", description = "Convert even if the graph holds unsafe ops.")
-    boolean allowUnsafeOps;
+    @Mixin org.introdl.core.cli.ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
@@ -83,7 +83,7 @@ public final class CheckpointCommand extends CommandGroup {
         }
       }
       CheckpointConverter.Outcome o = CheckpointConverter.convert(new CheckpointConverter.Request(prefix, meta, to,
-          preset, keyValues("--input", inputs), keyValues("--output", outputs), allowUnsafeOps));
+          preset, keyValues("--input", inputs), keyValues("--output", outputs), safety.limits()));
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote SavedModel " + o.out() + " (tag serve, signature serving_default, "
           + o.variablesRestored() + " variables restored)");

@@ -11,6 +11,7 @@ import org.introdl.savedmodels.graph.GraphRunner;
 import org.introdl.savedmodels.graph.GraphShow;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -69,14 +70,13 @@ public final class GraphCommand extends CommandGroup {
         description = "Console format: text or json.")
     String format;
 
-    @Option(names = "--allow-unsafe-ops", description = "Run even if the graph holds unsafe ops.")
-    boolean allowUnsafeOps;
+    @Mixin org.introdl.core.cli.ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
       Outputs.Format fmt = SavedModelCommand.Formats.parse(spec, format);
       GraphRunner.Outcome o = GraphRunner.run(new GraphRunner.Request(file, outputs,
-          ModelInputs.parseOptions(inputs), checkpoint, allowUnsafeOps));
+          ModelInputs.parseOptions(inputs), checkpoint, safety.limits()));
       PrintWriter console = spec.commandLine().getOut();
       if (out != null) {
         Outputs.write(o.outputs(), out, fmt, console);

@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.introdl.core.cli.ModelSafetyOptions;
+import org.introdl.core.safety.Bytes;
+import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
 import org.introdl.savedmodels.ModelInputs;
@@ -15,6 +18,7 @@ import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.UnsafeOpsReport;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,7 +54,8 @@ public final class SavedModelCommand extends CommandGroup {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = "Run a signature: inputs are checked against it, the graph is scanned for unsafe ops first.")
+      description = "Run a signature: inputs are checked against it, and what loading and the signature run is"
+          + " scanned first.")
   static final class Run implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -78,17 +83,16 @@ public final class SavedModelCommand extends CommandGroup {
         description = "Console format: text or json.")
     String format;
 
-    @Option(names = "--allow-unsafe-ops",
-        description = "Run even if the graph holds ops that touch files, the network or processes.")
-    boolean allowUnsafeOps;
+    @Mixin ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
       Outputs.Format fmt = Formats.parse(spec, format);
+      RunLimits limits = safety.limits();
       SignatureRunner.Outcome outcome = SignatureRunner.run(new SignatureRunner.Request(dir, tag, signature,
-          ModelInputs.parseOptions(inputs), allowUnsafeOps));
+          ModelInputs.parseOptions(inputs), limits));
       PrintWriter console = spec.commandLine().getOut();
-      if (allowUnsafeOps && !outcome.scan().isSafe()) {
+      if (limits.allowUnsafeOps() && !outcome.scan().isSafe()) {
         spec.commandLine().getErr().println("warning: ran with unsafe ops: "
             + String.join(", ", outcome.scan().unsafeOpTypes()));
       }
@@ -102,26 +106,40 @@ public final class SavedModelCommand extends CommandGroup {
   }
 
   @Command(name = "scan", mixinStandardHelpOptions = true,
-      description = "List every op type in the graph and its function library; exit 3 if any is unsafe.")
+      description = "Judge what loading and each signature run against the allowlist of pure-computation ops, the "
+          + "validated restore and the memory budget; exit 3 if anything is unsafe.")
   static final class Scan implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
     Path dir;
 
+    @Option(names = "--max-memory", paramLabel = "SIZE",
+        description = "The memory budget to check the declared tensors against, e.g. 512m or 8g (default: half of"
+            + " this machine's memory).")
+    String maxMemory;
+
     @Override
     public Integer call() {
+      long budget = RunLimits.DEFAULT_MEMORY_BUDGET;
+      if (maxMemory != null) {
+        try {
+          budget = Bytes.parse(maxMemory);
+        } catch (IllegalArgumentException e) {
+          throw org.introdl.core.cli.Cli.badValue(spec, "--max-memory: " + e.getMessage());
+        }
+      }
       SavedModelDir model = SavedModelDir.open(dir);
       PrintWriter out = spec.commandLine().getOut();
-      boolean safe = true;
+      boolean pass = true;
       for (org.tensorflow.proto.MetaGraphDef mg : model.proto().getMetaGraphsList()) {
-        UnsafeOps.Report report = UnsafeOps.scan(mg);
+        UnsafeOps.SavedModelScan scan = UnsafeOps.scanEachSignature(mg);
         out.print(UnsafeOpsReport.format(dir + " [tags " + String.join(",", mg.getMetaInfoDef().getTagsList())
-            + "]", report));
-        safe &= report.isSafe();
+            + "]", mg, scan, budget));
+        pass &= UnsafeOpsReport.passes(scan, budget);
       }
       out.flush();
-      return safe ? 0 : EXIT_CHECK_FAILED;
+      return pass ? 0 : EXIT_CHECK_FAILED;
     }
   }
 
@@ -143,15 +161,14 @@ public final class SavedModelCommand extends CommandGroup {
     @Option(names = "--atol", description = "Absolute tolerance (default: the file's, else 1e-8).")
     Double atol;
 
-    @Option(names = "--allow-unsafe-ops", description = "Run even if the graph holds unsafe ops.")
-    boolean allowUnsafeOps;
+    @Mixin ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
       if ((rtol != null && !(rtol >= 0)) || (atol != null && !(atol >= 0))) {
         throw org.introdl.core.cli.Cli.badValue(spec, "--rtol and --atol must be non-negative numbers");
       }
-      Comparison.Outcome outcome = Comparison.compare(dir, reference, rtol, atol, allowUnsafeOps);
+      Comparison.Outcome outcome = Comparison.compare(dir, reference, rtol, atol, safety.limits());
       PrintWriter out = spec.commandLine().getOut();
       out.print(Comparison.format(outcome));
       out.flush();

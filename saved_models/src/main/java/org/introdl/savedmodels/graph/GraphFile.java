@@ -3,7 +3,6 @@ package org.introdl.savedmodels.graph;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -152,13 +151,6 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
   /** The node {@code name}, if present. */
   public Optional<NodeDef> node(String name) {
     return graph.getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst();
-  }
-
-  /** Placeholders by name, for feeding. */
-  public Map<String, TensorSpec> placeholderMap() {
-    Map<String, TensorSpec> m = new LinkedHashMap<>();
-    placeholders().forEach(p -> m.put(p.key(), p));
-    return m;
   }
 
   private static TensorSpec spec(NodeDef n, String dtypeAttr) {

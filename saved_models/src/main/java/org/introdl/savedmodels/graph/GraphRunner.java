@@ -12,7 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
+import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.ProtoFiles;
 import org.introdl.savedmodels.SavedModelDir;
@@ -25,19 +27,26 @@ import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TString;
 
 /**
  * {@code graph run}: feeds the placeholders the requested outputs depend on, restores a checkpoint first when the
- * graph has variables (a MetaGraphDef and its saver), and fetches the outputs. The graph is scanned for unsafe ops
- * before it is imported.
+ * graph has variables (a MetaGraphDef and its saver), and fetches the outputs. What that executes (the outputs'
+ * ancestors, and the saver's restore path when a checkpoint is restored) is scanned before the graph is imported.
  */
 public final class GraphRunner {
   private GraphRunner() {}
 
   public record Request(Path file, List<String> outputs, Map<String, String> rawInputs, Path checkpoint,
-      boolean allowUnsafeOps) {}
+      RunLimits limits) {
+    /** With the default memory budget and timeout. */
+    public Request(Path file, List<String> outputs, Map<String, String> rawInputs, Path checkpoint,
+        boolean allowUnsafeOps) {
+      this(file, outputs, rawInputs, checkpoint, RunLimits.of(allowUnsafeOps));
+    }
+  }
 
   public record Outcome(Map<String, Npy.Array> outputs, UnsafeOps.Report scan) {}
 
@@ -46,21 +55,23 @@ public final class GraphRunner {
     List<String> fetches = fetches(g, request.outputs());
     Map<String, TensorSpec> needed = neededPlaceholders(g, fetches);
     Map<String, Npy.Array> inputs = ModelInputs.resolve(request.rawInputs(), needed, request.file().toString());
-    UnsafeOps.Report scan = UnsafeOps.scan(g.graph(), g.saver().orElse(null));
-    if (!request.allowUnsafeOps()) {
-      UnsafeOps.requireSafe(scan, request.file().toString());
+    SaverDef restoreWith = request.checkpoint() == null ? null : g.saver().orElse(null);
+    UnsafeOps.Report scan = UnsafeOps.scanFetches(g.graph(), fetches, restoreWith);
+    String what = request.file().toString();
+    UnsafeOps.requireRunnable(scan, what, request.limits());
+    Map<String, TensorSpec> outs = new LinkedHashMap<>();
+    for (String f : fetches) {
+      outs.put(f, new TensorSpec(f, f.contains(":") ? f : f + ":0", DataType.DT_FLOAT, null));
     }
-    try (Graph graph = importGraph(g); Session session = new Session(graph)) {
-      restoreIfNeeded(g, session, request.checkpoint());
-      Map<String, TensorSpec> feeds = new LinkedHashMap<>();
-      needed.forEach((k, v) -> feeds.put(k, v));
-      Map<String, TensorSpec> outs = new LinkedHashMap<>();
-      for (String f : fetches) {
-        outs.put(f, new TensorSpec(f, f.contains(":") ? f : f + ":0", DataType.DT_FLOAT, null));
+    SavedModelDir.Signature sig = new SavedModelDir.Signature("graph", "", needed, outs);
+    RunOptions options = Watchdog.runOptions(request.limits().timeout());
+    Map<String, Npy.Array> outputs = Watchdog.call(request.limits().timeout(), what, () -> {
+      try (Graph graph = importGraph(g); Session session = new Session(graph)) {
+        restoreIfNeeded(g, session, request.checkpoint(), options);
+        return SignatureRunner.feedAndFetch(session, sig, inputs, what, options);
       }
-      SavedModelDir.Signature sig = new SavedModelDir.Signature("graph", "", feeds, outs);
-      return new Outcome(SignatureRunner.feedAndFetch(session, sig, inputs, request.file().toString()), scan);
-    }
+    });
+    return new Outcome(outputs, scan);
   }
 
   /** Imports a graph already parsed and scanned; an unknown op or a broken graph is a UserError. */
@@ -77,7 +88,7 @@ public final class GraphRunner {
   }
 
   /** Restores {@code checkpoint} through the MetaGraphDef's own saver; refuses to run variables uninitialised. */
-  public static void restoreIfNeeded(GraphFile g, Session session, Path checkpoint) {
+  public static void restoreIfNeeded(GraphFile g, Session session, Path checkpoint, RunOptions options) {
     boolean hasVariables = !g.variables().isEmpty();
     if (checkpoint == null) {
       if (hasVariables) {
@@ -100,8 +111,8 @@ public final class GraphRunner {
       throw UserError.inFile(prefix.index(), "not found");
     }
     try (TString path = TString.scalarOf(prefix.prefix().toString())) {
-      session.runner().feed(saver.getFilenameTensorName(), path).addTarget(opName(saver.getRestoreOpName())).run()
-          .close();
+      session.runner().feed(saver.getFilenameTensorName(), path).addTarget(opName(saver.getRestoreOpName()))
+          .setOptions(options).run().close();
     } catch (TensorFlowException | IllegalArgumentException e) {
       throw UserError.inFile(prefix.prefix(), "cannot restore this checkpoint into the graph ("
           + ProtoFiles.firstLine(e.getMessage()) + ")");

@@ -1,0 +1,23 @@
+/**
+ * Running models from strangers. A TensorFlow model is a program; before any command hands one to the runtime it
+ * passes through {@link org.introdl.core.safety.UnsafeOps}, which judges, in Java and from the protos alone, what
+ * the run will execute:
+ *
+ * <ul>
+ *   <li>{@link org.introdl.core.safety.UnsafeOps#scanSignature(org.tensorflow.proto.MetaGraphDef, String)}: a
+ *       SavedModel MetaGraph as {@code savedmodel run --signature KEY} runs it (loading: init ops and the
+ *       validated restore; then that signature);</li>
+ *   <li>{@link org.introdl.core.safety.UnsafeOps#scan(org.tensorflow.proto.GraphDef, org.tensorflow.proto.SaverDef)}:
+ *       a GraphDef and its function library, every node but the saver's save path, plus the restore path when a
+ *       SaverDef is given; {@link org.introdl.core.safety.UnsafeOps#scanFetches} for the ancestors of some tensors
+ *       only;</li>
+ *   <li>{@link org.introdl.core.safety.UnsafeOps#requireRunnable}: the one gate, refusing with one line (unsafe
+ *       ops, over the memory budget, or ops with no CPU kernel here) under the
+ *       {@link org.introdl.core.safety.RunLimits} of the command line;</li>
+ *   <li>{@link org.introdl.core.safety.Watchdog}: the time limit of a run.</li>
+ * </ul>
+ *
+ * The allowlist is {@code pure-ops.txt} beside these classes ({@link org.introdl.core.safety.AllowedOps}). A scan
+ * lowers the risk; a sandbox (a container, a separate user) removes it.
+ */
+package org.introdl.core.safety;
