@@ -14,11 +14,14 @@ import org.tensorflow.types.family.TType;
 
 /** The six dtypes that travel between Python and Java as {@code .npy} or JSON, and their TensorFlow names. */
 public final class Dtypes {
+  /** TensorFlow numbers each reference dtype as its value dtype plus 100 (DT_FLOAT 1, DT_FLOAT_REF 101). */
+  private static final int REF_OFFSET = 100;
+
   private Dtypes() {}
 
   /** The {@code .npy} dtype for a TensorFlow dtype, if it is one of the six. */
   public static Optional<Npy.DType> toNpy(DataType type) {
-    return Optional.ofNullable(switch (type) {
+    return Optional.ofNullable(switch (base(type)) {
       case DT_FLOAT -> Npy.DType.FLOAT32;
       case DT_DOUBLE -> Npy.DType.FLOAT64;
       case DT_INT32 -> Npy.DType.INT32;
@@ -65,6 +68,19 @@ public final class Dtypes {
 
   /** A TensorFlow dtype as Python names it ({@code float32}, {@code string}, ...). */
   public static String name(DataType type) {
+    if (isRef(type)) {
+      return name(base(type)) + "_ref";
+    }
     return type == DataType.DT_FLOAT ? "float32" : type == DataType.DT_DOUBLE ? "float64" : PythonStyle.dtype(type);
+  }
+
+  /** Whether {@code type} is a reference dtype ({@code float_ref}: a TF1 variable itself, not its value). */
+  public static boolean isRef(DataType type) {
+    return type.getNumber() > REF_OFFSET && DataType.forNumber(type.getNumber() - REF_OFFSET) != null;
+  }
+
+  /** The value dtype of a reference dtype ({@code float_ref} is read as {@code float32}); others unchanged. */
+  public static DataType base(DataType type) {
+    return isRef(type) ? DataType.forNumber(type.getNumber() - REF_OFFSET) : type;
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.repair.RepairedModel;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -16,8 +17,9 @@ import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.proto.MetaGraphDef;
 
 /**
- * {@code savedmodel run}: checks the inputs against the signature, scans the graph for unsafe ops, and only then
- * loads the model and runs the signature.
+ * {@code savedmodel run}: checks the inputs against the signature, repairs what would stop the model from loading
+ * here (see {@link RepairedModel}), scans the graph for unsafe ops, and only then loads the model and runs the
+ * signature, or several signatures in order on the one loaded model (a session script, for models with state).
  */
 public final class SignatureRunner {
   private SignatureRunner() {}
@@ -26,8 +28,28 @@ public final class SignatureRunner {
   public record Request(Path dir, String tag, String signature, Map<String, String> rawInputs,
       boolean allowUnsafeOps) {}
 
-  /** The outputs by key, in the signature's key order, and the scan that preceded the run. */
-  public record Outcome(SavedModelDir.Signature signature, Map<String, Npy.Array> outputs, UnsafeOps.Report scan) {}
+  /** The outputs by key, in the signature's key order, the scan that preceded the run, and what was repaired. */
+  public record Outcome(SavedModelDir.Signature signature, Map<String, Npy.Array> outputs, UnsafeOps.Report scan,
+      List<String> notes) {}
+
+  /**
+   * One call of a session script: a signature and its raw inputs ({@code key=VALUE} as for {@code --input}), or
+   * {@code examples}: JSON for the signature's one string input, as {@code tf.Example} protos (may be null).
+   */
+  public record Call(String signature, Map<String, String> rawInputs, String examples) {
+    public Call(String signature, Map<String, String> rawInputs) {
+      this(signature, rawInputs, null);
+    }
+  }
+
+  /** Signatures called in order on one loaded model. */
+  public record Script(Path dir, String tag, List<Call> calls, boolean allowUnsafeOps) {}
+
+  /** What one call returned. */
+  public record CallResult(SavedModelDir.Signature signature, Map<String, TensorValue> outputs) {}
+
+  /** Every call's result in order, the scan that preceded the run, and one line per repair made before loading. */
+  public record ScriptOutcome(List<CallResult> results, UnsafeOps.Report scan, List<String> notes) {}
 
   public static Outcome run(Request request) {
     SavedModelDir model = SavedModelDir.open(request.dir());
@@ -41,38 +63,114 @@ public final class SignatureRunner {
   /** Runs a signature with inputs already checked by {@link ModelInputs#check}. */
   public static Outcome runChecked(SavedModelDir model, MetaGraphDef metaGraph, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, boolean allowUnsafeOps) {
-    UnsafeOps.Report scan = UnsafeOps.scan(metaGraph);
-    if (!allowUnsafeOps) {
-      UnsafeOps.requireSafe(scan, model.dir().toString());
+    Map<String, TensorValue> values = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    ScriptOutcome outcome = runPrepared(model, metaGraph, List.of(new PreparedCall(sig, values)), allowUnsafeOps);
+    Map<String, Npy.Array> arrays = new LinkedHashMap<>();
+    outcome.results().get(0).outputs().forEach((k, v) -> arrays.put(k, numbers(v, model.dir() + " signature '"
+        + sig.key() + "' output " + k)));
+    return new Outcome(sig, arrays, outcome.scan(), outcome.notes());
+  }
+
+  /** Runs every call of {@code script} in order on one loaded model; every call's inputs are checked first. */
+  public static ScriptOutcome run(Script script) {
+    if (script.calls().isEmpty()) {
+      throw new UserError("nothing to run: give a signature to call");
     }
-    for (TensorSpec out : sig.outputs().values()) {
-      if (!out.isDense() || out.npyType().isEmpty()) {
-        throw new UserError(model.dir() + " signature '" + sig.key() + "': output " + out.describe()
-            + " cannot be fetched as an array (float32, float64, int32, int64, bool, uint8 can)");
+    SavedModelDir model = SavedModelDir.open(script.dir());
+    MetaGraphDef metaGraph = model.metaGraph(script.tag());
+    List<PreparedCall> prepared = new ArrayList<>();
+    for (Call call : script.calls()) {
+      SavedModelDir.Signature sig = model.signature(metaGraph, call.signature());
+      String what = script.dir() + " signature '" + sig.key() + "'";
+      Map<String, String> raw = call.examples() == null ? call.rawInputs() : withExamples(call, sig, what);
+      prepared.add(new PreparedCall(sig, ModelInputs.resolveValues(raw, sig.inputs(), what)));
+    }
+    return runPrepared(model, metaGraph, prepared, script.allowUnsafeOps());
+  }
+
+  /** The raw inputs plus the examples, fed to the signature's one string input. */
+  private static Map<String, String> withExamples(Call call, SavedModelDir.Signature sig, String what) {
+    List<String> stringInputs = sig.inputs().values().stream().filter(TensorSpec::isString).map(TensorSpec::key)
+        .toList();
+    if (stringInputs.size() != 1) {
+      throw new UserError(what + ": --examples needs a signature with one string input (serialized tf.Example), "
+          + "this one takes " + sig.expectedInputs());
+    }
+    String key = stringInputs.get(0);
+    if (call.rawInputs().containsKey(key)) {
+      throw new UserError(what + ": input " + key + " is given twice (--input and --examples)");
+    }
+    if (!call.examples().strip().startsWith("[")) {
+      throw new UserError("--examples: expected a JSON list of objects, e.g. '[{\"x\": 2.0}]'");
+    }
+    Map<String, String> raw = new LinkedHashMap<>(call.rawInputs());
+    raw.put(key, call.examples());
+    return raw;
+  }
+
+  private record PreparedCall(SavedModelDir.Signature signature, Map<String, TensorValue> inputs) {}
+
+  private static ScriptOutcome runPrepared(SavedModelDir model, MetaGraphDef metaGraph, List<PreparedCall> calls,
+      boolean allowUnsafeOps) {
+    for (PreparedCall call : calls) {
+      for (TensorSpec out : call.signature().outputs().values()) {
+        if (!out.isExchangeable()) {
+          throw new UserError(model.dir() + " signature '" + call.signature().key() + "': output " + out.describe()
+              + " cannot be fetched as an array (float32, float64, int32, int64, bool, uint8 and string can)");
+        }
       }
     }
-    String[] tags = metaGraph.getMetaInfoDef().getTagsList().toArray(String[]::new);
-    try (SavedModelBundle bundle = load(model.dir(), tags)) {
-      return new Outcome(sig, feedAndFetch(bundle.session(), sig, inputs, model.dir().toString()), scan);
+    List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
+    try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
+      UnsafeOps.Report scan = UnsafeOps.scan(repaired.metaGraph());
+      if (!allowUnsafeOps) {
+        UnsafeOps.requireSafe(scan, model.dir().toString());
+      }
+      String[] tags = metaGraph.getMetaInfoDef().getTagsList().toArray(String[]::new);
+      try (SavedModelBundle bundle = load(repaired.loadDir(), tags, model.dir())) {
+        List<CallResult> results = new ArrayList<>();
+        for (PreparedCall call : calls) {
+          String what = model.dir() + " signature '" + call.signature().key() + "'";
+          results.add(new CallResult(call.signature(),
+              feedAndFetchValues(bundle.session(), call.signature(), call.inputs(), what)));
+        }
+        return new ScriptOutcome(results, scan, repaired.notes());
+      }
     }
   }
 
   public static SavedModelBundle load(Path dir, String[] tags) {
+    return load(dir, tags, dir);
+  }
+
+  /** Loads {@code dir} (perhaps a repaired copy); errors name {@code shownAs}, the folder the user gave. */
+  private static SavedModelBundle load(Path dir, String[] tags, Path shownAs) {
     try {
       return SavedModelBundle.loader(dir.toString()).withTags(tags).load();
     } catch (TensorFlowException | IllegalArgumentException e) {
-      throw UserError.inFile(dir, "TensorFlow cannot load this SavedModel (" + ProtoFiles.firstLine(e.getMessage())
-          + ")");
+      throw UserError.inFile(shownAs, "TensorFlow cannot load this SavedModel ("
+          + ProtoFiles.firstLine(e.getMessage()) + ")");
     }
   }
 
   /** Feeds {@code inputs} by tensor name and fetches every output of {@code sig}. */
   public static Map<String, Npy.Array> feedAndFetch(Session session, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, String what) {
+    Map<String, TensorValue> values = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    Map<String, Npy.Array> arrays = new LinkedHashMap<>();
+    feedAndFetchValues(session, sig, values, what).forEach((k, v) -> arrays.put(k, numbers(v, what + " output " + k)));
+    return arrays;
+  }
+
+  /** Like {@link #feedAndFetch}, for values of any dtype the signature can exchange, strings included. */
+  public static Map<String, TensorValue> feedAndFetchValues(Session session, SavedModelDir.Signature sig,
+      Map<String, TensorValue> inputs, String what) {
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
-      for (Map.Entry<String, Npy.Array> e : inputs.entrySet()) {
+      for (Map.Entry<String, TensorValue> e : inputs.entrySet()) {
         Tensor t = Tensors.toTensor(e.getValue());
         fed.add(t);
         runner.feed(sig.inputs().get(e.getKey()).tensorName(), t);
@@ -80,9 +178,9 @@ public final class SignatureRunner {
       List<String> keys = new ArrayList<>(sig.outputs().keySet());
       keys.forEach(k -> runner.fetch(sig.outputs().get(k).tensorName()));
       try (Result result = runner.run()) {
-        Map<String, Npy.Array> out = new LinkedHashMap<>();
+        Map<String, TensorValue> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-          out.put(keys.get(i), Tensors.toArray(result.get(i), what + " output " + keys.get(i)));
+          out.put(keys.get(i), Tensors.toValue(result.get(i), what + " output " + keys.get(i)));
         }
         return out;
       }
@@ -91,5 +189,12 @@ public final class SignatureRunner {
     } finally {
       fed.forEach(Tensor::close);
     }
+  }
+
+  private static Npy.Array numbers(TensorValue value, String what) {
+    if (value instanceof TensorValue.Numbers n) {
+      return n.array();
+    }
+    throw new UserError(what + ": holds strings, which this command cannot compare or convert; use savedmodel run");
   }
 }

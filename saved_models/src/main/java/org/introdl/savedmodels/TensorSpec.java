@@ -32,6 +32,16 @@ public record TensorSpec(String key, String tensorName, DataType dtype, long[] s
     return !tensorName.contains("(");
   }
 
+  /** Whether this is a {@code string} tensor (text, or serialized protos such as {@code tf.Example}). */
+  public boolean isString() {
+    return Dtypes.base(dtype) == DataType.DT_STRING;
+  }
+
+  /** Whether a value of this spec can be fed or fetched: a dense tensor of one of the six dtypes, or strings. */
+  public boolean isExchangeable() {
+    return isDense() && (isString() || npyType().isPresent());
+  }
+
   /** The {@code .npy} dtype for feeding or fetching this tensor, if it is one of the six. */
   public Optional<Npy.DType> npyType() {
     return Dtypes.toNpy(dtype);

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.concurrent.Callable;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
@@ -12,6 +14,7 @@ import org.introdl.savedmodels.Outputs;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SavedModelShow;
 import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.TensorValue;
 import org.introdl.savedmodels.UnsafeOpsReport;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
@@ -70,6 +73,16 @@ public final class SavedModelCommand extends CommandGroup {
             + "each input.")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--examples", paramLabel = "JSON",
+        description = "For a signature whose one input is serialized tf.Example protos (regress, classify): the "
+            + "examples as TF Serving's REST API takes them, e.g. '[{\"x\": 2.0}]'.")
+    String examples;
+
+    @Option(names = "--call", paramLabel = "SIG[:KEY=VALUE,...]",
+        description = "Call signatures in order on one loaded model (repeat; for models with state), e.g. "
+            + "--call get --call 'increment_by:n=5'. Replaces --signature, --input and --examples.")
+    List<String> calls = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR",
         description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json).")
     Path out;
@@ -85,19 +98,57 @@ public final class SavedModelCommand extends CommandGroup {
     @Override
     public Integer call() {
       Outputs.Format fmt = Formats.parse(spec, format);
-      SignatureRunner.Outcome outcome = SignatureRunner.run(new SignatureRunner.Request(dir, tag, signature,
-          ModelInputs.parseOptions(inputs), allowUnsafeOps));
+      List<SignatureRunner.Call> script = script();
+      SignatureRunner.ScriptOutcome outcome = SignatureRunner.run(new SignatureRunner.Script(dir, tag, script,
+          allowUnsafeOps));
       PrintWriter console = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      outcome.notes().forEach(note -> err.println("note: " + note));
       if (allowUnsafeOps && !outcome.scan().isSafe()) {
-        spec.commandLine().getErr().println("warning: ran with unsafe ops: "
-            + String.join(", ", outcome.scan().unsafeOpTypes()));
+        err.println("warning: ran with unsafe ops: " + String.join(", ", outcome.scan().unsafeOpTypes()));
       }
-      if (out != null) {
-        Outputs.write(outcome.outputs(), out, fmt, console);
-      } else {
-        Outputs.print(outcome.outputs(), fmt, console);
+      err.flush();
+      if (outcome.results().size() == 1) {
+        Map<String, TensorValue> outputs = outcome.results().get(0).outputs();
+        if (out != null) {
+          Outputs.writeValues(outputs, out, fmt, console);
+        } else {
+          Outputs.printValues(outputs, fmt, console);
+        }
+        return 0;
       }
+      for (int i = 0; i < outcome.results().size(); i++) {
+        SignatureRunner.CallResult r = outcome.results().get(i);
+        if (fmt == Outputs.Format.JSON) {
+          console.println("{\"call\":" + (i + 1) + ",\"signature\":" + quoted(r.signature().key())
+              + ",\"outputs\":" + Outputs.jsonValues(r.outputs()) + "}");
+        } else {
+          console.println("[" + (i + 1) + "] " + r.signature().key());
+          Outputs.printValues(r.outputs(), fmt, console);
+        }
+      }
+      console.flush();
       return 0;
+    }
+
+    private List<SignatureRunner.Call> script() {
+      if (calls.isEmpty()) {
+        return List.of(new SignatureRunner.Call(signature, ModelInputs.parseOptions(inputs), examples));
+      }
+      if (!inputs.isEmpty() || examples != null
+          || spec.commandLine().getParseResult().hasMatchedOption("--signature")) {
+        throw org.introdl.core.cli.Cli.badValue(spec, "--call names the signature and its inputs itself; "
+            + "leave out --signature, --input and --examples");
+      }
+      if (out != null && calls.size() > 1) {
+        throw org.introdl.core.cli.Cli.badValue(spec, "--out takes the outputs of one call; with several "
+            + "--call, use --format json");
+      }
+      return calls.stream().map(ModelInputs::parseCall).toList();
+    }
+
+    private static String quoted(String text) {
+      return JsonNodeFactory.instance.textNode(text).toString();
     }
   }
 
