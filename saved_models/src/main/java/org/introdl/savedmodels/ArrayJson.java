@@ -226,8 +226,8 @@ public final class ArrayJson {
     if (v.isNumber()) {
       double d = v.asDouble();
       if (!Double.isFinite(d)) {
-        throw new UserError(where + ": " + v.asText() + " is too large for float64 (write \"Infinity\" if you "
-            + "mean it)");
+        throw new UserError(where + ": a number is too large for float64 (beyond 1.8e308; write \"Infinity\" if "
+            + "you mean it)");
       }
       return d;
     }
