@@ -16,6 +16,7 @@ import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Signatures checked against their own graph the way TensorFlow Java checks them when it loads a SavedModel (every
@@ -66,12 +67,20 @@ public final class SignatureRepair {
           notes.add("ignored signature '" + key + "' (not called): " + problem.get());
         } else if (!sig.build().equals(e.getValue())) {
           out.putSignatureDef(key, sig.build());
-          notes.add("signature '" + key + "' declares a plain dtype where the graph holds a reference "
-              + "(a variable); reading it as its value");
+          notes.add("signature '" + key + "': declarations corrected to the graph's own dtypes and shapes "
+              + "(a reference dtype, or an unknown rank that TensorFlow Java would read as a scalar)");
         }
       }
     }
     return new Result(notes.isEmpty() ? metaGraph : out.build(), notes);
+  }
+
+  private static TensorShapeProto proto(Shape shape) {
+    TensorShapeProto.Builder b = TensorShapeProto.newBuilder();
+    for (long d : shape.asArray()) {
+      b.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+    }
+    return b.build();
   }
 
   private interface Put {
@@ -99,10 +108,17 @@ public final class SignatureRepair {
         put.put(e.getKey(), info.toBuilder().setDtype(inGraph).build());
       }
       long[] declared = TensorSpec.shape(info.getTensorShape());
-      Shape declaredShape = declared == null ? Shape.unknown() : Shape.of(declared);
-      if (!tensor.shape().isCompatibleWith(declaredShape)) {
+      if (declared == null) {
+        // TensorFlow Java reads a declared unknown rank as a scalar and then refuses any tensor of known rank;
+        // declaring the graph's own shape instead changes nothing the signature computes.
+        if (!tensor.shape().isUnknown() && tensor.shape().numDimensions() > 0) {
+          put.put(e.getKey(), info.toBuilder().setDtype(inGraph).setTensorShape(proto(tensor.shape())).build());
+        }
+        continue;
+      }
+      if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
         return Optional.of(kind + " " + e.getKey() + " is declared " + TensorSpec.shapeText(declared) + " but "
-            + info.getName() + " has shape " + tensor.shape() + " in the graph");
+            + info.getName() + " has shape " + TensorSpec.shapeText(tensor.shape().asArray()) + " in the graph");
       }
     }
     return Optional.empty();
