@@ -105,7 +105,7 @@ class CudnnRnnRewriteTest {
     int[] lengths = c.lengths() == null ? new int[] {STEPS, STEPS, STEPS} : c.lengths();
 
     Reference expected = reference(c, x, h0, c0, weights, lengths);
-    Path model = cudnnModel(c, x, h0, c0, pack(c, weights), tmp.resolve("cudnn"));
+    Path model = cudnnModel(c, x, h0, c0, pack(c, weights, cudnnGates(c)), tmp.resolve("cudnn"));
 
     // As it is, TensorFlow cannot run it here (TF1 graphs fail to load, functions fail when called).
     Exception noKernel = assertThrows(Exception.class, () -> {
@@ -131,6 +131,39 @@ class CudnnRnnRewriteTest {
     if (c.mode().equals("lstm")) {
       assertClose(expected.stateLayout(c, expected.c()), out.get("output_c"), "output_c");
     }
+  }
+
+  /** The check can fail: the same weights packed in another gate order give other numbers (by far more than 1e-5). */
+  @ParameterizedTest
+  @MethodSource("wrongGateOrders")
+  void weightsPackedInAnotherGateOrderDoNotPass(Case c, int[] wrongOrder) throws Exception {
+    Random random = new Random(7);
+    float[][][] x = random3(random, BATCH, STEPS, INPUT);
+    float[][][] zeros = new float[1][BATCH][UNITS];
+    int gh = c.gates() * UNITS;
+    List<Weights> weights = List.of(new Weights(random2(random, INPUT, gh), random2(random, UNITS, gh),
+        random1(random, gh), random1(random, gh)));
+    Reference expected = reference(c, x, zeros, zeros, weights, new int[] {STEPS, STEPS, STEPS});
+    Path model = cudnnModel(c, x, zeros, zeros, pack(c, weights, wrongOrder), tmp.resolve("wrong"));
+    Map<String, String> inputs = Map.of("x", org.introdl.savedmodels.ArrayJson.toJson(
+        Npy.Array.of(flat(inputLayout(c, x)), shapeOf(inputLayout(c, x)))).toString());
+    float[] got = ((TensorValue.Numbers) SignatureRunner.run(new SignatureRunner.Script(model, "serve",
+        List.of(new SignatureRunner.Call("serving_default", inputs)), false)).results().get(0).outputs()
+        .get("output")).array().toFloats();
+    float[] want = flat(expected.output(c));
+    double worst = 0;
+    for (int i = 0; i < want.length; i++) {
+      worst = Math.max(worst, Math.abs(want[i] - got[i]));
+    }
+    assertTrue(worst > 100 * TOLERANCE, "a wrong gate order went unnoticed: max error " + worst);
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> wrongGateOrders() {
+    Case lstm = new Case("CudnnRNNV3", "lstm", 1, 1, false, null, false);
+    Case gru = new Case("CudnnRNNV3", "gru", 1, 1, false, null, false);
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of(lstm, new int[] {0, 2, 1, 3}), // TF1 BasicLSTMCell's i, c, f, o
+        org.junit.jupiter.params.provider.Arguments.of(gru, new int[] {0, 1, 2})); // Keras's z, r, h unswapped
   }
 
   @Test
@@ -260,8 +293,7 @@ class CudnnRnnRewriteTest {
    * every pseudo-layer's biases (bW per gate, then bR per gate). cuDNN's gates are LSTM i, f, c, o (Keras's order)
    * and GRU r, z, h (Keras: z, r, h, so the first two swap).
    */
-  static float[] pack(Case c, List<Weights> weights) {
-    int[] kerasGate = c.mode().equals("lstm") ? new int[] {0, 1, 2, 3} : new int[] {1, 0, 2};
+  static float[] pack(Case c, List<Weights> weights, int[] kerasGate) {
     List<Float> weightPart = new ArrayList<>();
     List<Float> biasPart = new ArrayList<>();
     for (Weights w : weights) {
@@ -297,6 +329,11 @@ class CudnnRnnRewriteTest {
       params[i] = weightPart.get(i);
     }
     return params;
+  }
+
+  /** For each cuDNN gate, the Keras gate it is: LSTM i, f, c, o in both; GRU cuDNN r, z, h from Keras z, r, h. */
+  static int[] cudnnGates(Case c) {
+    return c.mode().equals("lstm") ? new int[] {0, 1, 2, 3} : new int[] {1, 0, 2};
   }
 
   /** A SavedModel: x (the op's input layout) -> output, output_h, output_c of one cuDNN node. */
