@@ -74,4 +74,60 @@ class SavedModelShowTest {
     assertTrue(all.out().contains("__saved_model_init_op"), all.out());
     assertTrue(all.out().contains("a/.ATTRIBUTES/VARIABLE_VALUE float32 []"), all.out());
   }
+
+  @Test
+  void everyRunLineThatShowPrintsRunsAsShown() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      List<java.nio.file.Path> models = List.of(Fixtures.halfPlusTwoTf1(), Fixtures.halfPlusTwoTf2(),
+          Fixtures.kerasTf23(), HandMadeModels.withDisagreeingSignature(tmp.resolve("stale")),
+          HandMadeModels.counter(tmp.resolve("counter")));
+      int ran = 0;
+      for (java.nio.file.Path model : models) {
+        CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+        assertTrue(show.out().endsWith("\n"), "the last line ends with a newline");
+        for (String line : show.out().split("\n")) {
+          if (!line.strip().startsWith("run with:")) {
+            continue;
+          }
+          List<String> args = new java.util.ArrayList<>(List.of("run", model.toString()));
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(--\\S+) ('([^']*)'|(\\S+))")
+              .matcher(line.substring(line.indexOf(':') + 1));
+          while (m.find()) {
+            args.add(m.group(1));
+            args.add(m.group(3) != null ? m.group(3) : m.group(4));
+          }
+          if (line.contains("--signature regress") && model.endsWith("stale")) {
+            continue; // the stale signature itself: show warns that run ignores it
+          }
+          CliRun.run(new SavedModelCommand(), args.toArray(String[]::new)).assertOk();
+          ran++;
+        }
+      }
+      assertEquals(5 + 6 + 1 + 1 + 4, ran, "a run line for every signature");
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void showWarnsAboutWhatRunWillIgnoreOrRewrite() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      CliRun show = CliRun.run(new SavedModelCommand(), "show",
+          HandMadeModels.withDisagreeingSignature(tmp.resolve("stale")).toString()).assertOk();
+      assertTrue(show.out().contains("  warning: run and convert: ignore signature 'regress' (not called): input "
+          + "inputs is declared float32 but tf_example:0 is string in the graph\n"), show.out());
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void versionsCompareNumerically() {
+    assertTrue(SavedModelShow.compareVersions("2.20.0", "2.18.0") > 0);
+    assertTrue(SavedModelShow.compareVersions("2.9.1", "2.18.0") < 0);
+    assertEquals(0, SavedModelShow.compareVersions("2.18.0", "2.18.0"));
+    assertTrue(SavedModelShow.compareVersions("2.19.0-rc1", "2.18.0") > 0);
+  }
 }

@@ -1,16 +1,17 @@
 package org.introdl.savedmodels.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.concurrent.Callable;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.Outputs;
+import org.introdl.savedmodels.SavedModelConvert;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SavedModelShow;
 import org.introdl.savedmodels.SignatureRunner;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "savedmodel", mixinStandardHelpOptions = true,
     description = "Show, scan, run and compare SavedModels written by Python or Java.",
     subcommands = {SavedModelCommand.Show.class, SavedModelCommand.Run.class, SavedModelCommand.Scan.class,
-        SavedModelCommand.Compare.class})
+        SavedModelCommand.Compare.class, SavedModelCommand.Convert.class})
 public final class SavedModelCommand extends CommandGroup {
   /** Exit code when a check ran and failed: unsafe ops found by scan, outputs off by compare. */
   public static final int EXIT_CHECK_FAILED = 3;
@@ -207,6 +208,31 @@ public final class SavedModelCommand extends CommandGroup {
       out.print(Comparison.format(outcome));
       out.flush();
       return outcome.pass() ? 0 : EXIT_CHECK_FAILED;
+    }
+  }
+
+  @Command(name = "convert", mixinStandardHelpOptions = true,
+      description = "Write a repaired copy that stock TensorFlow loads anywhere: cuDNN-only LSTM/GRU layers rewritten "
+          + "for the CPU, signatures that disagree with the graph removed. Nothing of the model runs.")
+  static final class Convert implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
+    Path dir;
+
+    @Option(names = "--to", required = true, paramLabel = "OUT", description = "The new SavedModel folder.")
+    Path to;
+
+    @Override
+    public Integer call() {
+      SavedModelConvert.Outcome outcome = SavedModelConvert.convert(dir, to);
+      PrintWriter out = spec.commandLine().getOut();
+      outcome.notes().forEach(n -> out.println("  " + n));
+      out.println("wrote SavedModel " + outcome.out() + (outcome.notes().isEmpty() ? " (nothing needed repair; "
+          + "an identical copy)" : " (" + outcome.notes().size() + (outcome.notes().size() == 1 ? " repair)"
+          : " repairs)")));
+      out.flush();
+      return 0;
     }
   }
 

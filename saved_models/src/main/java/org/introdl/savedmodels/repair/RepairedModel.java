@@ -53,7 +53,7 @@ public final class RepairedModel implements AutoCloseable {
       throw new UserError("cannot create a temporary folder for the repaired model (" + e.getMessage() + ")");
     }
     try {
-      writeCopy(model, metaGraph, repaired, temporary, true);
+      writeCopy(model, List.of(metaGraph), List.of(repaired), temporary, true);
     } catch (RuntimeException e) {
       deleteQuietly(temporary);
       throw e;
@@ -71,17 +71,22 @@ public final class RepairedModel implements AutoCloseable {
     return signatures.metaGraph();
   }
 
-  /**
-   * Writes {@code model} into the empty folder {@code target} with {@code original} replaced by {@code repaired}:
-   * every other entry linked ({@code link}) or copied.
-   */
-  public static void writeCopy(SavedModelDir model, MetaGraphDef original, MetaGraphDef repaired, Path target,
-      boolean link) {
+  /** Writes {@code model} into the empty folder {@code target}, each of {@code originals} replaced as repaired. */
+  public static void writeCopy(SavedModelDir model, List<MetaGraphDef> originals, List<MetaGraphDef> repaired,
+      Path target) {
+    writeCopy(model, originals, repaired, target, false);
+  }
+
+  /** Like {@link #writeCopy(SavedModelDir, List, List, Path)}, with every other entry linked ({@code link}). */
+  private static void writeCopy(SavedModelDir model, List<MetaGraphDef> originals, List<MetaGraphDef> repaired,
+      Path target, boolean link) {
     SavedModel.Builder proto = model.proto().toBuilder();
-    Set<String> tags = new TreeSet<>(original.getMetaInfoDef().getTagsList());
-    for (int i = 0; i < proto.getMetaGraphsCount(); i++) {
-      if (new TreeSet<>(proto.getMetaGraphs(i).getMetaInfoDef().getTagsList()).equals(tags)) {
-        proto.setMetaGraphs(i, repaired);
+    for (int k = 0; k < originals.size(); k++) {
+      Set<String> tags = new TreeSet<>(originals.get(k).getMetaInfoDef().getTagsList());
+      for (int i = 0; i < proto.getMetaGraphsCount(); i++) {
+        if (new TreeSet<>(proto.getMetaGraphs(i).getMetaInfoDef().getTagsList()).equals(tags)) {
+          proto.setMetaGraphs(i, repaired.get(k));
+        }
       }
     }
     try (Stream<Path> entries = Files.list(model.dir())) {
