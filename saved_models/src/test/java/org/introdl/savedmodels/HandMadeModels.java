@@ -24,14 +24,14 @@ import org.tensorflow.types.TString;
  * SavedModels with the quirks of old TF1 exports, built in Java: the graph with TensorFlow Java's exporter, then
  * the signatures written into {@code saved_model.pb} directly, because TensorFlow Java refuses to write these.
  */
-final class HandMadeModels {
+public final class HandMadeModels {
   private HandMadeModels() {}
 
   /**
    * {@code serving_default}: y = 2x + 1 (float32 [-1]); plus {@code regress}, declared float32 on the string
    * placeholder {@code tf_example:0}, the way some TF1 exports disagree with their own graph.
    */
-  static Path withDisagreeingSignature(Path dir) throws IOException {
+  public static Path withDisagreeingSignature(Path dir) throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
@@ -51,7 +51,7 @@ final class HandMadeModels {
    * A counter in a TF1 variable, with four signatures that return the variable itself (ref dtype):
    * {@code get}, {@code increment} (+1), {@code increment_by} (+n, a float32 scalar input) and {@code reset} (0).
    */
-  static Path counter(Path dir) throws IOException {
+  public static Path counter(Path dir) throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Variable<TFloat32> count = tf.withName("count").variable(tf.constant(0f));
