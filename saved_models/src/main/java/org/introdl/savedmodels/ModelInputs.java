@@ -82,6 +82,7 @@ public final class ModelInputs {
         throw new UserError("--call '" + option + "': an input has no value");
       }
       parser.skipChildren();
+      parser.finishToken(); // a string's end is only found when its text is read
       return from + (int) parser.currentLocation().getCharOffset();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new UserError("--call '" + option + "': not valid JSON: " + JsonText.plain(e.getOriginalMessage()));

@@ -266,7 +266,7 @@ public final class CudnnRnnRewrite {
           layers.put(node.getName(), (int) Math.max(1, shape.get(axis) / directions));
         }
       }
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | org.tensorflow.exceptions.TensorFlowException e) {
       // Not importable here: the loader will say why; keep one layer.
     }
     return layers;

@@ -48,7 +48,7 @@ public final class SignatureRepair {
     try (Graph graph = new Graph()) {
       try {
         graph.importGraphDef(metaGraph.getGraphDef());
-      } catch (IllegalArgumentException e) {
+      } catch (IllegalArgumentException | org.tensorflow.exceptions.TensorFlowException e) {
         return new Result(metaGraph, List.of()); // the loader will say what is wrong with the graph itself
       }
       for (Map.Entry<String, SignatureDef> e : new TreeMap<>(metaGraph.getSignatureDefMap()).entrySet()) {
