@@ -111,8 +111,8 @@ public final class CudnnRnnRewrite {
       String what = node.getOp() + " '" + node.getName() + "' in " + where;
       Optional<String> refusal = refusal(node, consumed, inFunction);
       if (refusal.isPresent()) {
-        notes.add("cannot rewrite " + what + " for the CPU: " + refusal.get() + "; export the model on a CPU, or "
-            + "run it with the gpu build");
+        notes.add("cannot rewrite " + what + " for the CPU: " + refusal.get() + "; export the model on a CPU, or run "
+            + "it on a GPU (build with -Pgpu)");
         return node;
       }
       CudnnRnnCpu.Config config = new CudnnRnnCpu.Config(attr(node, "rnn_mode", "lstm"), layers,

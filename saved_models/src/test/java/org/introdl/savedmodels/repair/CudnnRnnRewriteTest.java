@@ -181,7 +181,7 @@ class CudnnRnnRewriteTest {
     }
     CudnnRnnRewrite.Result r = CudnnRnnRewrite.rewrite(mg.toBuilder().setGraphDef(graph).build(), "m");
     assertEquals(List.of("cannot rewrite CudnnRNN 'rnn' in the graph for the CPU: rnn_mode 'rnn_relu' (only lstm "
-        + "and gru are rewritten); export the model on a CPU, or run it with the gpu build"), r.notes());
+        + "and gru are rewritten); export the model on a CPU, or run it on a GPU (build with -Pgpu)"), r.notes());
   }
 
   // ---- the reference: plain TF ops, Keras layout, one sequence at a time --------------------------------------
