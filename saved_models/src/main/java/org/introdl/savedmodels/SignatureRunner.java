@@ -136,8 +136,16 @@ public final class SignatureRunner {
               feedAndFetchValues(bundle.session(), call.signature(), call.inputs(), what)));
         }
         return new ScriptOutcome(results, scan, repaired.notes());
+      } catch (UserError e) {
+        throw explained(e, repaired.notes(), model.dir());
       }
     }
+  }
+
+  /** A failure to load or run where a repair was refused: the refusal says why, better than TensorFlow does. */
+  private static UserError explained(UserError e, List<String> notes, Path dir) {
+    return notes.stream().filter(n -> n.startsWith("cannot rewrite") && e.getMessage().contains("OpKernel"))
+        .findFirst().map(n -> UserError.inFile(dir, n)).orElse(e);
   }
 
   public static SavedModelBundle load(Path dir, String[] tags) {

@@ -93,7 +93,7 @@ public final class HandMadeModels {
   }
 
   /** Rewrites the single MetaGraph of the SavedModel in {@code dir}. */
-  static Path editSignatures(Path dir, UnaryOperator<MetaGraphDef> edit) throws IOException {
+  public static Path editSignatures(Path dir, UnaryOperator<MetaGraphDef> edit) throws IOException {
     Path pb = dir.resolve("saved_model.pb");
     SavedModel model = SavedModel.parseFrom(Files.readAllBytes(pb));
     Files.write(pb, model.toBuilder().setMetaGraphs(0, edit.apply(model.getMetaGraphs(0))).build().toByteArray());

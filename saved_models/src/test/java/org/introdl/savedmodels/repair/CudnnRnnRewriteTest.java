@@ -170,18 +170,25 @@ class CudnnRnnRewriteTest {
   void aNodeThatCannotBeRewrittenIsLeftWithOneLineSayingWhy() throws Exception {
     Case c = new Case("CudnnRNN", "lstm", 1, 1, true, null, false);
     Path model = cudnnModel(c, new float[BATCH][STEPS][INPUT], new float[1][BATCH][UNITS], new float[1][BATCH][UNITS],
-        new float[4 * UNITS * (INPUT + UNITS) + 8 * UNITS], tmp.resolve("relu"));
+        new float[4 * UNITS * (INPUT + UNITS) + 8 * UNITS], tmp.resolve("skip-input"));
     var mg = SavedModelDir.open(model).metaGraph("serve");
     var graph = mg.getGraphDef().toBuilder();
     for (var node : graph.getNodeBuilderList()) {
       if (node.getOp().equals("CudnnRNN")) {
-        node.putAttr("rnn_mode", org.tensorflow.proto.AttrValue.newBuilder()
-            .setS(com.google.protobuf.ByteString.copyFromUtf8("rnn_relu")).build());
+        node.putAttr("input_mode", org.tensorflow.proto.AttrValue.newBuilder()
+            .setS(com.google.protobuf.ByteString.copyFromUtf8("skip_input")).build());
       }
     }
     CudnnRnnRewrite.Result r = CudnnRnnRewrite.rewrite(mg.toBuilder().setGraphDef(graph).build(), "m");
-    assertEquals(List.of("cannot rewrite CudnnRNN 'rnn' in the graph for the CPU: rnn_mode 'rnn_relu' (only lstm "
-        + "and gru are rewritten); export the model on a CPU, or run it on a GPU (build with -Pgpu)"), r.notes());
+    String why = "cannot rewrite CudnnRNN 'rnn' in the graph for the CPU: input_mode 'skip_input' (only linear_input "
+        + "is rewritten); export the model on a CPU, or run it on a GPU (build with -Pgpu)";
+    assertEquals(List.of(why), r.notes());
+
+    org.introdl.savedmodels.HandMadeModels.editSignatures(model, m -> m.toBuilder().setGraphDef(graph).build());
+    String zeros = org.introdl.savedmodels.ArrayJson.toJson(Npy.Array.of(new float[STEPS * BATCH * INPUT], STEPS,
+        BATCH, INPUT)).toString();
+    org.introdl.savedmodels.CliRun.run(new org.introdl.savedmodels.cli.SavedModelCommand(), "run", model.toString(),
+        "--input", "x=" + zeros).assertOneLineError(1, model + ": " + why);
   }
 
   // ---- the reference: plain TF ops, Keras layout, one sequence at a time --------------------------------------
