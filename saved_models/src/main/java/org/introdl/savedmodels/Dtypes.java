@@ -32,6 +32,30 @@ public final class Dtypes {
     });
   }
 
+  /**
+   * The {@code .npy} dtype that carries values of a TensorFlow dtype to and from JSON and files: the dtype itself
+   * for the six, the wider one for float16 and bfloat16 (float32) and uint16 (int32).
+   */
+  public static Optional<Npy.DType> carrier(DataType type) {
+    return toNpy(type).or(() -> Optional.ofNullable(switch (base(type)) {
+      case DT_HALF, DT_BFLOAT16 -> Npy.DType.FLOAT32;
+      case DT_UINT16 -> Npy.DType.INT32;
+      default -> null;
+    }));
+  }
+
+  /** The TensorFlow dtype of a {@code .npy} dtype. */
+  public static DataType toTf(Npy.DType type) {
+    return switch (type) {
+      case FLOAT32 -> DataType.DT_FLOAT;
+      case FLOAT64 -> DataType.DT_DOUBLE;
+      case INT32 -> DataType.DT_INT32;
+      case INT64 -> DataType.DT_INT64;
+      case BOOL -> DataType.DT_BOOL;
+      case UINT8 -> DataType.DT_UINT8;
+    };
+  }
+
   /** The TensorFlow tensor class for a {@code .npy} dtype. */
   public static Class<? extends TType> tensorClass(Npy.DType type) {
     return switch (type) {

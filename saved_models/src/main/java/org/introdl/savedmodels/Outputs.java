@@ -38,7 +38,10 @@ public final class Outputs {
   /** One output as text: "key: dtype [shape]" and the values on the next line. */
   public static String text(String key, TensorValue value) {
     if (value instanceof TensorValue.Numbers n) {
-      return ArrayText.format(key, n.array());
+      String text = ArrayText.format(key, n.array());
+      // float16 and the like print through the wider dtype that carries them; the header says which they are.
+      return !n.widened() ? text : text.replaceFirst(": " + Dtypes.name(n.array().dtype()) + " ",
+          ": " + Dtypes.name(n.dtype()) + " (as " + Dtypes.name(n.array().dtype()) + ") ");
     }
     return key + ": string " + TensorSpec.shapeText(value.shape()) + "\n" + ArrayJson.toJson(value).get("data")
         + "\n";

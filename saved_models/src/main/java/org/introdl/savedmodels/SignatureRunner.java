@@ -179,9 +179,10 @@ public final class SignatureRunner {
     try {
       Session.Runner runner = session.runner();
       for (Map.Entry<String, TensorValue> e : inputs.entrySet()) {
-        Tensor t = Tensors.toTensor(e.getValue());
+        TensorSpec spec = sig.inputs().get(e.getKey());
+        Tensor t = Tensors.toTensor(e.getValue(), spec.dtype(), what + " input " + e.getKey());
         fed.add(t);
-        runner.feed(sig.inputs().get(e.getKey()).tensorName(), t);
+        runner.feed(spec.tensorName(), t);
       }
       List<String> keys = new ArrayList<>(sig.outputs().keySet());
       keys.forEach(k -> runner.fetch(sig.outputs().get(k).tensorName()));

@@ -42,9 +42,12 @@ public record TensorSpec(String key, String tensorName, DataType dtype, long[] s
     return isDense() && (isString() || npyType().isPresent());
   }
 
-  /** The {@code .npy} dtype for feeding or fetching this tensor, if it is one of the six. */
+  /**
+   * The {@code .npy} dtype for feeding or fetching this tensor: one of the six, or the one that carries float16,
+   * bfloat16 (float32) and uint16 (int32) values.
+   */
   public Optional<Npy.DType> npyType() {
-    return Dtypes.toNpy(dtype);
+    return Dtypes.carrier(dtype);
   }
 
   public String dtypeName() {

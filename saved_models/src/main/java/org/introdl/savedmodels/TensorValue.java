@@ -17,11 +17,23 @@ public sealed interface TensorValue permits TensorValue.Numbers, TensorValue.Str
 
   long[] shape();
 
-  /** Numbers, as an {@code .npy} array. */
-  record Numbers(Npy.Array array) implements TensorValue {
+  /**
+   * Numbers, as an {@code .npy} array; {@code dtype} is the tensor's own dtype, which for float16, bfloat16 and uint16
+   * is narrower than the array's.
+   */
+  record Numbers(Npy.Array array, org.tensorflow.proto.DataType dtype) implements TensorValue {
+    public Numbers(Npy.Array array) {
+      this(array, Dtypes.toTf(array.dtype()));
+    }
+
     @Override
     public long[] shape() {
       return array.shape();
+    }
+
+    /** Whether the tensor's dtype is narrower than the array's (float16 held as float32). */
+    public boolean widened() {
+      return dtype != Dtypes.toTf(array.dtype());
     }
   }
 

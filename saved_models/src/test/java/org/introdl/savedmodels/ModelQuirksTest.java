@@ -198,6 +198,30 @@ class ModelQuirksTest {
   }
 
   @Test
+  void float16Bfloat16AndUint16TravelThroughTheWiderDtypeThatCarriesThem() throws Exception {
+    Path model = tmp.resolve("narrow");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var half = tf.withName("half").placeholder(org.tensorflow.types.TFloat16.class);
+      var brain = tf.withName("brain").placeholder(org.tensorflow.types.TBfloat16.class);
+      var count = tf.withName("count").placeholder(org.tensorflow.types.TUint16.class);
+      tf.withName("unused").variable(tf.constant(0f));
+      HandMadeModels.export(g, model, Signature.builder().input("half", half).input("brain", brain)
+          .input("count", count)
+          .output("half3", tf.math.mul(half, tf.dtypes.cast(tf.constant(3f), org.tensorflow.types.TFloat16.class)))
+          .output("brain2", tf.math.add(brain, brain)).output("count_same", tf.identity(count)).build());
+    }
+    CliRun r = savedmodel("run", model.toString(), "--input", "half=[1.5, -2.25]", "--input", "brain=[0.5]",
+        "--input", "count=[65535, 0]").assertOk();
+    assertEquals("brain2: bfloat16 (as float32) [1]\n[1.0]\ncount_same: uint16 (as int32) [2]\n[65535, 0]\n"
+        + "half3: float16 (as float32) [2]\n[4.5, -6.75]\n", r.out());
+    savedmodel("run", model.toString(), "--input", "half=[70000]", "--input", "brain=[0.5]", "--input", "count=[1]")
+        .assertOneLineError(1, "70000.0 is too large for float16");
+    savedmodel("run", model.toString(), "--input", "half=[1]", "--input", "brain=[0.5]", "--input", "count=[-1]")
+        .assertOneLineError(1, "-1 is out of range [0, 65535] for uint16");
+  }
+
+  @Test
   void refDtypesShowTheirPythonName() {
     assertEquals("float32_ref", Dtypes.name(org.tensorflow.proto.DataType.DT_FLOAT_REF));
     assertEquals(org.tensorflow.proto.DataType.DT_STRING, Dtypes.base(org.tensorflow.proto.DataType.DT_STRING_REF));
