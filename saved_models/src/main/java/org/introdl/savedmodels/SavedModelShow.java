@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
-import org.introdl.savedmodels.repair.RepairedModel;
+import org.introdl.savedmodels.repair.CudnnRnnRewrite;
+import org.introdl.savedmodels.repair.SignatureRepair;
 import org.tensorflow.proto.MetaGraphDef;
 
 /** {@code savedmodel show}: tags, signatures and their tensors, the TF version that wrote the model. */
@@ -56,12 +57,8 @@ public final class SavedModelShow {
       warnings.add("written by TensorFlow " + written + ", newer than this runtime (" + runtime + "); ops added "
           + "since may be missing here");
     }
-    List<String> repairs = new ArrayList<>();
-    try {
-      RepairedModel.repairMetaGraph(model, mg, List.of(), repairs);
-    } catch (org.introdl.core.UserError e) {
-      repairs.add(e.getMessage());
-    }
+    List<String> repairs = new ArrayList<>(CudnnRnnRewrite.plan(mg));
+    repairs.addAll(SignatureRepair.repair(mg, List.of(), model.dir().toString()).notes());
     repairs.forEach(r -> warnings.add("run and convert: " + r.replace("rewrote ", "rewrite ")
         .replace("ignored signature", "ignore signature")));
     return warnings;

@@ -61,8 +61,4 @@ public sealed interface TensorValue permits TensorValue.Numbers, TensorValue.Str
       }
     }
   }
-
-  static TensorValue of(Npy.Array array) {
-    return new Numbers(array);
-  }
 }

@@ -124,6 +124,23 @@ class SavedModelShowTest {
   }
 
   @Test
+  void showWarnsWhenTheModelIsNewerThanTheRuntime() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      java.nio.file.Path model = HandMadeModels.editSignatures(HandMadeModels.counter(tmp.resolve("counter")),
+          mg -> mg.toBuilder().setMetaInfoDef(mg.getMetaInfoDef().toBuilder().setTensorflowVersion("2.20.0"))
+              .build());
+      CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+      assertTrue(show.out().contains("  warning: written by TensorFlow 2.20.0, newer than this runtime ("
+          + org.tensorflow.TensorFlow.version() + "); ops added since may be missing here\n"), show.out());
+      CliRun older = CliRun.run(new SavedModelCommand(), "show", Fixtures.halfPlusTwoTf2().toString()).assertOk();
+      assertTrue(!older.out().contains("warning"), older.out());
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
   void versionsCompareNumerically() {
     assertTrue(SavedModelShow.compareVersions("2.20.0", "2.18.0") > 0);
     assertTrue(SavedModelShow.compareVersions("2.9.1", "2.18.0") < 0);

@@ -38,11 +38,20 @@ public final class CudnnRnnRewrite {
   public record Result(MetaGraphDef metaGraph, List<String> notes) {}
 
   public static Result rewrite(MetaGraphDef metaGraph, String source) {
+    return rewrite(metaGraph, true);
+  }
+
+  /** The lines {@link #rewrite} would write, without building anything (for {@code show}). */
+  public static List<String> plan(MetaGraphDef metaGraph) {
+    return rewrite(metaGraph, false).notes();
+  }
+
+  private static Result rewrite(MetaGraphDef metaGraph, boolean build) {
     GraphDef graph = metaGraph.getGraphDef();
     if (!holdsCudnnRnn(graph)) {
       return new Result(metaGraph, List.of());
     }
-    Rewriter rewriter = new Rewriter(graph.getLibrary());
+    Rewriter rewriter = new Rewriter(graph.getLibrary(), build);
     GraphDef.Builder out = graph.toBuilder();
     Map<String, Integer> graphLayers = layersFromShapes(graph);
     out.clearNode();
@@ -71,9 +80,11 @@ public final class CudnnRnnRewrite {
     final Map<CudnnRnnCpu.Config, String> built = new HashMap<>();
     final List<FunctionDef> added = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    final boolean build;
 
-    Rewriter(FunctionDefLibrary library) {
+    Rewriter(FunctionDefLibrary library, boolean build) {
       library.getFunctionList().forEach(f -> taken.add(f.getSignature().getName()));
+      this.build = build;
     }
 
     FunctionDef rewriteFunction(FunctionDef f) {
@@ -119,7 +130,7 @@ public final class CudnnRnnRewrite {
           attr(node, "direction", "unidirectional").equals("bidirectional"),
           !node.getAttrMap().containsKey("time_major") || node.getAttrMap().get("time_major").getB(),
           node.getOp().equals("CudnnRNNV3"));
-      String function = built.computeIfAbsent(config, this::add);
+      String function = build ? built.computeIfAbsent(config, this::add) : "";
       notes.add("rewrote " + what + " (" + config.mode() + ", " + (config.bidirectional() ? "bidirectional"
           : "unidirectional") + ", " + layers + (layers == 1 ? " layer" : " layers") + ") into CPU ops with the "
           + "same weights");

@@ -167,6 +167,17 @@ class CudnnRnnRewriteTest {
   }
 
   @Test
+  void showSaysThatRunWillRewriteIt() throws Exception {
+    Case c = new Case("CudnnRNNV3", "gru", 2, 1, false, new int[] {5, 5, 5}, false);
+    Path model = cudnnModel(c, new float[BATCH][STEPS][INPUT], new float[2][BATCH][UNITS], new float[2][BATCH][UNITS],
+        new float[2 * (3 * UNITS * (INPUT + UNITS) + 6 * UNITS)], tmp.resolve("gru"));
+    org.introdl.savedmodels.CliRun show = org.introdl.savedmodels.CliRun.run(
+        new org.introdl.savedmodels.cli.SavedModelCommand(), "show", model.toString()).assertOk();
+    assertTrue(show.out().contains("  warning: run and convert: rewrite CudnnRNNV3 'rnn' in the graph (gru, "
+        + "bidirectional, 1 layer) into CPU ops with the same weights\n"), show.out());
+  }
+
+  @Test
   void aNodeThatCannotBeRewrittenIsLeftWithOneLineSayingWhy() throws Exception {
     Case c = new Case("CudnnRNN", "lstm", 1, 1, true, null, false);
     Path model = cudnnModel(c, new float[BATCH][STEPS][INPUT], new float[1][BATCH][UNITS], new float[1][BATCH][UNITS],
