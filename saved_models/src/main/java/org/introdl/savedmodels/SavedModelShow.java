@@ -57,6 +57,11 @@ public final class SavedModelShow {
       warnings.add("written by TensorFlow " + written + ", newer than this runtime (" + runtime + "); ops added "
           + "since may be missing here");
     }
+    java.util.SortedSet<String> noCpuKernel = CpuKernels.missing(mg.getGraphDef());
+    if (!noCpuKernel.isEmpty()) {
+      warnings.add("no CPU kernel here for " + String.join(", ", noCpuKernel) + ": run cannot execute a signature "
+          + "that reaches them (export the model on a CPU, or run it on a GPU: build with -Pgpu)");
+    }
     List<String> repairs = new ArrayList<>(CudnnRnnRewrite.plan(mg));
     repairs.addAll(SignatureRepair.repair(mg, List.of(), model.dir().toString()).notes());
     repairs.forEach(r -> warnings.add("run and convert: " + r.replace("rewrote ", "rewrite ")

@@ -141,6 +141,39 @@ class SavedModelShowTest {
   }
 
   @Test
+  void showNamesOpsThatHaveNoCpuKernelHere() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      java.nio.file.Path model = HandMadeModels.editSignatures(HandMadeModels.counter(tmp.resolve("counter")),
+          mg -> {
+            var graph = mg.getGraphDef().toBuilder();
+            for (String name : List.of("layers", "units", "inputs")) {
+              graph.addNode(org.tensorflow.proto.NodeDef.newBuilder().setName(name).setOp("Const")
+                  .putAttr("dtype", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_INT32).build())
+                  .putAttr("value", org.tensorflow.proto.AttrValue.newBuilder().setTensor(
+                      org.tensorflow.proto.TensorProto.newBuilder().setDtype(DataType.DT_INT32).addIntVal(1)).build()));
+            }
+            // Registered in every build, with a GPU kernel only.
+            graph.addNode(org.tensorflow.proto.NodeDef.newBuilder().setName("size").setOp("CudnnRNNParamsSize")
+                .addInput("layers").addInput("units").addInput("inputs")
+                .putAttr("T", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+                .putAttr("S", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_INT32).build()));
+            return mg.toBuilder().setGraphDef(graph).build();
+          });
+      CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+      assertTrue(show.out().contains("  warning: no CPU kernel here for CudnnRNNParamsSize: run cannot execute a "
+          + "signature that reaches them"), show.out());
+      for (java.nio.file.Path fixture : List.of(Fixtures.halfPlusTwoTf1(), Fixtures.halfPlusTwoTf2(),
+          Fixtures.kerasTf23())) {
+        String out = CliRun.run(new SavedModelCommand(), "show", fixture.toString()).assertOk().out();
+        assertTrue(!out.contains("warning"), out);
+      }
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
   void versionsCompareNumerically() {
     assertTrue(SavedModelShow.compareVersions("2.20.0", "2.18.0") > 0);
     assertTrue(SavedModelShow.compareVersions("2.9.1", "2.18.0") < 0);

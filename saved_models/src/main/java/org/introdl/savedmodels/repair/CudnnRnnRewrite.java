@@ -27,7 +27,8 @@ import org.tensorflow.proto.NodeDef;
  * line saying why.
  */
 public final class CudnnRnnRewrite {
-  static final Set<String> OPS = Set.of("CudnnRNN", "CudnnRNNV2", "CudnnRNNV3");
+  /** The cuDNN recurrent ops this rewrite replaces. */
+  public static final Set<String> OPS = Set.of("CudnnRNN", "CudnnRNNV2", "CudnnRNNV3");
   /** The outputs the rewrite provides: output, output_h, output_c (the reserve spaces only feed gradients). */
   private static final List<String> OUTPUTS = List.of("output", "output_h", "output_c");
   private static final String FUNCTION_PREFIX = "cudnn_rnn_on_cpu";
