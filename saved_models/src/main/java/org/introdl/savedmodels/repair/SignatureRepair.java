@@ -27,6 +27,8 @@ import org.tensorflow.proto.TensorShapeProto;
  *       (old TF1 exports declare {@code regress} inputs float32 on a string {@code tf_example} placeholder);</li>
  *   <li>a declaration that differs from the graph only by reference-ness ({@code float} declared, {@code float_ref}
  *       in the graph: a variable returned directly) is corrected, which changes nothing it computes;</li>
+ *   <li>a declared unknown rank on a tensor of known shape is declared as the graph's shape (TensorFlow Java 1.1.0
+ *       reads an unknown rank as a scalar and would refuse the model);</li>
  *   <li>a called signature that disagrees otherwise is an error: running it would not mean what it says.</li>
  * </ul>
  * The graph is only imported to read its tensors' dtypes and shapes; nothing in it runs.
