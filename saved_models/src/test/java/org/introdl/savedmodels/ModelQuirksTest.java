@@ -52,6 +52,17 @@ class ModelQuirksTest {
   }
 
   @Test
+  void compareRunsARepairedModelAndSaysWhatWasRepaired() throws Exception {
+    Path model = HandMadeModels.withDisagreeingSignature(tmp.resolve("stale"));
+    Path reference = Files.writeString(tmp.resolve("reference.json"), "{\"inputs\": {\"x\": [1.0, 2.0]}, "
+        + "\"outputs\": {\"y\": [3.0, 5.0]}}"); // y = 2x + 1
+    CliRun r = CliRun.run(new SavedModelCommand(), "compare", model.toString(), "--reference", reference.toString())
+        .assertOk();
+    assertTrue(r.out().endsWith("PASS\n"), r.out());
+    assertTrue(r.err().startsWith("note: ignored signature 'regress' (not called)"), r.err());
+  }
+
+  @Test
   void calledSignatureThatDisagreesWithTheGraphIsRefused() throws Exception {
     Path model = HandMadeModels.withDisagreeingSignature(tmp.resolve("stale"));
     savedmodel("run", model.toString(), "--signature", "regress", "--input", "inputs=[1.0]")

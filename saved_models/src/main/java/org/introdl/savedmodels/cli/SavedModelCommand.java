@@ -204,6 +204,8 @@ public final class SavedModelCommand extends CommandGroup {
         throw org.introdl.core.cli.Cli.badValue(spec, "--rtol and --atol must be non-negative numbers");
       }
       Comparison.Outcome outcome = Comparison.compare(dir, reference, rtol, atol, allowUnsafeOps);
+      outcome.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
+      spec.commandLine().getErr().flush();
       PrintWriter out = spec.commandLine().getOut();
       out.print(Comparison.format(outcome));
       out.flush();
