@@ -44,6 +44,19 @@ public final class Dtypes {
     }));
   }
 
+  /**
+   * For an output dtype that TensorFlow Java has no tensor class for, the dtype a {@code Cast} added after loading
+   * turns it into before it is fetched: int8 and int16 to int32, uint32 and uint64 to int64 (uint64 values above
+   * 2^63 - 1 would wrap, and are not expected from real models).
+   */
+  public static Optional<DataType> fetchCast(DataType type) {
+    return Optional.ofNullable(switch (base(type)) {
+      case DT_INT8, DT_INT16 -> DataType.DT_INT32;
+      case DT_UINT32, DT_UINT64 -> DataType.DT_INT64;
+      default -> null;
+    });
+  }
+
   /** The TensorFlow dtype of a {@code .npy} dtype. */
   public static DataType toTf(Npy.DType type) {
     return switch (type) {

@@ -115,9 +115,9 @@ public final class SignatureRunner {
       boolean allowUnsafeOps) {
     for (PreparedCall call : calls) {
       for (TensorSpec out : call.signature().outputs().values()) {
-        if (!out.isExchangeable()) {
+        if (!out.isFetchable()) {
           throw new UserError(model.dir() + " signature '" + call.signature().key() + "': output " + out.describe()
-              + " cannot be fetched as an array (float32, float64, int32, int64, bool, uint8 and string can)");
+              + " cannot be fetched as an array (real numbers, booleans and strings can)");
         }
       }
     }
@@ -132,14 +132,41 @@ public final class SignatureRunner {
         List<CallResult> results = new ArrayList<>();
         for (PreparedCall call : calls) {
           String what = model.dir() + " signature '" + call.signature().key() + "'";
-          results.add(new CallResult(call.signature(),
-              feedAndFetchValues(bundle.session(), call.signature(), call.inputs(), what)));
+          SavedModelDir.Signature fetched = withFetchCasts(bundle.graph(), call.signature());
+          Map<String, TensorValue> outputs = feedAndFetchValues(bundle.session(), fetched, call.inputs(), what);
+          call.signature().outputs().forEach((k, spec) -> {
+            if (outputs.get(k) instanceof TensorValue.Numbers n && spec != fetched.outputs().get(k)) {
+              outputs.put(k, new TensorValue.Numbers(n.array(), spec.dtype()));
+            }
+          });
+          results.add(new CallResult(call.signature(), outputs));
         }
         return new ScriptOutcome(results, scan, repaired.notes());
       } catch (UserError e) {
         throw explained(e, repaired.notes(), model.dir());
       }
     }
+  }
+
+  /**
+   * {@code sig} with each output of a dtype TensorFlow Java cannot fetch (int8, uint32, ...) replaced by a
+   * {@code Cast} of it, added to the loaded graph, to a dtype it can; the others unchanged.
+   */
+  private static SavedModelDir.Signature withFetchCasts(org.tensorflow.Graph graph, SavedModelDir.Signature sig) {
+    Map<String, TensorSpec> outputs = new LinkedHashMap<>();
+    sig.outputs().forEach((k, spec) -> {
+      var cast = spec.isExchangeable() ? java.util.Optional.<org.tensorflow.proto.DataType>empty()
+          : Dtypes.fetchCast(spec.dtype());
+      if (cast.isEmpty()) {
+        outputs.put(k, spec);
+        return;
+      }
+      String name = graph.baseScope().makeOpName("fetch_as_" + Dtypes.name(cast.get()));
+      var op = graph.opBuilder("Cast", name, graph.baseScope()).addInput(graph.outputOrThrow(spec.tensorName()))
+          .setAttr("DstT", cast.get()).build();
+      outputs.put(k, new TensorSpec(k, op.name() + ":0", cast.get(), spec.shape()));
+    });
+    return new SavedModelDir.Signature(sig.key(), sig.methodName(), sig.inputs(), outputs);
   }
 
   /** A failure to load or run where a repair was refused: the refusal says why, better than TensorFlow does. */

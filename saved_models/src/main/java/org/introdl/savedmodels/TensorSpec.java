@@ -42,6 +42,11 @@ public record TensorSpec(String key, String tensorName, DataType dtype, long[] s
     return isDense() && (isString() || npyType().isPresent());
   }
 
+  /** Whether an output of this spec can be fetched: exchangeable, or castable after loading (int8, uint32, ...). */
+  public boolean isFetchable() {
+    return isExchangeable() || isDense() && Dtypes.fetchCast(dtype).isPresent();
+  }
+
   /**
    * The {@code .npy} dtype for feeding or fetching this tensor: one of the six, or the one that carries float16,
    * bfloat16 (float32) and uint16 (int32) values.

@@ -233,6 +233,25 @@ class ModelQuirksTest {
   }
 
   @Test
+  void int8AndUint32OutputsAreFetchedThroughACast() throws Exception {
+    Path model = tmp.resolve("quantized");
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var x = tf.withName("x").placeholder(org.tensorflow.types.TFloat32.class);
+      var small = g.opBuilder("Cast", "small", tf.scope()).addInput(x.asOutput())
+          .setAttr("DstT", org.tensorflow.proto.DataType.DT_INT8).build();
+      var big = g.opBuilder("Cast", "big", tf.scope()).addInput(x.asOutput())
+          .setAttr("DstT", org.tensorflow.proto.DataType.DT_UINT32).build();
+      tf.withName("unused").variable(tf.constant(0f));
+      HandMadeModels.export(g, model, Signature.builder().input("x", x).output("small", small.output(0))
+          .output("big", big.output(0)).build());
+    }
+    CliRun r = savedmodel("run", model.toString(), "--input", "x=[1.7, 3.2, 100.0]").assertOk();
+    // A cast truncates toward zero.
+    assertEquals("big: uint32 (as int64) [3]\n[1, 3, 100]\nsmall: int8 (as int32) [3]\n[1, 3, 100]\n", r.out());
+  }
+
+  @Test
   void refDtypesShowTheirPythonName() {
     assertEquals("float32_ref", Dtypes.name(org.tensorflow.proto.DataType.DT_FLOAT_REF));
     assertEquals(org.tensorflow.proto.DataType.DT_STRING, Dtypes.base(org.tensorflow.proto.DataType.DT_STRING_REF));
