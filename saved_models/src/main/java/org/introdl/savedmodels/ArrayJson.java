@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
@@ -33,6 +35,110 @@ public final class ArrayJson {
     return build(expected, shape.stream().mapToLong(Long::longValue).toArray(), leaves, where);
   }
 
+  /**
+   * Strings for a {@code string} tensor: a (nested) list of JSON strings, or {@code {"shape", "data"}}. A string
+   * {@code "b64:..."} (or TensorFlow Serving's {@code {"b64": "..."}}) holds raw bytes in base64; any other is text,
+   * stored as UTF-8.
+   */
+  public static TensorValue.Strings parseStrings(JsonNode node, String where) {
+    JsonNode data = node;
+    long[] shape = null;
+    if (node.isObject() && node.has("data")) {
+      JsonNode dtype = node.get("dtype");
+      if (dtype != null && !(dtype.isTextual() && dtype.asText().matches("string|bytes|str|object"))) {
+        throw new UserError(where + ": the model expects strings, not dtype " + dtype);
+      }
+      data = node.get("data");
+      shape = node.has("shape") ? shapeOf(node.get("shape"), where) : null;
+    }
+    List<Long> nestedShape = new ArrayList<>();
+    List<JsonNode> leaves = new ArrayList<>();
+    flatten(data, 0, nestedShape, leaves, where);
+    if (shape == null) {
+      shape = nestedShape.stream().mapToLong(Long::longValue).toArray();
+    }
+    List<byte[]> values = new ArrayList<>();
+    for (JsonNode leaf : leaves) {
+      values.add(bytes(leaf, where));
+    }
+    if (count(shape) != values.size()) {
+      throw new UserError(where + ": shape " + TensorSpec.shapeText(shape) + " needs " + count(shape)
+          + " values, the data has " + values.size());
+    }
+    return new TensorValue.Strings(shape, values);
+  }
+
+  private static byte[] bytes(JsonNode leaf, String where) {
+    String base64 = leaf.isObject() && leaf.size() == 1 && leaf.path("b64").isTextual() ? leaf.get("b64").asText()
+        : leaf.isTextual() && leaf.asText().startsWith(TensorValue.BASE64_PREFIX)
+            ? leaf.asText().substring(TensorValue.BASE64_PREFIX.length()) : null;
+    if (base64 != null) {
+      try {
+        return Base64.getDecoder().decode(base64.strip());
+      } catch (IllegalArgumentException e) {
+        throw new UserError(where + ": " + leaf + " is not valid base64 (" + e.getMessage() + ")");
+      }
+    }
+    if (!leaf.isTextual()) {
+      throw new UserError(where + ": " + leaf + " is not a string (the model expects strings; write text in double "
+          + "quotes, bytes as \"b64:...\")");
+    }
+    return leaf.asText().getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Strings as {@code {"dtype": "string", "shape", "data"}}, each as text, or {@code b64:} if not UTF-8. */
+  public static ObjectNode toJson(TensorValue value) {
+    if (value instanceof TensorValue.Numbers n) {
+      return toJson(n.array());
+    }
+    TensorValue.Strings s = (TensorValue.Strings) value;
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode o = f.objectNode();
+    o.put("dtype", "string");
+    ArrayNode shape = o.putArray("shape");
+    for (long d : s.shape()) {
+      shape.add(d);
+    }
+    List<JsonNode> leaves = new ArrayList<>();
+    s.values().forEach(v -> leaves.add(f.textNode(TensorValue.Strings.display(v))));
+    o.set("data", nest(s.shape(), leaves, 0, new int[] {0}));
+    return o;
+  }
+
+  private static JsonNode nest(long[] shape, List<JsonNode> leaves, int depth, int[] at) {
+    if (depth == shape.length) {
+      return leaves.get(at[0]++);
+    }
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    for (long i = 0; i < shape[depth]; i++) {
+      a.add(nest(shape, leaves, depth + 1, at));
+    }
+    return a;
+  }
+
+  private static long count(long[] shape) {
+    long count = 1;
+    for (long d : shape) {
+      count = d == 0 ? 0 : (count > MAX_VALUES / Math.max(d, 1) ? MAX_VALUES + 1 : count * d);
+    }
+    return count;
+  }
+
+  private static long[] shapeOf(JsonNode shapeNode, String where) {
+    if (!shapeNode.isArray()) {
+      throw new UserError(where + ": 'shape' must be a list of sizes");
+    }
+    long[] shape = new long[shapeNode.size()];
+    for (int i = 0; i < shape.length; i++) {
+      JsonNode d = shapeNode.get(i);
+      if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
+        throw new UserError(where + ": 'shape' holds a bad size " + d);
+      }
+      shape[i] = d.asLong();
+    }
+    return shape;
+  }
+
   private static Npy.Array parseObject(JsonNode node, Npy.DType expected, String where) {
     Npy.DType dtype = expected;
     JsonNode dtypeNode = node.get("dtype");
@@ -53,17 +159,7 @@ public final class ArrayJson {
     long[] shape = nestedShape.stream().mapToLong(Long::longValue).toArray();
     JsonNode shapeNode = node.get("shape");
     if (shapeNode != null) {
-      if (!shapeNode.isArray()) {
-        throw new UserError(where + ": 'shape' must be a list of sizes");
-      }
-      shape = new long[shapeNode.size()];
-      for (int i = 0; i < shape.length; i++) {
-        JsonNode d = shapeNode.get(i);
-        if (!d.canConvertToLong() || !d.isIntegralNumber() || d.asLong() < 0) {
-          throw new UserError(where + ": 'shape' holds a bad size " + d);
-        }
-        shape[i] = d.asLong();
-      }
+      shape = shapeOf(shapeNode, where);
     }
     return build(dtype, shape, leaves, where);
   }
@@ -96,10 +192,7 @@ public final class ArrayJson {
   }
 
   private static Npy.Array build(Npy.DType dtype, long[] shape, List<JsonNode> leaves, String where) {
-    long count = 1;
-    for (long d : shape) {
-      count = d == 0 ? 0 : (count > MAX_VALUES / Math.max(d, 1) ? MAX_VALUES + 1 : count * d);
-    }
+    long count = count(shape);
     if (count != leaves.size()) {
       throw new UserError(where + ": shape " + TensorSpec.shapeText(shape) + " needs " + count
           + " values, the data has " + leaves.size());
@@ -114,7 +207,7 @@ public final class ArrayJson {
 
   private static void put(ByteBuffer buf, Npy.DType dtype, JsonNode v, String where) {
     switch (dtype) {
-      case FLOAT32 -> buf.putFloat((float) number(v, where));
+      case FLOAT32 -> buf.putFloat(float32(v, where));
       case FLOAT64 -> buf.putDouble(number(v, where));
       case INT32 -> buf.putInt(Math.toIntExact(integer(v, Integer.MIN_VALUE, Integer.MAX_VALUE, where)));
       case INT64 -> buf.putLong(integer(v, Long.MIN_VALUE, Long.MAX_VALUE, where));
@@ -131,7 +224,12 @@ public final class ArrayJson {
 
   private static double number(JsonNode v, String where) {
     if (v.isNumber()) {
-      return v.asDouble();
+      double d = v.asDouble();
+      if (!Double.isFinite(d)) {
+        throw new UserError(where + ": a number is too large for float64 (beyond 1.8e308; write \"Infinity\" if "
+            + "you mean it)");
+      }
+      return d;
     }
     if (v.isTextual()) {
       switch (v.asText()) {
@@ -146,14 +244,23 @@ public final class ArrayJson {
       }
     }
     if (v.isBoolean()) {
-      return v.asBoolean() ? 1 : 0;
+      throw new UserError(where + ": " + v + " is a boolean, not a number (the model expects numbers)");
     }
     throw new UserError(where + ": " + v + " is not a number");
   }
 
+  /** A finite number that float32 can hold (rounded to the nearest float32, as NumPy does). */
+  private static float float32(JsonNode v, String where) {
+    double d = number(v, where);
+    if (Double.isFinite(d) && Float.isInfinite((float) d)) {
+      throw new UserError(where + ": " + v.asText() + " is too large for float32 (at most " + Float.MAX_VALUE + ")");
+    }
+    return (float) d;
+  }
+
   private static long integer(JsonNode v, long min, long max, String where) {
     if (v.isBoolean()) {
-      return v.asBoolean() ? 1 : 0;
+      throw new UserError(where + ": " + v + " is a boolean, not an integer (the model expects numbers)");
     }
     if (!v.isIntegralNumber() && !(v.isNumber() && v.asDouble() == Math.rint(v.asDouble()))) {
       throw new UserError(where + ": " + v + " is not an integer");

@@ -27,8 +27,9 @@ public final class Comparison {
   public record OutputCheck(String key, long[] shape, double maxAbsError, double maxRelError, long worstIndex,
       double worstActual, double worstExpected, long failing, boolean pass, String problem) {}
 
+  /** The checks, and one line per repair made before the model was loaded (see {@link SignatureRunner}). */
   public record Outcome(Path dir, String signature, double rtol, double atol, List<OutputCheck> checks,
-      List<String> unchecked) {
+      List<String> unchecked, List<String> notes) {
     public boolean pass() {
       return checks.stream().allMatch(OutputCheck::pass);
     }
@@ -67,13 +68,13 @@ public final class Comparison {
     }
     double rtol = rtolOption != null ? rtolOption : ref.rtol().orElse(DEFAULT_RTOL);
     double atol = atolOption != null ? atolOption : ref.atol().orElse(DEFAULT_ATOL);
-    Map<String, Npy.Array> actual =
-        SignatureRunner.runChecked(model, mg, sig, inputs, limits).outputs();
+    SignatureRunner.Outcome run = SignatureRunner.runChecked(model, mg, sig, inputs, limits);
+    Map<String, Npy.Array> actual = run.outputs();
     List<OutputCheck> checks = new ArrayList<>();
     expected.forEach((k, exp) -> checks.add(check(k, actual.get(k), exp, rtol, atol)));
     List<String> unchecked = new ArrayList<>(new TreeSet<>(sig.outputs().keySet()));
     unchecked.removeAll(expected.keySet());
-    return new Outcome(dir, sig.key(), rtol, atol, checks, unchecked);
+    return new Outcome(dir, sig.key(), rtol, atol, checks, unchecked, run.notes());
   }
 
   /** Compares one output with NumPy's allclose rule (NaN never equals anything, as in NumPy's default). */

@@ -129,5 +129,11 @@ public final class SavedModelDir {
       new TreeSet<>(infos.keySet()).forEach(k -> out.put(k, TensorSpec.of(k, infos.get(k))));
       return out;
     }
+
+    /** "x (float32 [-1, 1]), ...": what the signature expects. */
+    public String expectedInputs() {
+      return inputs.isEmpty() ? "no inputs"
+          : inputs.values().stream().map(TensorSpec::describe).collect(Collectors.joining(", "));
+    }
   }
 }

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
+import org.introdl.savedmodels.repair.CudnnRnnRewrite;
+import org.introdl.savedmodels.repair.SignatureRepair;
 import org.tensorflow.proto.MetaGraphDef;
 
 /** {@code savedmodel show}: tags, signatures and their tensors, the TF version that wrote the model. */
@@ -18,7 +20,7 @@ public final class SavedModelShow {
   /** One MetaGraph: its tags, who wrote it, its signatures (all of them, {@code __} ones included). */
   public record MetaGraphInfo(Set<String> tags, String tensorflowVersion, String tensorflowGitVersion,
       List<SavedModelDir.Signature> signatures, int graphNodes, int functions, List<String> collections,
-      List<String> assets) {}
+      List<String> assets, Map<String, String> runArguments, List<String> warnings) {}
 
   /** The whole description, plus the variables listed by {@code variables/variables.index} if present. */
   public record Description(Path dir, List<MetaGraphInfo> metaGraphs, Optional<TensorBundleIndex> variables) {}
@@ -29,16 +31,63 @@ public final class SavedModelShow {
     for (MetaGraphDef mg : model.proto().getMetaGraphsList()) {
       Map<String, SavedModelDir.Signature> sigs = new TreeMap<>();
       mg.getSignatureDefMap().forEach((k, v) -> sigs.put(k, SavedModelDir.Signature.of(k, v)));
+      Map<String, String> runArguments = new TreeMap<>();
+      sigs.forEach((k, s) -> runArguments.put(k, RunExample.arguments(s, mg.getGraphDef())));
       infos.add(new MetaGraphInfo(new java.util.TreeSet<>(mg.getMetaInfoDef().getTagsList()),
           mg.getMetaInfoDef().getTensorflowVersion(), mg.getMetaInfoDef().getTensorflowGitVersion(),
           List.copyOf(sigs.values()), mg.getGraphDef().getNodeCount(),
           mg.getGraphDef().getLibrary().getFunctionCount(), List.copyOf(new java.util.TreeSet<>(
-              mg.getCollectionDefMap().keySet())), assets(dir)));
+              mg.getCollectionDefMap().keySet())), assets(dir), runArguments, warnings(model, mg)));
     }
     Path index = dir.resolve("variables").resolve("variables.index");
     Optional<TensorBundleIndex> variables =
         Files.isRegularFile(index) ? Optional.of(TensorBundleIndex.read(index)) : Optional.empty();
     return new Description(dir, infos, variables);
+  }
+
+  /**
+   * What {@code run} will do about this MetaGraph before loading it (cuDNN layers rewritten, signatures ignored or
+   * corrected), and a producer newer than this runtime.
+   */
+  private static List<String> warnings(SavedModelDir model, MetaGraphDef mg) {
+    List<String> warnings = new ArrayList<>();
+    String written = mg.getMetaInfoDef().getTensorflowVersion();
+    String runtime = org.tensorflow.TensorFlow.version();
+    if (!written.isEmpty() && compareVersions(written, runtime) > 0) {
+      warnings.add("written by TensorFlow " + written + ", newer than this runtime (" + runtime + "); ops added "
+          + "since may be missing here");
+    }
+    java.util.SortedSet<String> noCpuKernel = CpuKernels.missing(mg.getGraphDef());
+    if (!noCpuKernel.isEmpty()) {
+      warnings.add("no CPU kernel here for " + String.join(", ", noCpuKernel) + ": run cannot execute a signature "
+          + "that reaches them (export the model on a CPU, or run it on a GPU: build with -Pgpu)");
+    }
+    List<String> repairs = new ArrayList<>(CudnnRnnRewrite.plan(mg));
+    repairs.addAll(SignatureRepair.repair(mg, List.of(), model.dir().toString()).notes());
+    repairs.forEach(r -> warnings.add("run and convert: " + r.replace("rewrote ", "rewrite ")
+        .replace("ignored signature", "ignore signature")));
+    return warnings;
+  }
+
+  /** Compares dotted versions numerically ("2.20.0" > "2.18.0"); other text counts as 0. */
+  static int compareVersions(String a, String b) {
+    String[] x = a.split("[.-]");
+    String[] y = b.split("[.-]");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int c = Integer.compare(number(x, i), number(y, i));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return 0;
+  }
+
+  private static int number(String[] parts, int i) {
+    try {
+      return i < parts.length ? Integer.parseInt(parts[i].replaceAll("\\D.*", "")) : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   private static List<String> assets(Path dir) {
@@ -82,7 +131,11 @@ public final class SavedModelShow {
             .append(s.methodName().isEmpty() ? "" : " (method " + s.methodName() + ")").append('\n');
         s.inputs().values().forEach(t -> line(sb, "input ", t));
         s.outputs().values().forEach(t -> line(sb, "output", t));
+        if (!s.key().startsWith("__")) {
+          sb.append("    run with: ").append(mg.runArguments().get(s.key())).append('\n');
+        }
       }
+      mg.warnings().forEach(w -> sb.append("  warning: ").append(w).append('\n'));
     }
     if (all) {
       d.variables().ifPresent(v -> {

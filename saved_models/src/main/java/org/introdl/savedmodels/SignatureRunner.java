@@ -10,6 +10,7 @@ import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
+import org.introdl.savedmodels.repair.RepairedModel;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -19,8 +20,10 @@ import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.RunOptions;
 
 /**
- * {@code savedmodel run}: checks the inputs against the signature, scans what loading and that signature execute
- * ({@link UnsafeOps#scanSignature}), and only then loads the model and runs the signature, under the run's time limit.
+ * {@code savedmodel run}: checks the inputs against the signature, repairs what would stop the model from loading
+ * here (see {@link RepairedModel}), scans what loading and the called signatures execute
+ * ({@link UnsafeOps#scanSignatures}), and only then loads the model and runs the signature, or several signatures in
+ * order on the one loaded model (a session script, for models with state), under the run's time limit.
  */
 public final class SignatureRunner {
   private SignatureRunner() {}
@@ -33,8 +36,33 @@ public final class SignatureRunner {
     }
   }
 
-  /** The outputs by key, in the signature's key order, and the scan that preceded the run. */
-  public record Outcome(SavedModelDir.Signature signature, Map<String, Npy.Array> outputs, UnsafeOps.Report scan) {}
+  /** The outputs by key, in the signature's key order, the scan that preceded the run, and what was repaired. */
+  public record Outcome(SavedModelDir.Signature signature, Map<String, Npy.Array> outputs, UnsafeOps.Report scan,
+      List<String> notes) {}
+
+  /**
+   * One call of a session script: a signature and its raw inputs ({@code key=VALUE} as for {@code --input}), or
+   * {@code examples}: JSON for the signature's one string input, as {@code tf.Example} protos (may be null).
+   */
+  public record Call(String signature, Map<String, String> rawInputs, String examples) {
+    public Call(String signature, Map<String, String> rawInputs) {
+      this(signature, rawInputs, null);
+    }
+  }
+
+  /** Signatures called in order on one loaded model. */
+  public record Script(Path dir, String tag, List<Call> calls, RunLimits limits) {
+    /** With the default memory budget and timeout. */
+    public Script(Path dir, String tag, List<Call> calls, boolean allowUnsafeOps) {
+      this(dir, tag, calls, RunLimits.of(allowUnsafeOps));
+    }
+  }
+
+  /** What one call returned. */
+  public record CallResult(SavedModelDir.Signature signature, Map<String, TensorValue> outputs) {}
+
+  /** Every call's result in order, the scan that preceded the run, and one line per repair made before loading. */
+  public record ScriptOutcome(List<CallResult> results, UnsafeOps.Report scan, List<String> notes) {}
 
   public static Outcome run(Request request) {
     SavedModelDir model = SavedModelDir.open(request.dir());
@@ -48,52 +76,171 @@ public final class SignatureRunner {
   /** Runs a signature with inputs already checked by {@link ModelInputs#check}. */
   public static Outcome runChecked(SavedModelDir model, MetaGraphDef metaGraph, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, RunLimits limits) {
-    UnsafeOps.Report scan = UnsafeOps.scanSignature(metaGraph, sig.key());
-    UnsafeOps.requireRunnable(scan, model.dir().toString(), limits);
-    for (TensorSpec out : sig.outputs().values()) {
-      if (!out.isDense() || out.npyType().isEmpty()) {
-        throw new UserError(model.dir() + " signature '" + sig.key() + "': output " + out.describe()
-            + " cannot be fetched as an array (float32, float64, int32, int64, bool, uint8 can)");
+    Map<String, TensorValue> values = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    ScriptOutcome outcome = runPrepared(model, metaGraph, List.of(new PreparedCall(sig, values)), limits);
+    Map<String, Npy.Array> arrays = new LinkedHashMap<>();
+    outcome.results().get(0).outputs().forEach((k, v) -> arrays.put(k, numbers(v, model.dir() + " signature '"
+        + sig.key() + "' output " + k)));
+    return new Outcome(sig, arrays, outcome.scan(), outcome.notes());
+  }
+
+  /** Runs every call of {@code script} in order on one loaded model; every call's inputs are checked first. */
+  public static ScriptOutcome run(Script script) {
+    if (script.calls().isEmpty()) {
+      throw new UserError("nothing to run: give a signature to call");
+    }
+    SavedModelDir model = SavedModelDir.open(script.dir());
+    MetaGraphDef metaGraph = model.metaGraph(script.tag());
+    List<PreparedCall> prepared = new ArrayList<>();
+    for (Call call : script.calls()) {
+      SavedModelDir.Signature sig = model.signature(metaGraph, call.signature());
+      String what = script.dir() + " signature '" + sig.key() + "'";
+      Map<String, String> raw = call.examples() == null ? call.rawInputs() : withExamples(call, sig, what);
+      prepared.add(new PreparedCall(sig, ModelInputs.resolveValues(raw, sig.inputs(), what)));
+    }
+    return runPrepared(model, metaGraph, prepared, script.limits());
+  }
+
+  /** The raw inputs plus the examples, fed to the signature's one string input. */
+  private static Map<String, String> withExamples(Call call, SavedModelDir.Signature sig, String what) {
+    List<String> stringInputs = sig.inputs().values().stream().filter(TensorSpec::isString).map(TensorSpec::key)
+        .toList();
+    if (stringInputs.size() != 1) {
+      throw new UserError(what + ": --examples needs a signature with one string input (serialized tf.Example), "
+          + "this one takes " + sig.expectedInputs());
+    }
+    String key = stringInputs.get(0);
+    if (call.rawInputs().containsKey(key)) {
+      throw new UserError(what + ": input " + key + " is given twice (--input and --examples)");
+    }
+    if (!call.examples().strip().startsWith("[")) {
+      throw new UserError("--examples: expected a JSON list of objects, e.g. '[{\"x\": 2.0}]'");
+    }
+    Map<String, String> raw = new LinkedHashMap<>(call.rawInputs());
+    raw.put(key, call.examples());
+    return raw;
+  }
+
+  private record PreparedCall(SavedModelDir.Signature signature, Map<String, TensorValue> inputs) {}
+
+  private static ScriptOutcome runPrepared(SavedModelDir model, MetaGraphDef metaGraph, List<PreparedCall> calls,
+      RunLimits limits) {
+    for (PreparedCall call : calls) {
+      for (TensorSpec out : call.signature().outputs().values()) {
+        if (!out.isFetchable()) {
+          throw new UserError(model.dir() + " signature '" + call.signature().key() + "': output " + out.describe()
+              + " cannot be fetched as an array (real numbers, booleans and strings can)");
+        }
       }
     }
-    String[] tags = metaGraph.getMetaInfoDef().getTagsList().toArray(String[]::new);
-    String what = model.dir() + " signature '" + sig.key() + "'";
-    RunOptions options = Watchdog.runOptions(limits.timeout());
-    Map<String, Npy.Array> outputs = Watchdog.call(limits.timeout(), what, () -> {
-      try (SavedModelBundle bundle = load(model.dir(), tags, options)) {
-        return feedAndFetch(bundle.session(), sig, inputs, model.dir().toString(), options);
+    List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
+    try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
+      UnsafeOps.Report scan = UnsafeOps.scanSignatures(repaired.metaGraph(), called);
+      UnsafeOps.requireRunnable(scan, model.dir().toString(), limits);
+      String[] tags = metaGraph.getMetaInfoDef().getTagsList().toArray(String[]::new);
+      RunOptions options = Watchdog.runOptions(limits.timeout());
+      String what = model.dir() + " signature" + (called.size() == 1 ? " '" : "s '") + String.join("', '", called)
+          + "'";
+      List<CallResult> results = Watchdog.call(limits.timeout(), what, () -> {
+        try (SavedModelBundle bundle = load(repaired.loadDir(), tags, options, model.dir())) {
+          return callAll(bundle, calls, options, model.dir());
+        } catch (UserError e) {
+          throw explained(e, repaired.notes(), model.dir());
+        }
+      });
+      return new ScriptOutcome(results, scan, repaired.notes());
+    }
+  }
+
+  /** Each call in order on the one loaded model. */
+  private static List<CallResult> callAll(SavedModelBundle bundle, List<PreparedCall> calls, RunOptions options,
+      Path dir) {
+    List<CallResult> results = new ArrayList<>();
+    for (PreparedCall call : calls) {
+      String what = dir + " signature '" + call.signature().key() + "'";
+      SavedModelDir.Signature fetched = withFetchCasts(bundle.graph(), call.signature());
+      Map<String, TensorValue> outputs = feedAndFetchValues(bundle.session(), fetched, call.inputs(), what, options);
+      call.signature().outputs().forEach((k, spec) -> {
+        if (outputs.get(k) instanceof TensorValue.Numbers n && spec != fetched.outputs().get(k)) {
+          outputs.put(k, new TensorValue.Numbers(n.array(), spec.dtype()));
+        }
+      });
+      results.add(new CallResult(call.signature(), outputs));
+    }
+    return results;
+  }
+
+  /**
+   * {@code sig} with each output of a dtype TensorFlow Java cannot fetch (int8, uint32, ...) replaced by a
+   * {@code Cast} of it, added to the loaded graph, to a dtype it can; the others unchanged.
+   */
+  private static SavedModelDir.Signature withFetchCasts(org.tensorflow.Graph graph, SavedModelDir.Signature sig) {
+    Map<String, TensorSpec> outputs = new LinkedHashMap<>();
+    sig.outputs().forEach((k, spec) -> {
+      var cast = spec.isExchangeable() ? java.util.Optional.<org.tensorflow.proto.DataType>empty()
+          : Dtypes.fetchCast(spec.dtype());
+      if (cast.isEmpty()) {
+        outputs.put(k, spec);
+        return;
       }
+      String name = graph.baseScope().makeOpName("fetch_as_" + Dtypes.name(cast.get()));
+      var op = graph.opBuilder("Cast", name, graph.baseScope()).addInput(graph.outputOrThrow(spec.tensorName()))
+          .setAttr("DstT", cast.get()).build();
+      outputs.put(k, new TensorSpec(k, op.name() + ":0", cast.get(), spec.shape()));
     });
-    return new Outcome(sig, outputs, scan);
+    return new SavedModelDir.Signature(sig.key(), sig.methodName(), sig.inputs(), outputs);
+  }
+
+  /** A failure to load or run where a repair was refused: the refusal says why, better than TensorFlow does. */
+  private static UserError explained(UserError e, List<String> notes, Path dir) {
+    return notes.stream().filter(n -> n.startsWith("cannot rewrite") && e.getMessage().contains("OpKernel"))
+        .findFirst().map(n -> UserError.inFile(dir, n)).orElse(e);
   }
 
   /** Loads a SavedModel that has been scanned; {@code options} bound the restore and init ops' run. */
   public static SavedModelBundle load(Path dir, String[] tags, RunOptions options) {
+    return load(dir, tags, options, dir);
+  }
+
+  /** Loads {@code dir} (perhaps a repaired copy); errors name {@code shownAs}, the folder the user gave. */
+  private static SavedModelBundle load(Path dir, String[] tags, RunOptions options, Path shownAs) {
     try {
       return SavedModelBundle.loader(dir.toString()).withTags(tags).withRunOptions(options).load();
     } catch (TensorFlowException | IllegalArgumentException e) {
-      throw UserError.inFile(dir, "TensorFlow cannot load this SavedModel (" + ProtoFiles.firstLine(e.getMessage())
-          + ")");
+      throw UserError.inFile(shownAs, "TensorFlow cannot load this SavedModel ("
+          + ProtoFiles.firstLine(e.getMessage()) + ")");
     }
   }
 
   /** Feeds {@code inputs} by tensor name and fetches every output of {@code sig}. */
   public static Map<String, Npy.Array> feedAndFetch(Session session, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, String what, RunOptions options) {
+    Map<String, TensorValue> values = new LinkedHashMap<>();
+    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    Map<String, Npy.Array> arrays = new LinkedHashMap<>();
+    feedAndFetchValues(session, sig, values, what, options).forEach((k, v) -> arrays.put(k, numbers(v, what + " output " + k)));
+    return arrays;
+  }
+
+  /** Like {@link #feedAndFetch}, for values of any dtype the signature can exchange, strings included. */
+  public static Map<String, TensorValue> feedAndFetchValues(Session session, SavedModelDir.Signature sig,
+      Map<String, TensorValue> inputs, String what, RunOptions options) {
     List<Tensor> fed = new ArrayList<>();
     try {
       Session.Runner runner = session.runner().setOptions(options);
-      for (Map.Entry<String, Npy.Array> e : inputs.entrySet()) {
-        Tensor t = Tensors.toTensor(e.getValue());
+      for (Map.Entry<String, TensorValue> e : inputs.entrySet()) {
+        TensorSpec spec = sig.inputs().get(e.getKey());
+        Tensor t = Tensors.toTensor(e.getValue(), spec.dtype(), what + " input " + e.getKey());
         fed.add(t);
-        runner.feed(sig.inputs().get(e.getKey()).tensorName(), t);
+        runner.feed(spec.tensorName(), t);
       }
       List<String> keys = new ArrayList<>(sig.outputs().keySet());
       keys.forEach(k -> runner.fetch(sig.outputs().get(k).tensorName()));
       try (Result result = runner.run()) {
-        Map<String, Npy.Array> out = new LinkedHashMap<>();
+        Map<String, TensorValue> out = new LinkedHashMap<>();
         for (int i = 0; i < keys.size(); i++) {
-          out.put(keys.get(i), Tensors.toArray(result.get(i), what + " output " + keys.get(i)));
+          out.put(keys.get(i), Tensors.toValue(result.get(i), what + " output " + keys.get(i)));
         }
         return out;
       }
@@ -102,5 +249,12 @@ public final class SignatureRunner {
     } finally {
       fed.forEach(Tensor::close);
     }
+  }
+
+  private static Npy.Array numbers(TensorValue value, String what) {
+    if (value instanceof TensorValue.Numbers n) {
+      return n.array();
+    }
+    throw new UserError(what + ": holds strings, which this command cannot compare or convert; use savedmodel run");
   }
 }

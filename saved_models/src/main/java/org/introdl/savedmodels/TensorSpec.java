@@ -32,9 +32,27 @@ public record TensorSpec(String key, String tensorName, DataType dtype, long[] s
     return !tensorName.contains("(");
   }
 
-  /** The {@code .npy} dtype for feeding or fetching this tensor, if it is one of the six. */
+  /** Whether this is a {@code string} tensor (text, or serialized protos such as {@code tf.Example}). */
+  public boolean isString() {
+    return Dtypes.base(dtype) == DataType.DT_STRING;
+  }
+
+  /** Whether a value of this spec can be fed or fetched: a dense tensor of one of the six dtypes, or strings. */
+  public boolean isExchangeable() {
+    return isDense() && (isString() || npyType().isPresent());
+  }
+
+  /** Whether an output of this spec can be fetched: exchangeable, or castable after loading (int8, uint32, ...). */
+  public boolean isFetchable() {
+    return isExchangeable() || isDense() && Dtypes.fetchCast(dtype).isPresent();
+  }
+
+  /**
+   * The {@code .npy} dtype for feeding or fetching this tensor: one of the six, or the one that carries float16,
+   * bfloat16 (float32) and uint16 (int32) values.
+   */
   public Optional<Npy.DType> npyType() {
-    return Dtypes.toNpy(dtype);
+    return Dtypes.carrier(dtype);
   }
 
   public String dtypeName() {

@@ -74,4 +74,110 @@ class SavedModelShowTest {
     assertTrue(all.out().contains("__saved_model_init_op"), all.out());
     assertTrue(all.out().contains("a/.ATTRIBUTES/VARIABLE_VALUE float32 []"), all.out());
   }
+
+  @Test
+  void everyRunLineThatShowPrintsRunsAsShown() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      List<java.nio.file.Path> models = List.of(Fixtures.halfPlusTwoTf1(), Fixtures.halfPlusTwoTf2(),
+          Fixtures.kerasTf23(), HandMadeModels.withDisagreeingSignature(tmp.resolve("stale")),
+          HandMadeModels.counter(tmp.resolve("counter")));
+      int ran = 0;
+      for (java.nio.file.Path model : models) {
+        CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+        assertTrue(show.out().endsWith("\n"), "the last line ends with a newline");
+        for (String line : show.out().split("\n")) {
+          if (!line.strip().startsWith("run with:")) {
+            continue;
+          }
+          List<String> args = new java.util.ArrayList<>(List.of("run", model.toString()));
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("(--\\S+) ('([^']*)'|(\\S+))")
+              .matcher(line.substring(line.indexOf(':') + 1));
+          while (m.find()) {
+            args.add(m.group(1));
+            args.add(m.group(3) != null ? m.group(3) : m.group(4));
+          }
+          if (line.contains("--signature regress") && model.endsWith("stale")) {
+            continue; // the stale signature itself: show warns that run ignores it
+          }
+          CliRun.run(new SavedModelCommand(), args.toArray(String[]::new)).assertOk();
+          ran++;
+        }
+      }
+      assertEquals(5 + 6 + 1 + 1 + 4, ran, "a run line for every signature");
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void showWarnsAboutWhatRunWillIgnoreOrRewrite() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      CliRun show = CliRun.run(new SavedModelCommand(), "show",
+          HandMadeModels.withDisagreeingSignature(tmp.resolve("stale")).toString()).assertOk();
+      assertTrue(show.out().contains("  warning: run and convert: ignore signature 'regress' (not called): input "
+          + "inputs is declared float32 but tf_example:0 is string in the graph\n"), show.out());
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void showWarnsWhenTheModelIsNewerThanTheRuntime() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      java.nio.file.Path model = HandMadeModels.editSignatures(HandMadeModels.counter(tmp.resolve("counter")),
+          mg -> mg.toBuilder().setMetaInfoDef(mg.getMetaInfoDef().toBuilder().setTensorflowVersion("2.20.0"))
+              .build());
+      CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+      assertTrue(show.out().contains("  warning: written by TensorFlow 2.20.0, newer than this runtime ("
+          + org.tensorflow.TensorFlow.version() + "); ops added since may be missing here\n"), show.out());
+      CliRun older = CliRun.run(new SavedModelCommand(), "show", Fixtures.halfPlusTwoTf2().toString()).assertOk();
+      assertTrue(!older.out().contains("warning"), older.out());
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void showNamesOpsThatHaveNoCpuKernelHere() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      java.nio.file.Path model = HandMadeModels.editSignatures(HandMadeModels.counter(tmp.resolve("counter")),
+          mg -> {
+            var graph = mg.getGraphDef().toBuilder();
+            for (String name : List.of("layers", "units", "inputs")) {
+              graph.addNode(org.tensorflow.proto.NodeDef.newBuilder().setName(name).setOp("Const")
+                  .putAttr("dtype", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_INT32).build())
+                  .putAttr("value", org.tensorflow.proto.AttrValue.newBuilder().setTensor(
+                      org.tensorflow.proto.TensorProto.newBuilder().setDtype(DataType.DT_INT32).addIntVal(1)).build()));
+            }
+            // Registered in every build, with a GPU kernel only.
+            graph.addNode(org.tensorflow.proto.NodeDef.newBuilder().setName("size").setOp("CudnnRNNParamsSize")
+                .addInput("layers").addInput("units").addInput("inputs")
+                .putAttr("T", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_FLOAT).build())
+                .putAttr("S", org.tensorflow.proto.AttrValue.newBuilder().setType(DataType.DT_INT32).build()));
+            return mg.toBuilder().setGraphDef(graph).build();
+          });
+      CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+      assertTrue(show.out().contains("  warning: no CPU kernel here for CudnnRNNParamsSize: run cannot execute a "
+          + "signature that reaches them"), show.out());
+      for (java.nio.file.Path fixture : List.of(Fixtures.halfPlusTwoTf1(), Fixtures.halfPlusTwoTf2(),
+          Fixtures.kerasTf23())) {
+        String out = CliRun.run(new SavedModelCommand(), "show", fixture.toString()).assertOk().out();
+        assertTrue(!out.contains("warning"), out);
+      }
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
+  @Test
+  void versionsCompareNumerically() {
+    assertTrue(SavedModelShow.compareVersions("2.20.0", "2.18.0") > 0);
+    assertTrue(SavedModelShow.compareVersions("2.9.1", "2.18.0") < 0);
+    assertEquals(0, SavedModelShow.compareVersions("2.18.0", "2.18.0"));
+    assertTrue(SavedModelShow.compareVersions("2.19.0-rc1", "2.18.0") > 0);
+  }
 }

@@ -119,7 +119,7 @@ class SignatureRunnerTest {
     CliRun.run(new SavedModelCommand(), "run", dir, "--input", "x=[[\"a\"]]")
         .assertOneLineError(1, "not a number");
     CliRun.run(new SavedModelCommand(), "run", dir, "--signature", "regress_x_to_y", "--input", "inputs=[1]")
-        .assertOneLineError(1, "string", "cannot be fed");
+        .assertOneLineError(1, "1 is not a string", "b64:");
     CliRun.run(new SavedModelCommand(), "run", dir, "--input", "x=[[1]]", "--format", "yaml")
         .assertOneLineError(2, "--format");
   }

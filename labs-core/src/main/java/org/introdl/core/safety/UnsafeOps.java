@@ -101,12 +101,20 @@ public final class UnsafeOps {
 
   /** What {@code savedmodel run --signature key} executes: loading (init ops, restore) plus that signature. */
   public static Report scanSignature(MetaGraphDef metaGraph, String signatureKey) {
+    return scanSignatures(metaGraph, List.of(signatureKey));
+  }
+
+  /** What a session script ({@code savedmodel run --call ...}) executes: loading plus each called signature. */
+  public static Report scanSignatures(MetaGraphDef metaGraph, Collection<String> signatureKeys) {
     GraphWalk walk = loadingWalk(metaGraph);
-    SignatureDef sig = metaGraph.getSignatureDefMap().get(signatureKey);
-    if (sig != null) {
-      walk.fromRoots(outputTensors(sig));
+    for (String key : signatureKeys) {
+      SignatureDef sig = metaGraph.getSignatureDefMap().get(key);
+      if (sig != null) {
+        walk.fromRoots(outputTensors(sig));
+      }
     }
-    return walk.report("signature " + signatureKey, memory(metaGraph));
+    return walk.report((signatureKeys.size() == 1 ? "signature " : "signatures ") + String.join(", ", signatureKeys),
+        memory(metaGraph));
   }
 
   /** What loading a SavedModel executes: the restore path and the init ops. */

@@ -1,9 +1,11 @@
 package org.introdl.savedmodels.cli;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.core.safety.Bytes;
@@ -12,9 +14,11 @@ import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.Outputs;
+import org.introdl.savedmodels.SavedModelConvert;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SavedModelShow;
 import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.TensorValue;
 import org.introdl.savedmodels.UnsafeOpsReport;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
@@ -28,7 +32,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "savedmodel", mixinStandardHelpOptions = true,
     description = "Show, scan, run and compare SavedModels written by Python or Java.",
     subcommands = {SavedModelCommand.Show.class, SavedModelCommand.Run.class, SavedModelCommand.Scan.class,
-        SavedModelCommand.Compare.class})
+        SavedModelCommand.Compare.class, SavedModelCommand.Convert.class})
 public final class SavedModelCommand extends CommandGroup {
   /** Exit code when a check ran and failed: unsafe ops found by scan, outputs off by compare. */
   public static final int EXIT_CHECK_FAILED = 3;
@@ -75,6 +79,16 @@ public final class SavedModelCommand extends CommandGroup {
             + "each input.")
     List<String> inputs = new ArrayList<>();
 
+    @Option(names = "--examples", paramLabel = "JSON",
+        description = "For a signature whose one input is serialized tf.Example protos (regress, classify): the "
+            + "examples as TF Serving's REST API takes them, e.g. '[{\"x\": 2.0}]'.")
+    String examples;
+
+    @Option(names = "--call", paramLabel = "SIG[:KEY=VALUE,...]",
+        description = "Call signatures in order on one loaded model (repeat; for models with state), e.g. "
+            + "--call get --call 'increment_by:n=5'. Replaces --signature, --input and --examples.")
+    List<String> calls = new ArrayList<>();
+
     @Option(names = "--out", paramLabel = "DIR",
         description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json).")
     Path out;
@@ -88,20 +102,58 @@ public final class SavedModelCommand extends CommandGroup {
     @Override
     public Integer call() {
       Outputs.Format fmt = Formats.parse(spec, format);
+      List<SignatureRunner.Call> script = script();
       RunLimits limits = safety.limits();
-      SignatureRunner.Outcome outcome = SignatureRunner.run(new SignatureRunner.Request(dir, tag, signature,
-          ModelInputs.parseOptions(inputs), limits));
+      SignatureRunner.ScriptOutcome outcome = SignatureRunner.run(new SignatureRunner.Script(dir, tag, script,
+          limits));
       PrintWriter console = spec.commandLine().getOut();
+      PrintWriter err = spec.commandLine().getErr();
+      outcome.notes().forEach(note -> err.println("note: " + note));
       if (limits.allowUnsafeOps() && !outcome.scan().isSafe()) {
-        spec.commandLine().getErr().println("warning: ran with unsafe ops: "
-            + String.join(", ", outcome.scan().unsafeOpTypes()));
+        err.println("warning: ran with unsafe ops: " + String.join(", ", outcome.scan().unsafeOpTypes()));
       }
-      if (out != null) {
-        Outputs.write(outcome.outputs(), out, fmt, console);
-      } else {
-        Outputs.print(outcome.outputs(), fmt, console);
+      err.flush();
+      if (outcome.results().size() == 1) {
+        Map<String, TensorValue> outputs = outcome.results().get(0).outputs();
+        if (out != null) {
+          Outputs.writeValues(outputs, out, fmt, console);
+        } else {
+          Outputs.printValues(outputs, fmt, console);
+        }
+        return 0;
       }
+      for (int i = 0; i < outcome.results().size(); i++) {
+        SignatureRunner.CallResult r = outcome.results().get(i);
+        if (fmt == Outputs.Format.JSON) {
+          console.println("{\"call\":" + (i + 1) + ",\"signature\":" + quoted(r.signature().key())
+              + ",\"outputs\":" + Outputs.jsonValues(r.outputs()) + "}");
+        } else {
+          console.println("[" + (i + 1) + "] " + r.signature().key());
+          Outputs.printValues(r.outputs(), fmt, console);
+        }
+      }
+      console.flush();
       return 0;
+    }
+
+    private List<SignatureRunner.Call> script() {
+      if (calls.isEmpty()) {
+        return List.of(new SignatureRunner.Call(signature, ModelInputs.parseOptions(inputs), examples));
+      }
+      if (!inputs.isEmpty() || examples != null
+          || spec.commandLine().getParseResult().hasMatchedOption("--signature")) {
+        throw org.introdl.core.cli.Cli.badValue(spec, "--call names the signature and its inputs itself; "
+            + "leave out --signature, --input and --examples");
+      }
+      if (out != null && calls.size() > 1) {
+        throw org.introdl.core.cli.Cli.badValue(spec, "--out takes the outputs of one call; with several "
+            + "--call, use --format json");
+      }
+      return calls.stream().map(ModelInputs::parseCall).toList();
+    }
+
+    private static String quoted(String text) {
+      return JsonNodeFactory.instance.textNode(text).toString();
     }
   }
 
@@ -169,10 +221,37 @@ public final class SavedModelCommand extends CommandGroup {
         throw org.introdl.core.cli.Cli.badValue(spec, "--rtol and --atol must be non-negative numbers");
       }
       Comparison.Outcome outcome = Comparison.compare(dir, reference, rtol, atol, safety.limits());
+      outcome.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
+      spec.commandLine().getErr().flush();
       PrintWriter out = spec.commandLine().getOut();
       out.print(Comparison.format(outcome));
       out.flush();
       return outcome.pass() ? 0 : EXIT_CHECK_FAILED;
+    }
+  }
+
+  @Command(name = "convert", mixinStandardHelpOptions = true,
+      description = "Write a repaired copy that stock TensorFlow loads anywhere: cuDNN-only LSTM/GRU layers rewritten "
+          + "for the CPU, signatures that disagree with the graph removed. Nothing of the model runs.")
+  static final class Convert implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
+    Path dir;
+
+    @Option(names = "--to", required = true, paramLabel = "OUT", description = "The new SavedModel folder.")
+    Path to;
+
+    @Override
+    public Integer call() {
+      SavedModelConvert.Outcome outcome = SavedModelConvert.convert(dir, to);
+      PrintWriter out = spec.commandLine().getOut();
+      outcome.notes().forEach(n -> out.println("  " + n));
+      out.println("wrote SavedModel " + outcome.out() + (outcome.notes().isEmpty() ? " (nothing needed repair; "
+          + "an identical copy)" : " (" + outcome.notes().size() + (outcome.notes().size() == 1 ? " repair)"
+          : " repairs)")));
+      out.flush();
+      return 0;
     }
   }
 

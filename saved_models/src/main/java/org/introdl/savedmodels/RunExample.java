@@ -1,0 +1,122 @@
+package org.introdl.savedmodels;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * The arguments of a {@code savedmodel run} that feeds a signature zeros of the right shape (unknown dimensions
+ * as 1), for {@code show} to print: {@code --input 'x=[[0.0]]'}, or {@code --examples '[{"x": 0.0}]'} for a
+ * regress/classify signature that parses {@code tf.Example} protos, with the features its graph parses.
+ */
+final class RunExample {
+  private RunExample() {}
+
+  static String arguments(SavedModelDir.Signature sig, GraphDef graph) {
+    List<String> args = new ArrayList<>();
+    if (!sig.key().equals(SavedModelDir.DEFAULT_SIGNATURE)) {
+      args.add("--signature " + sig.key());
+    }
+    boolean examples = sig.inputs().size() == 1 && sig.inputs().values().iterator().next().isString()
+        && (sig.methodName().endsWith("/regress") || sig.methodName().endsWith("/classify")
+            || sig.key().startsWith("regress") || sig.key().startsWith("classify")
+            || sig.inputs().values().iterator().next().tensorName().contains("example"));
+    if (examples) {
+      args.add("--examples '[" + exampleFeatures(graph).orElse("{}") + "]'");
+      return String.join(" ", args);
+    }
+    for (TensorSpec in : sig.inputs().values()) {
+      args.add("--input '" + in.key() + "=" + zeros(in) + "'");
+    }
+    return String.join(" ", args);
+  }
+
+  private static String zeros(TensorSpec spec) {
+    String zero = spec.isString() ? "\"\"" : switch (Dtypes.base(spec.dtype())) {
+      case DT_BOOL -> "false";
+      case DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16 -> "0.0";
+      default -> "0";
+    };
+    long[] shape = spec.shape() == null ? new long[0] : spec.shape();
+    return nested(shape, 0, zero);
+  }
+
+  private static String nested(long[] shape, int depth, String zero) {
+    if (depth == shape.length) {
+      return zero;
+    }
+    long n = shape[depth] < 0 ? 1 : shape[depth];
+    List<String> items = new ArrayList<>();
+    for (long i = 0; i < n; i++) {
+      items.add(nested(shape, depth + 1, zero));
+    }
+    return "[" + String.join(", ", items) + "]";
+  }
+
+  /** {@code {"x": 0.0, "x2": 0.0}}: the dense features a ParseExample node of the graph reads, as zeros. */
+  private static Optional<String> exampleFeatures(GraphDef graph) {
+    Optional<String> inGraph = exampleFeatures(graph.getNodeList());
+    if (inGraph.isPresent()) {
+      return inGraph;
+    }
+    return graph.getLibrary().getFunctionList().stream().map(f -> exampleFeatures(f.getNodeDefList()))
+        .flatMap(Optional::stream).findFirst();
+  }
+
+  private static Optional<String> exampleFeatures(List<NodeDef> nodes) {
+    Map<String, NodeDef> byName = new java.util.HashMap<>();
+    nodes.forEach(n -> byName.put(n.getName(), n));
+    for (NodeDef n : nodes) {
+      List<String> keys = new ArrayList<>();
+      if (n.getOp().equals("ParseExample")) {
+        int sparse = (int) n.getAttrMap().getOrDefault("Nsparse", AttrValue.getDefaultInstance()).getI();
+        int dense = (int) n.getAttrMap().getOrDefault("Ndense", AttrValue.getDefaultInstance()).getI();
+        for (int i = 0; i < dense; i++) {
+          constString(byName, n.getInput(2 + sparse + i)).ifPresent(keys::add);
+        }
+      } else if (n.getOp().equals("ParseExampleV2") && n.getInputCount() > 3) {
+        NodeDef c = byName.get(n.getInput(3).split(":")[0]);
+        if (c != null && c.getOp().equals("Const")) {
+          c.getAttrMap().get("value").getTensor().getStringValList().forEach(s -> keys.add(s.toStringUtf8()));
+        }
+      } else {
+        continue;
+      }
+      List<DataType> types = n.getAttrMap().getOrDefault("Tdense", AttrValue.getDefaultInstance()).getList()
+          .getTypeList();
+      List<TensorShapeProto> shapes = n.getAttrMap().getOrDefault("dense_shapes", AttrValue.getDefaultInstance())
+          .getList().getShapeList();
+      List<String> features = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        String zero = i < types.size() && types.get(i) == DataType.DT_STRING ? "\"\""
+            : i < types.size() && types.get(i) == DataType.DT_INT64 ? "0" : "0.0";
+        long size = 1;
+        if (i < shapes.size()) {
+          for (TensorShapeProto.Dim d : shapes.get(i).getDimList()) {
+            size *= Math.max(1, d.getSize());
+          }
+        }
+        features.add("\"" + keys.get(i) + "\": " + (size == 1 ? zero : nested(new long[] {size}, 0, zero)));
+      }
+      if (!features.isEmpty()) {
+        return Optional.of("{" + String.join(", ", features) + "}");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> constString(Map<String, NodeDef> byName, String input) {
+    NodeDef c = byName.get(input.split(":")[0]);
+    if (c == null || !c.getOp().equals("Const") || c.getAttrMap().get("value") == null) {
+      return Optional.empty();
+    }
+    var values = c.getAttrMap().get("value").getTensor().getStringValList();
+    return values.size() == 1 ? Optional.of(values.get(0).toStringUtf8()) : Optional.empty();
+  }
+}

@@ -1,0 +1,155 @@
+package org.introdl.savedmodels.repair;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.introdl.core.UserError;
+import org.introdl.savedmodels.SavedModelDir;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SavedModel;
+
+/**
+ * A SavedModel made ready to load here, before anything of it runs: cuDNN-only recurrent layers rewritten for the
+ * CPU, then signatures that disagree with the graph repaired or dropped (see {@link SignatureRepair}). When
+ * nothing needed changing, the original folder is loaded as it is. Otherwise the repaired {@code saved_model.pb}
+ * is written into a temporary folder beside links to the original {@code variables/} and {@code assets/}, and
+ * TensorFlow's own loader loads that (so variables are restored exactly as they would be from the original);
+ * {@link #close()} deletes the temporary folder.
+ */
+public final class RepairedModel implements AutoCloseable {
+  /** Files that describe the original {@code saved_model.pb} and would be wrong beside a repaired one. */
+  private static final Set<String> NOT_LINKED = Set.of("saved_model.pb", "saved_model.pbtxt", "fingerprint.pb");
+
+  private final Path loadDir;
+  private final MetaGraphDef metaGraph;
+  private final List<String> notes;
+  private final Path temporary;
+
+  private RepairedModel(Path loadDir, MetaGraphDef metaGraph, List<String> notes, Path temporary) {
+    this.loadDir = loadDir;
+    this.metaGraph = metaGraph;
+    this.notes = List.copyOf(notes);
+    this.temporary = temporary;
+  }
+
+  /** Repairs the MetaGraph {@code metaGraph} of {@code model} for a run calling the signatures {@code called}. */
+  public static RepairedModel prepare(SavedModelDir model, MetaGraphDef metaGraph, Collection<String> called) {
+    List<String> notes = new ArrayList<>();
+    MetaGraphDef repaired = repairMetaGraph(model, metaGraph, called, notes);
+    if (notes.isEmpty()) {
+      return new RepairedModel(model.dir(), metaGraph, notes, null);
+    }
+    Path temporary;
+    try {
+      temporary = Files.createTempDirectory("savedmodel-repaired-");
+    } catch (IOException e) {
+      throw new UserError("cannot create a temporary folder for the repaired model (" + e.getMessage() + ")");
+    }
+    try {
+      writeCopy(model, List.of(metaGraph), List.of(repaired), temporary, true);
+    } catch (RuntimeException e) {
+      deleteQuietly(temporary);
+      throw e;
+    }
+    return new RepairedModel(temporary, repaired, notes, temporary);
+  }
+
+  /** The cuDNN rewrite and the signature repair, each adding one line per change to {@code notes}. */
+  public static MetaGraphDef repairMetaGraph(SavedModelDir model, MetaGraphDef metaGraph, Collection<String> called,
+      List<String> notes) {
+    CudnnRnnRewrite.Result rnn = CudnnRnnRewrite.rewrite(metaGraph, model.dir().toString());
+    notes.addAll(rnn.notes());
+    SignatureRepair.Result signatures = SignatureRepair.repair(rnn.metaGraph(), called, model.dir().toString());
+    notes.addAll(signatures.notes());
+    return signatures.metaGraph();
+  }
+
+  /** Writes {@code model} into the empty folder {@code target}, each of {@code originals} replaced as repaired. */
+  public static void writeCopy(SavedModelDir model, List<MetaGraphDef> originals, List<MetaGraphDef> repaired,
+      Path target) {
+    writeCopy(model, originals, repaired, target, false);
+  }
+
+  /** Like {@link #writeCopy(SavedModelDir, List, List, Path)}, with every other entry linked ({@code link}). */
+  private static void writeCopy(SavedModelDir model, List<MetaGraphDef> originals, List<MetaGraphDef> repaired,
+      Path target, boolean link) {
+    SavedModel.Builder proto = model.proto().toBuilder();
+    for (int k = 0; k < originals.size(); k++) {
+      Set<String> tags = new TreeSet<>(originals.get(k).getMetaInfoDef().getTagsList());
+      for (int i = 0; i < proto.getMetaGraphsCount(); i++) {
+        if (new TreeSet<>(proto.getMetaGraphs(i).getMetaInfoDef().getTagsList()).equals(tags)) {
+          proto.setMetaGraphs(i, repaired.get(k));
+        }
+      }
+    }
+    try (Stream<Path> entries = Files.list(model.dir())) {
+      for (Path entry : entries.toList()) {
+        String name = entry.getFileName().toString();
+        if (NOT_LINKED.contains(name)) {
+          continue;
+        }
+        if (link) {
+          Files.createSymbolicLink(target.resolve(name), entry.toAbsolutePath());
+        } else {
+          copyTree(entry, target.resolve(name));
+        }
+      }
+      Files.write(target.resolve("saved_model.pb"), proto.build().toByteArray());
+    } catch (IOException e) {
+      throw new UserError(target + ": cannot write the repaired model (" + e.getMessage() + ")");
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path dest = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(dest);
+        } else {
+          Files.copy(p, dest);
+        }
+      }
+    }
+  }
+
+  /** The folder to hand to TensorFlow's loader. */
+  public Path loadDir() {
+    return loadDir;
+  }
+
+  /** The MetaGraph that will be loaded: what a safety scan must look at. */
+  public MetaGraphDef metaGraph() {
+    return metaGraph;
+  }
+
+  /** One line per change made, for the user. */
+  public List<String> notes() {
+    return notes;
+  }
+
+  @Override
+  public void close() {
+    if (temporary != null) {
+      deleteQuietly(temporary);
+    }
+  }
+
+  /** Deletes the temporary copy: its own files and links, never what the links point to. */
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // A leftover temporary folder is harmless; the run's result is what matters.
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.introdl.savedmodels.repair;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.introdl.core.UserError;
+import org.introdl.savedmodels.Dtypes;
+import org.introdl.savedmodels.TensorSpec;
+import org.tensorflow.Graph;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorShapeProto;
+
+/**
+ * Signatures checked against their own graph the way TensorFlow Java checks them when it loads a SavedModel (every
+ * tensor exists, with the declared dtype and a compatible shape), so that one stale signature does not stop the
+ * model from loading:
+ * <ul>
+ *   <li>a signature that disagrees with the graph and is not being called is dropped from the copy that is loaded
+ *       (old TF1 exports declare {@code regress} inputs float32 on a string {@code tf_example} placeholder);</li>
+ *   <li>a declaration that differs from the graph only by reference-ness ({@code float} declared, {@code float_ref}
+ *       in the graph: a variable returned directly) is corrected, which changes nothing it computes;</li>
+ *   <li>a declared unknown rank on a tensor of known shape is declared as the graph's shape (TensorFlow Java 1.1.0
+ *       reads an unknown rank as a scalar and would refuse the model);</li>
+ *   <li>a called signature that disagrees otherwise is an error: running it would not mean what it says.</li>
+ * </ul>
+ * The graph is only imported to read its tensors' dtypes and shapes; nothing in it runs.
+ */
+public final class SignatureRepair {
+  private SignatureRepair() {}
+
+  /** The MetaGraph to load and one line per change. */
+  public record Result(MetaGraphDef metaGraph, List<String> notes) {
+    public boolean changed() {
+      return !notes.isEmpty();
+    }
+  }
+
+  /** Repairs {@code metaGraph} for a run that calls the signatures {@code called}. */
+  public static Result repair(MetaGraphDef metaGraph, Collection<String> called, String source) {
+    MetaGraphDef.Builder out = metaGraph.toBuilder();
+    List<String> notes = new ArrayList<>();
+    try (Graph graph = new Graph()) {
+      try {
+        graph.importGraphDef(metaGraph.getGraphDef());
+      } catch (IllegalArgumentException | org.tensorflow.exceptions.TensorFlowException e) {
+        return new Result(metaGraph, List.of()); // the loader will say what is wrong with the graph itself
+      }
+      for (Map.Entry<String, SignatureDef> e : new TreeMap<>(metaGraph.getSignatureDefMap()).entrySet()) {
+        String key = e.getKey();
+        if (key.startsWith("__")) {
+          continue; // TensorFlow's own entries (the init op); TensorFlow Java does not check them either
+        }
+        SignatureDef.Builder sig = e.getValue().toBuilder();
+        Optional<String> problem = check(graph, "input", sig.getInputsMap(), sig::putInputs)
+            .or(() -> check(graph, "output", sig.getOutputsMap(), sig::putOutputs));
+        if (problem.isPresent()) {
+          if (called.contains(key)) {
+            throw new UserError(source + ": signature '" + key + "' disagrees with the graph: " + problem.get());
+          }
+          out.removeSignatureDef(key);
+          notes.add("ignored signature '" + key + "' (not called): " + problem.get());
+        } else if (!sig.build().equals(e.getValue())) {
+          out.putSignatureDef(key, sig.build());
+          notes.add("signature '" + key + "': declarations corrected to the graph's own dtypes and shapes "
+              + "(a reference dtype, or an unknown rank that TensorFlow Java would read as a scalar)");
+        }
+      }
+    }
+    return new Result(notes.isEmpty() ? metaGraph : out.build(), notes);
+  }
+
+  private static TensorShapeProto proto(Shape shape) {
+    TensorShapeProto.Builder b = TensorShapeProto.newBuilder();
+    for (long d : shape.asArray()) {
+      b.addDim(TensorShapeProto.Dim.newBuilder().setSize(d));
+    }
+    return b.build();
+  }
+
+  private interface Put {
+    void put(String key, TensorInfo info);
+  }
+
+  /** The first disagreement among {@code infos}, after correcting reference-only differences through {@code put}. */
+  private static Optional<String> check(Graph graph, String kind,
+      Map<String, TensorInfo> infos, Put put) {
+    for (Map.Entry<String, TensorInfo> e : new TreeMap<>(infos).entrySet()) {
+      TensorInfo info = e.getValue();
+      if (info.getEncodingCase() != TensorInfo.EncodingCase.NAME) {
+        continue; // sparse and composite tensors: TensorFlow Java does not check them
+      }
+      Output<?> tensor = graph.output(info.getName());
+      if (tensor == null) {
+        return Optional.of(kind + " " + e.getKey() + " names " + info.getName() + ", which is not in the graph");
+      }
+      DataType inGraph = tensor.dataType();
+      if (inGraph != info.getDtype()) {
+        if (Dtypes.base(inGraph) != Dtypes.base(info.getDtype())) {
+          return Optional.of(kind + " " + e.getKey() + " is declared " + Dtypes.name(info.getDtype()) + " but "
+              + info.getName() + " is " + Dtypes.name(inGraph) + " in the graph");
+        }
+        put.put(e.getKey(), info.toBuilder().setDtype(inGraph).build());
+      }
+      long[] declared = TensorSpec.shape(info.getTensorShape());
+      if (declared == null) {
+        // TensorFlow Java reads a declared unknown rank as a scalar and then refuses any tensor of known rank;
+        // declaring the graph's own shape instead changes nothing the signature computes.
+        if (!tensor.shape().isUnknown() && tensor.shape().numDimensions() > 0) {
+          put.put(e.getKey(), info.toBuilder().setDtype(inGraph).setTensorShape(proto(tensor.shape())).build());
+        }
+        continue;
+      }
+      if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
+        return Optional.of(kind + " " + e.getKey() + " is declared " + TensorSpec.shapeText(declared) + " but "
+            + info.getName() + " has shape " + TensorSpec.shapeText(tensor.shape().asArray()) + " in the graph");
+      }
+    }
+    return Optional.empty();
+  }
+}

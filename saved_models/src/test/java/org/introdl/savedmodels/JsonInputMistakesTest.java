@@ -1,0 +1,58 @@
+package org.introdl.savedmodels;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.introdl.core.io.Npy;
+import org.introdl.savedmodels.cli.SavedModelCommand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Mistakes in {@code --input} values: said in plain words, with the place, and never silently "fixed". */
+class JsonInputMistakesTest {
+  @TempDir Path tmp;
+
+  private static CliRun run(String input) {
+    return CliRun.run(new SavedModelCommand(), "run", Fixtures.halfPlusTwoTf1().toString(), "--input", input);
+  }
+
+  @Test
+  void brokenJsonSaysWhereAndWhatWithoutParserInternals() {
+    for (String[] c : new String[][] {
+        {"x=[[1.0]", "at the end (after character 6)", "a list is not closed with ']'"},
+        {"x=[[1.0] [2.0]]", "at character 8 ('[')", "expected comma"},
+        {"x=[[NaN]]", "write NaN and infinities as the strings \"NaN\""},
+        {"x=[[abc]]", "'abc' is not a JSON value"},
+        {"x=[[1,]]", "at character 5 (']')", "unexpected ']'"}}) {
+      CliRun r = run(c[0]);
+      String[] fragments = java.util.Arrays.copyOfRange(c, 1, c.length);
+      r.assertOneLineError(1, fragments);
+      for (String leak : new String[] {"Source:", "REDACTED", "StreamReadFeature", "JsonReadFeature", "code 9"}) {
+        assertFalse(r.err().contains(leak), r.err());
+      }
+    }
+  }
+
+  @Test
+  void overflowAndBooleansAreRefusedNotConverted() {
+    run("x=[[1e309]]").assertOneLineError(1, "a number is too large for float64");
+    run("x=[[1e39]]").assertOneLineError(1, "too large for float32");
+    run("x=[[true]]").assertOneLineError(1, "true is a boolean, not a number");
+    run("x=[[\"Infinity\"]]").assertOk(); // written on purpose, as the docs say
+  }
+
+  @Test
+  void errorsAboutAnNpyInputNameTheFile() throws Exception {
+    Path wrongShape = tmp.resolve("wrong-shape.npy");
+    Npy.write(wrongShape, Npy.Array.of(new float[] {1f, 2f}, 2));
+    run("x=@" + wrongShape).assertOneLineError(1, "wrong-shape.npy", "has shape [2]");
+    Path ints = tmp.resolve("ints.npy");
+    Npy.write(ints, Npy.Array.of(new int[] {1}, 1, 1));
+    run("x=@" + ints).assertOneLineError(1, "ints.npy", "is int32");
+    Path missing = tmp.resolve("missing.npy");
+    run("x=@" + missing).assertOneLineError(1, "missing.npy");
+    Files.writeString(tmp.resolve("x.json"), "[[1.0]\n");
+    run("x=@" + tmp.resolve("x.json")).assertOneLineError(1, "x.json", "line 2", "a list is not closed");
+  }
+}
