@@ -1,0 +1,67 @@
+package org.introdl.savedmodels.keras;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.introdl.core.io.Npy;
+import org.introdl.savedmodels.ModelInputs;
+import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.TensorSpec;
+import org.tensorflow.Session;
+import org.tensorflow.proto.DataType;
+
+/**
+ * {@code keras run}: builds the model's graph, checks the inputs against the model's input layers (names, dtype,
+ * shape), runs it and returns each output by the name of its output layer.
+ */
+public final class KerasRun {
+  private KerasRun() {}
+
+  /** {@code inputs} are the raw {@code --input} options: {@code NAME=JSON}, {@code NAME=@file.npy}, or unnamed. */
+  public record Request(KerasSource source, List<String> inputs) {}
+
+  public record Outcome(Map<String, TensorSpec> inputs, Map<String, Npy.Array> outputs) {}
+
+  public static Outcome run(Request request) {
+    KerasFile file = request.source().open();
+    try (KerasGraph graph = KerasGraph.build(file)) {
+      SavedModelDir.Signature sig = signature(graph);
+      String what = request.source().shown().toString();
+      List<String> named = nameInputs(request.inputs(), new ArrayList<>(sig.inputs().keySet()));
+      Map<String, Npy.Array> inputs = ModelInputs.resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
+      try (Session session = graph.openSession()) {
+        return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what));
+      }
+    }
+  }
+
+  /** The graph's inputs and outputs as a signature: what {@code savedmodel run} feeds and fetches by. */
+  static SavedModelDir.Signature signature(KerasGraph graph) {
+    Map<String, TensorSpec> ins = new LinkedHashMap<>();
+    for (KerasGraph.Input in : graph.inputs()) {
+      ins.put(in.name(), new TensorSpec(in.name(), in.placeholder().op().name() + ":0", in.dtype(), in.shape()));
+    }
+    Map<String, TensorSpec> outs = new LinkedHashMap<>();
+    graph.outputs().forEach((k, v) -> outs.put(k, new TensorSpec(k, v.op().name() + ":0", DataType.DT_FLOAT,
+        v.shape().isUnknown() ? null : v.shape().asArray())));
+    return new SavedModelDir.Signature("keras", "tensorflow/serving/predict", ins, outs);
+  }
+
+  /**
+   * With one model input its name may be left out: a value that starts like JSON ({@code [}, {@code {}) or a file
+   * ({@code @}) gets that name.
+   */
+  static List<String> nameInputs(List<String> options, List<String> inputNames) {
+    if (inputNames.size() != 1) {
+      return options;
+    }
+    List<String> out = new ArrayList<>();
+    for (String o : options) {
+      boolean unnamed = o.startsWith("[") || o.startsWith("{") || o.startsWith("@");
+      out.add(unnamed ? inputNames.get(0) + "=" + o : o);
+    }
+    return out;
+  }
+}
