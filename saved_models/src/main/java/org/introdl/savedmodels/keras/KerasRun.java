@@ -31,9 +31,24 @@ public final class KerasRun {
       String what = request.source().shown().toString();
       List<String> named = nameInputs(request.inputs(), new ArrayList<>(sig.inputs().keySet()));
       Map<String, Npy.Array> inputs = ModelInputs.resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
-      try (Session session = graph.openSession()) {
-        return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what));
-      }
+      return runChecked(graph, sig, inputs, what);
+    }
+  }
+
+  /** Runs the model on arrays already in memory (checked against its inputs first). */
+  public static Outcome run(KerasSource source, Map<String, Npy.Array> inputs) {
+    try (KerasGraph graph = KerasGraph.build(source.open())) {
+      SavedModelDir.Signature sig = signature(graph);
+      String what = source.shown().toString();
+      ModelInputs.check(inputs, inputs.keySet(), sig.inputs(), what);
+      return runChecked(graph, sig, inputs, what);
+    }
+  }
+
+  private static Outcome runChecked(KerasGraph graph, SavedModelDir.Signature sig, Map<String, Npy.Array> inputs,
+      String what) {
+    try (Session session = graph.openSession()) {
+      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what));
     }
   }
 
