@@ -68,6 +68,19 @@ final class KerasFixtures {
     }
   }
 
+  /** The weights of one layer as the importer reads them, as doubles, in Keras's order. */
+  static DoubleForward.Nd[] weights(KerasSource source, String layerName) {
+    KerasFile f = source.open();
+    KerasModel m = KerasModel.parse(f.model(), "test");
+    KerasModel.Layer layer = m.layers().stream().filter(l -> l.name().equals(layerName)).findFirst()
+        .orElseThrow(() -> new AssertionError("no layer " + layerName));
+    return WeightSource.root(f).of(layer).stream().map(DoubleForward.Nd::of).toArray(DoubleForward.Nd[]::new);
+  }
+
+  static Npy.Array array(DoubleForward.Nd x) {
+    return Npy.Array.of(x.floats(), x.longShape());
+  }
+
   /** The largest absolute difference; fails if shapes differ or it exceeds {@code tolerance}. */
   static double assertClose(Npy.Array expected, Npy.Array actual, double tolerance, String what) {
     long[] es = expected.shape();
