@@ -30,7 +30,7 @@ public final class KerasRun {
       SavedModelDir.Signature sig = signature(graph);
       String what = request.source().shown().toString();
       List<String> named = nameInputs(request.inputs(), new ArrayList<>(sig.inputs().keySet()));
-      Map<String, Npy.Array> inputs = ModelInputs.resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
+      Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
       return runChecked(graph, sig, inputs, what);
     }
   }
@@ -43,6 +43,33 @@ public final class KerasRun {
       ModelInputs.check(inputs, inputs.keySet(), sig.inputs(), what);
       return runChecked(graph, sig, inputs, what);
     }
+  }
+
+  /**
+   * The inputs as arrays. A float64 {@code .npy} (NumPy's default, {@code np.random.random}) fed to a float32 input
+   * is cast to float32, as Keras's {@code predict} does; everything else is read and checked as
+   * {@code savedmodel run} does.
+   */
+  static Map<String, Npy.Array> resolve(Map<String, String> raw, Map<String, TensorSpec> expected, String what) {
+    Map<String, String> rest = new LinkedHashMap<>(raw);
+    Map<String, Npy.Array> cast = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      TensorSpec spec = expected.get(e.getKey());
+      String v = e.getValue();
+      if (spec != null && spec.dtype() == DataType.DT_FLOAT && v.startsWith("@") && v.endsWith(".npy")) {
+        Npy.Array a = Npy.read(java.nio.file.Path.of(v.substring(1)));
+        if (a.dtype() == Npy.DType.FLOAT64) {
+          cast.put(e.getKey(), Npy.Array.of(a.toFloats(), a.shape()));
+          rest.remove(e.getKey());
+        }
+      }
+    }
+    Map<String, TensorSpec> restSpecs = new LinkedHashMap<>(expected);
+    restSpecs.keySet().removeAll(cast.keySet());
+    Map<String, Npy.Array> inputs = new LinkedHashMap<>(ModelInputs.resolve(rest, restSpecs, what));
+    inputs.putAll(cast);
+    ModelInputs.check(inputs, raw.keySet(), expected, what);
+    return inputs;
   }
 
   private static Outcome runChecked(KerasGraph graph, SavedModelDir.Signature sig, Map<String, Npy.Array> inputs,

@@ -68,6 +68,15 @@ class KerasCommandTest {
     assertEquals(0.8777034707474856, a.toDoubles()[0], 1e-5);
   }
 
+  /** predict.py's own float64 input (np.random.random), unnamed and as a file: cast to float32 as Keras does. */
+  @Test
+  void runCastsAFloat64NpyAsKerasPredictDoes() {
+    CliRun r = CliRun.run(new KerasCommand(), "run", file("h5-dl4j-cnn-batchnorm/cnn_batch_norm.h5").toString(),
+        "--input", "@" + file("h5-dl4j-cnn-batchnorm/input.npy"), "--format", "json").assertOk();
+    assertTrue(r.out().startsWith("{\"dense_1\":{\"dtype\":\"float32\",\"shape\":[5,1],\"data\":[[-0.05206"),
+        r.out());
+  }
+
   @Test
   void runRefusesInputsThatDoNotFit() {
     String f = file(FLOWNET).toString();
