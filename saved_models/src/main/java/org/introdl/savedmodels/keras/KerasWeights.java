@@ -52,10 +52,10 @@ public final class KerasWeights {
 
   /** Keras 3 layout: the vars of the object at {@code path} and of the objects below it (forward before backward). */
   public Optional<List<WeightArray>> under(String path) {
-    if (!byPath.containsKey(path)) {
+    if (!byPath.containsKey(path) && byPath.keySet().stream().noneMatch(p -> p.startsWith(path + "/"))) {
       return Optional.empty();
     }
-    List<WeightArray> out = new ArrayList<>(byPath.get(path));
+    List<WeightArray> out = new ArrayList<>(byPath.getOrDefault(path, List.of()));
     List<String> below = new ArrayList<>(byPath.keySet().stream().filter(p -> p.startsWith(path + "/")).toList());
     below.sort((a, b) -> orderKey(a).compareTo(orderKey(b)));
     below.forEach(p -> out.addAll(byPath.get(p)));

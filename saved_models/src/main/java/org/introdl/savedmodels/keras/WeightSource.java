@@ -96,7 +96,7 @@ abstract class WeightSource {
       String base = snakeCase(layer.className());
       int seen = 0;
       for (KerasModel.Layer l : model.layers()) {
-        if (l == layer) {
+        if (l.name().equals(layer.name())) {
           break;
         }
         if ((countInputs || !l.isInput()) && snakeCase(l.className()).equals(base)) {
