@@ -34,14 +34,25 @@ public final class KerasShow {
       String cls = KerasModel.text(file.model(), "class_name");
       return new Summary(shown, file.format().description, file.kerasVersion(), file.backend(), cls,
           file.model().path("config").path("name").asText(""), List.of(), 0, List.of(), List.of(),
-          List.of(e.getMessage().substring(shown.length() + 2)));
+          List.of(e.getMessage().startsWith(shown + ": ") ? e.getMessage().substring(shown.length() + 2)
+              : e.getMessage()));
     }
     List<String> problems = KerasGraph.problems(model);
     if (!problems.isEmpty()) {
       return new Summary(shown, file.format().description, file.kerasVersion(), file.backend(), model.className(),
           model.name(), configRows(model, file), 0, List.of(), List.of(), problems);
     }
-    try (KerasGraph graph = KerasGraph.build(file)) {
+    KerasGraph built;
+    try {
+      built = KerasGraph.build(file);
+    } catch (UserError e) {
+      // A layer that only fails while it is built (an unknown number of time steps, say): listed, not thrown.
+      String problem = e.getMessage().startsWith(shown + ": ") ? e.getMessage().substring(shown.length() + 2)
+          : e.getMessage();
+      return new Summary(shown, file.format().description, file.kerasVersion(), file.backend(), model.className(),
+          model.name(), configRows(model, file), 0, List.of(), List.of(), List.of(problem));
+    }
+    try (KerasGraph graph = built) {
       List<Port> ins = graph.inputs().stream().map(i -> new Port(i.name(),
           org.introdl.savedmodels.Dtypes.name(i.dtype()), KerasGraph.shapeText(i.placeholder().shape()))).toList();
       List<Port> outs = new ArrayList<>();

@@ -157,6 +157,24 @@ class KerasCommandTest {
     assertTrue(show.out().contains("cannot import: layer 'times_two' (Lambda)"), show.out());
   }
 
+  /** An LSTM over an undeclared number of steps cannot be unrolled: show lists why, run refuses in one line. */
+  @Test
+  void recurrentLayersNeedAFixedNumberOfSteps() throws Exception {
+    String config = """
+        {"class_name": "Sequential", "config": {"name": "s", "layers": [
+          {"class_name": "InputLayer", "config": {"batch_shape": [null, null, 2], "name": "x"}},
+          {"class_name": "LSTM", "config": {"name": "l", "units": 1}}]}}""";
+    java.util.List<KerasArchives.Var> lstm = java.util.List.of(new KerasArchives.Var(new float[8], 2, 4),
+        new KerasArchives.Var(new float[4], 1, 4), new KerasArchives.Var(new float[4], 4));
+    Path model = KerasArchives.write(tmp.resolve("steps.keras"), config, Map.of("layers/lstm/cell", lstm));
+    CliRun show = CliRun.run(new KerasCommand(), "show", model.toString()).assertOk();
+    assertTrue(show.out().contains("cannot import: layer 'l' (LSTM) needs a fixed number of time steps"),
+        show.out());
+    assertTrue(show.out().contains("l (LSTM)                    ?                   16"), show.out());
+    CliRun.run(new KerasCommand(), "run", model.toString(), "--input", "[[[1, 2]]]")
+        .assertOneLineError(1, "layer 'l' (LSTM) needs a fixed number of time steps");
+  }
+
   @Test
   void unknownLayersAreNamedWithTheirClass() throws Exception {
     String config = """
