@@ -48,7 +48,7 @@ final class Convolutions {
     }
     Operand<TFloat32> y;
     if (depthwise || separable) {
-      Operand<TFloat32> dk = call.variable(separable ? "depthwise_kernel" : "depthwise_kernel",
+      Operand<TFloat32> dk = call.variable("depthwise_kernel",
           kernel(call, call.weight(0), oneD));
       y = tf.nn.depthwiseConv2dNative(x, dk, strides4, tfPadding,
           org.tensorflow.op.nn.DepthwiseConv2dNative.dilations(dilations4));

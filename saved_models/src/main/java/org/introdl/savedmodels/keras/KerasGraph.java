@@ -79,7 +79,7 @@ public final class KerasGraph implements AutoCloseable {
     List<String> out = new ArrayList<>();
     for (KerasModel.Layer layer : model.layers()) {
       if (layer.nested() != null) {
-        problems(layer.nested()).forEach(p -> out.add(p));
+        out.addAll(problems(layer.nested()));
         continue;
       }
       Layers.whyUnsupported(layer).ifPresent(why -> out.add("layer '" + layer.name() + "' (" + layer.className()
@@ -242,7 +242,7 @@ public final class KerasGraph implements AutoCloseable {
             List<Operand<TBool>> outMask = new ArrayList<>();
             outMask.add(built.mask());
             masks.put(layer.name() + "#" + callsDone[li], outMask);
-            if (given == null || prefix.isEmpty()) {
+            if (given == null) {
               rows.add(new LayerRow(layer.name(), layer.className(), shapesText(built.outputs()),
                   weightCount(layer), refs.stream().map(r -> r.layer()).toList()));
             }
@@ -351,7 +351,7 @@ public final class KerasGraph implements AutoCloseable {
     }
     StringBuilder b = new StringBuilder("(");
     for (int i = 0; i < s.numDimensions(); i++) {
-      b.append(i == 0 ? "" : ", ").append(s.size(i) < 0 ? "None" : Long.toString(s.size(i)));
+      b.append(i == 0 ? "" : ", ").append(s.get(i) < 0 ? "None" : Long.toString(s.get(i)));
     }
     return b.append(s.numDimensions() == 1 ? ",)" : ")").toString();
   }

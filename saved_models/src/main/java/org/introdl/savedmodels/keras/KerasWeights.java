@@ -45,11 +45,6 @@ public final class KerasWeights {
     return byLayerName.getOrDefault(name, List.of());
   }
 
-  /** Legacy layout: every layer name that holds weights. */
-  public java.util.Set<String> layerNames() {
-    return byLayerName.keySet();
-  }
-
   /** Keras 3 layout: the vars of the object at {@code path} and of the objects below it (forward before backward). */
   public Optional<List<WeightArray>> under(String path) {
     if (!byPath.containsKey(path) && byPath.keySet().stream().noneMatch(p -> p.startsWith(path + "/"))) {
@@ -68,10 +63,6 @@ public final class KerasWeights {
         .filter(e -> e.getValue().equals(layerName) && e.getKey().startsWith(parent)
             && e.getKey().indexOf('/', parent.length()) < 0)
         .map(Map.Entry::getKey).findFirst();
-  }
-
-  public Optional<String> nameAt(String path) {
-    return Optional.ofNullable(pathNames.get(path));
   }
 
   /** Bidirectional keeps {@code forward_layer} before {@code backward_layer}; otherwise the tree's order. */

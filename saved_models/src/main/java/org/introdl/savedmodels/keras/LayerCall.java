@@ -57,10 +57,6 @@ final class LayerCall {
     return inputMasks.isEmpty() ? null : inputMasks.get(0);
   }
 
-  int weightCount() {
-    return weights.size();
-  }
-
   List<WeightArray> weights() {
     return weights;
   }
@@ -88,20 +84,11 @@ final class LayerCall {
     return variables.variable(layer.name(), role, value);
   }
 
-  /** The static shape of the {@code i}-th input. */
-  Shape shape(int i) {
-    return inputs.get(i).shape();
-  }
-
-  int rank(int i) {
-    return shape(i).numDimensions();
-  }
-
   /** A static dimension; an error naming the layer if it is unknown. */
   long dim(Operand<?> x, int axis, String what) {
     Shape s = x.shape();
     int a = axis < 0 ? s.numDimensions() + axis : axis;
-    long d = s.size(a);
+    long d = s.get(a);
     if (d < 0) {
       throw error("needs a fixed " + what + " (axis " + a + " of input shape " + KerasGraph.shapeText(s)
           + " is unknown)");

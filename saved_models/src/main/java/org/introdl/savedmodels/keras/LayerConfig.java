@@ -100,20 +100,6 @@ record LayerConfig(JsonNode json, String layer) {
     return string("padding", string("border_mode", "valid"));
   }
 
-  int filters() {
-    return has("filters") ? integer("filters", 0) : integer("nb_filter", 0);
-  }
-
-  int[] kernelSize(int n) {
-    if (has("kernel_size")) {
-      return ints("kernel_size", n, 1);
-    }
-    if (n == 1) {
-      return new int[] {integer("filter_length", 1)};
-    }
-    return new int[] {integer("nb_row", 1), integer("nb_col", 1)};
-  }
-
   int[] strides(int n) {
     if (has("strides")) {
       return ints("strides", n, 1);

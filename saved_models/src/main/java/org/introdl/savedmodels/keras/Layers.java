@@ -149,7 +149,7 @@ final class Layers {
     if (rank == 2) {
       return tf.linalg.matMul(x, w);
     }
-    long in = x.shape().size(rank - 1);
+    long in = x.shape().get(rank - 1);
     Operand<TFloat32> flat = tf.reshape(x, tf.constant(new long[] {-1, in}));
     Operand<TFloat32> y = tf.linalg.matMul(flat, w);
     Operand<TInt32> leading = tf.slice(tf.shape(x), tf.constant(new int[] {0}), tf.constant(new int[] {rank - 1}));
@@ -162,12 +162,13 @@ final class Layers {
     double maxValue = call.config.number("max_value", Double.NaN);
     double slope = call.config.number("negative_slope", 0);
     double threshold = call.config.number("threshold", 0);
-    Operand<TFloat32> t = tf.constant((float) threshold);
-    // relu(x) = x for x >= threshold, slope * (x - threshold) below; then capped at max_value.
-    Operand<TFloat32> y = tf.select(tf.math.greaterEqual(x, t), x, tf.math.mul(tf.constant((float) slope),
-        tf.math.sub(x, t)));
+    Operand<TFloat32> y;
     if (threshold == 0 && slope == 0) {
       y = tf.nn.relu(x);
+    } else {
+      // x from the threshold up, slope * (x - threshold) below it.
+      Operand<TFloat32> t = tf.constant((float) threshold);
+      y = tf.select(tf.math.greaterEqual(x, t), x, tf.math.mul(tf.constant((float) slope), tf.math.sub(x, t)));
     }
     return Double.isNaN(maxValue) ? y : tf.math.minimum(y, tf.constant((float) maxValue));
   }
@@ -318,7 +319,7 @@ final class Layers {
     long[] bshape = new long[rank];
     Arrays.fill(bshape, 1);
     for (int a : axes) {
-      bshape[a] = x.shape().size(a);
+      bshape[a] = x.shape().get(a);
     }
     int i = 0;
     if (scale) {
@@ -370,7 +371,7 @@ final class Layers {
     unfolded[0] = -1;
     unfolded[1] = steps;
     for (int i = 1; i < ys.numDimensions(); i++) {
-      unfolded[i + 1] = ys.size(i);
+      unfolded[i + 1] = ys.get(i);
     }
     return Built.of(tf.reshape(y, tf.constant(unfolded)), call.inputMask());
   }

@@ -77,20 +77,19 @@ final class Recurrent {
     Step step = new Step(tf, units, recurrent, recurrentBias, activation, recurrentActivation, call);
     List<Operand<TFloat32>> outputs = new ArrayList<>();
     for (int t = 0; t < xs.size(); t++) {
-      Operand<TFloat32>[] next = switch (kind) {
+      State next = switch (kind) {
         case "LSTM" -> step.lstm(xs.get(t), h, c);
         case "GRU" -> step.gru(xs.get(t), h, resetAfter);
         default -> step.simple(xs.get(t), h);
       };
       if (masks != null) {
         Operand<TBool> m = masks.get(t);
-        next[0] = tf.select(m, next[0], h);
-        if (c != null) {
-          next[1] = tf.select(m, next[1], c);
-        }
+        h = tf.select(m, next.h(), h);
+        c = c == null ? null : tf.select(m, next.c(), c);
+      } else {
+        h = next.h();
+        c = next.c();
       }
-      h = next[0];
-      c = c == null ? null : next[1];
       outputs.add(h);
     }
     boolean sequences = cfg.bool("return_sequences", false);
@@ -106,7 +105,10 @@ final class Recurrent {
     return Layers.Built.of(output, outMask);
   }
 
-  /** One step of each cell; returns {h} or {h, c}. */
+  /** A cell's state after a step: h, and c for an LSTM (null otherwise). */
+  private record State(Operand<TFloat32> h, Operand<TFloat32> c) {}
+
+  /** One step of each cell. */
   private record Step(Ops tf, int units, Operand<TFloat32> recurrent, Operand<TFloat32> recurrentBias,
       String activation, String recurrentActivation, LayerCall call) {
 
@@ -118,28 +120,25 @@ final class Recurrent {
       return Layers.activation(call, recurrentActivation, v);
     }
 
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32>[] simple(Operand<TFloat32> xw, Operand<TFloat32> h) {
-      return new Operand[] {act(tf.math.add(xw, tf.linalg.matMul(h, recurrent)))};
+    State simple(Operand<TFloat32> xw, Operand<TFloat32> h) {
+      return new State(act(tf.math.add(xw, tf.linalg.matMul(h, recurrent))), null);
     }
 
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32>[] lstm(Operand<TFloat32> xw, Operand<TFloat32> h, Operand<TFloat32> c) {
+    State lstm(Operand<TFloat32> xw, Operand<TFloat32> h, Operand<TFloat32> c) {
       List<Operand<TFloat32>> z = split(tf.math.add(xw, tf.linalg.matMul(h, recurrent)), 4);
       Operand<TFloat32> i = gate(z.get(0));
       Operand<TFloat32> f = gate(z.get(1));
       Operand<TFloat32> candidate = act(z.get(2));
       Operand<TFloat32> o = gate(z.get(3));
       Operand<TFloat32> cNew = tf.math.add(tf.math.mul(f, c), tf.math.mul(i, candidate));
-      return new Operand[] {tf.math.mul(o, act(cNew)), cNew};
+      return new State(tf.math.mul(o, act(cNew)), cNew);
     }
 
     /**
      * reset_after=False (Keras 1 and 2's default): the reset gate scales h before the recurrent product.
      * reset_after=True (Keras 3's and cuDNN's): it scales the product, which has its own bias.
      */
-    @SuppressWarnings("unchecked")
-    Operand<TFloat32>[] gru(Operand<TFloat32> xw, Operand<TFloat32> h, boolean resetAfter) {
+    State gru(Operand<TFloat32> xw, Operand<TFloat32> h, boolean resetAfter) {
       List<Operand<TFloat32>> xg = split(xw, 3);
       Operand<TFloat32> z;
       Operand<TFloat32> r;
@@ -164,7 +163,7 @@ final class Recurrent {
       // h' = z * h + (1 - z) * candidate
       Operand<TFloat32> hNew = tf.math.add(tf.math.mul(z, h),
           tf.math.mul(tf.math.sub(tf.constant(1f), z), candidate));
-      return new Operand[] {hNew};
+      return new State(hNew, null);
     }
 
     List<Operand<TFloat32>> split(Operand<TFloat32> v, int n) {
