@@ -159,6 +159,64 @@ final class Convolutions {
     return tf.pad(call.input(), tf.constant(pads), tf.constant(0f));
   }
 
+  /** Nearest-neighbour up-sampling: each row (and column) repeated {@code size} times, by tiling. */
+  static Operand<TFloat32> upSampling(LayerCall call) {
+    Ops tf = call.tf;
+    boolean oneD = call.layer.className().contains("1D");
+    if (!call.config.string("interpolation", "nearest").equals("nearest")) {
+      throw call.error("uses " + call.config.string("interpolation", "") + " interpolation; only nearest is imported");
+    }
+    boolean channelsFirst = call.config.channelsFirst();
+    Operand<TFloat32> x = toChannelsLast(tf, call.input(), channelsFirst);
+    int[] size = oneD ? new int[] {1, call.config.integer("size", 2)} : call.config.ints("size", 2, 2);
+    if (oneD) {
+      x = tf.expandDims(x, tf.constant(1));
+    }
+    long h = call.dim(x, 1, "height");
+    long w = call.dim(x, 2, "width");
+    long c = call.dim(x, 3, "number of channels");
+    // [n, h, w, c] -> [n, h, 1, w, 1, c] -> tiled [n, h, sh, w, sw, c] -> [n, h*sh, w*sw, c]
+    Operand<TFloat32> y = tf.reshape(x, tf.constant(new long[] {-1, h, 1, w, 1, c}));
+    y = tf.tile(y, tf.constant(new int[] {1, 1, size[0], 1, size[1], 1}));
+    y = tf.reshape(y, tf.constant(new long[] {-1, h * size[0], w * size[1], c}));
+    if (oneD) {
+      y = tf.squeeze(y, org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
+    }
+    return toChannelsFirst(tf, y, channelsFirst);
+  }
+
+  /** Cropping: a slice that drops the given rows (and columns) at each end. */
+  static Operand<TFloat32> cropping(LayerCall call) {
+    Ops tf = call.tf;
+    boolean oneD = call.layer.className().contains("1D");
+    boolean channelsFirst = call.config.channelsFirst();
+    Operand<TFloat32> x = toChannelsLast(tf, call.input(), channelsFirst);
+    com.fasterxml.jackson.databind.JsonNode p = call.config.json().get("cropping");
+    int[][] crops = oneD ? new int[][] {pair(p, 1)} : p != null && p.isArray() && p.size() == 2
+        ? new int[][] {pair(p.get(0), 0), pair(p.get(1), 0)} : new int[][] {pair(p, 0), pair(p, 0)};
+    int rank = x.shape().numDimensions();
+    long[] begin = new long[rank];
+    long[] size = new long[rank];
+    java.util.Arrays.fill(size, -1);
+    for (int a = 0; a < crops.length; a++) {
+      long d = call.dim(x, a + 1, "size to crop");
+      begin[a + 1] = crops[a][0];
+      size[a + 1] = d - crops[a][0] - crops[a][1];
+      if (size[a + 1] <= 0) {
+        throw call.error("crops away the whole axis " + (a + 1) + " of size " + d);
+      }
+    }
+    return toChannelsFirst(tf, tf.slice(x, tf.constant(begin), tf.constant(size)), channelsFirst);
+  }
+
+  /** A crop for one axis: an int (both ends) or a pair; {@code fallback} when absent. */
+  private static int[] pair(com.fasterxml.jackson.databind.JsonNode p, int fallback) {
+    if (p == null || p.isNull()) {
+      return new int[] {fallback, fallback};
+    }
+    return p.isNumber() ? new int[] {p.asInt(), p.asInt()} : new int[] {p.get(0).asInt(), p.get(1).asInt()};
+  }
+
   private static Operand<TFloat32> toChannelsLast(Ops tf, Operand<TFloat32> x, boolean channelsFirst) {
     if (!channelsFirst) {
       return x;

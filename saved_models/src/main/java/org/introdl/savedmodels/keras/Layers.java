@@ -40,7 +40,8 @@ final class Layers {
       "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
       "GlobalMaxPool1D", "GlobalMaxPool2D", "ZeroPadding1D", "ZeroPadding2D", "BatchNormalization",
       "LayerNormalization", "Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
-      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Merge");
+      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Merge", "Identity",
+      "Rescaling", "Normalization", "UpSampling1D", "UpSampling2D", "Cropping1D", "Cropping2D");
 
   private Layers() {}
 
@@ -87,7 +88,7 @@ final class Layers {
 
   static Built build(LayerCall call) {
     String c = call.layer.className();
-    if (TRAINING_ONLY.contains(c)) {
+    if (TRAINING_ONLY.contains(c) || c.equals("Identity")) {
       return Built.of(call.input(), call.inputMask());
     }
     return switch (c) {
@@ -120,6 +121,12 @@ final class Layers {
       case "TimeDistributed" -> timeDistributed(call);
       case "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum" -> Built.of(merge(call));
       case "Concatenate" -> Built.of(concatenate(call));
+      case "Rescaling" -> Built.of(call.tf.math.add(call.tf.math.mul(call.input(),
+          call.tf.constant((float) call.config.number("scale", 1))), call.tf.constant((float) call.config.number(
+          "offset", 0))), call.inputMask());
+      case "Normalization" -> Built.of(normalization(call), call.inputMask());
+      case "UpSampling1D", "UpSampling2D" -> Built.of(Convolutions.upSampling(call));
+      case "Cropping1D", "Cropping2D" -> Built.of(Convolutions.cropping(call));
       default -> throw call.error("is not supported");
     };
   }
@@ -329,6 +336,51 @@ final class Layers {
       y = tf.math.add(y, tf.reshape(call.variable("beta", call.weight(i)), tf.constant(bshape)));
     }
     return y;
+  }
+
+  /**
+   * Feature normalisation with adapted statistics: (x - mean) / max(sqrt(variance), 1e-7), over the last axis
+   * (or its inverse with {@code invert}). The statistics are the layer's weights (mean, variance, count) or, when
+   * given to the constructor, lists in its config.
+   */
+  private static Operand<TFloat32> normalization(LayerCall call) {
+    Ops tf = call.tf;
+    Operand<TFloat32> x = call.input();
+    com.fasterxml.jackson.databind.JsonNode axis = call.config.json().get("axis");
+    int rank = x.shape().numDimensions();
+    boolean lastAxis = axis == null || axis.isNull() || (axis.isInt() && (axis.asInt() == -1
+        || axis.asInt() == rank - 1)) || (axis.isArray() && axis.size() == 1 && (axis.get(0).asInt() == -1
+        || axis.get(0).asInt() == rank - 1));
+    if (!lastAxis) {
+      throw call.error("normalises over axis " + axis + "; only the last axis is imported");
+    }
+    long features = call.dim(x, -1, "number of features");
+    WeightArray mean;
+    WeightArray variance;
+    if (call.weights().size() >= 2) {
+      mean = call.weight(0);
+      variance = call.weight(1);
+    } else {
+      mean = fromConfig(call, "mean", features);
+      variance = fromConfig(call, "variance", features);
+    }
+    Operand<TFloat32> m = tf.reshape(call.variable("mean", mean), tf.constant(new long[] {features}));
+    Operand<TFloat32> sd = tf.math.maximum(tf.math.sqrt(tf.reshape(call.variable("variance", variance),
+        tf.constant(new long[] {features}))), tf.constant(1e-7f));
+    return call.config.bool("invert", false) ? tf.math.add(tf.math.mul(x, sd), m)
+        : tf.math.div(tf.math.sub(x, m), sd);
+  }
+
+  private static WeightArray fromConfig(LayerCall call, String key, long features) {
+    com.fasterxml.jackson.databind.JsonNode v = call.config.json().get(key);
+    if (v == null || v.isNull()) {
+      throw call.error("has neither adapted statistics in the file nor a '" + key + "' in its config");
+    }
+    float[] values = new float[(int) features];
+    for (int i = 0; i < features; i++) {
+      values[i] = (float) (v.isArray() ? v.get(Math.min(i, v.size() - 1)).asDouble() : v.asDouble());
+    }
+    return new WeightArray(key, new int[] {(int) features}, values);
   }
 
   /** A table lookup; with {@code mask_zero} the index 0 is padding and masks its step. */

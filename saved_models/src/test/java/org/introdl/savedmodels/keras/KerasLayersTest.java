@@ -362,6 +362,44 @@ class KerasLayersTest {
     assertClose(array(new Nd(expected, 2, 2, 3)), out, TOLERANCE, "layer norm and shapes");
   }
 
+  /** Preprocessing layers saved inside Keras 3 models: Rescaling, then Normalization with adapted statistics. */
+  @Test
+  void rescalingAndAdaptedNormalization() throws Exception {
+    Var mean = new Var(new float[] {0.5f, -1f, 2f}, 3);
+    Var variance = new Var(new float[] {4f, 0.25f, 0f}, 3);
+    Var count = new Var(new float[] {100f}, 1);
+    String config = sequential("[null, 3]", layer("Rescaling", "{\"name\": \"rs\", \"scale\": 0.5, \"offset\": 1.0}"),
+        layer("Normalization", "{\"name\": \"norm\", \"axis\": -1}"));
+    float[] x = {2f, 4f, 6f, -2f, 0f, 1f};
+    Npy.Array out = run(config, Map.of("layers/normalization", List.of(mean, variance, count)),
+        Map.of("x", Npy.Array.of(x, 2, 3)));
+    double[] expected = new double[6];
+    for (int i = 0; i < 6; i++) {
+      double r = x[i] * 0.5 + 1;
+      int j = i % 3;
+      expected[i] = (r - mean.values()[j]) / Math.max(Math.sqrt(variance.values()[j]), 1e-7);
+    }
+    assertClose(array(new Nd(expected, 2, 3)), out, 1e-4, "rescaling + normalization");
+  }
+
+  /** UpSampling2D repeats rows and columns; Cropping2D then drops (top, bottom), (left, right). */
+  @Test
+  void upSamplingThenCropping() throws Exception {
+    String config = sequential("[null, 3, 3, 2]", layer("UpSampling2D", "{\"name\": \"up\", \"size\": [2, 2]}"),
+        layer("Cropping2D", "{\"name\": \"crop\", \"cropping\": [[1, 0], [0, 2]]}"));
+    float[] x = DoubleForward.uniform(12, 3 * 3 * 2, -1, 1);
+    Npy.Array out = run(config, Map.of(), Map.of("x", Npy.Array.of(x, 1, 3, 3, 2)));
+    double[] expected = new double[5 * 4 * 2];
+    for (int r = 0; r < 5; r++) {
+      for (int c = 0; c < 4; c++) {
+        for (int ch = 0; ch < 2; ch++) {
+          expected[(r * 4 + c) * 2 + ch] = x[(((r + 1) / 2) * 3 + c / 2) * 2 + ch];
+        }
+      }
+    }
+    assertClose(array(new Nd(expected, 1, 5, 4, 2)), out, 0, "upsampling + cropping");
+  }
+
   /** The activations by name, each against its formula (Keras 3's hard_sigmoid is x/6 + 1/2, clipped). */
   @Test
   void activationsFollowTheirFormulas() throws Exception {
