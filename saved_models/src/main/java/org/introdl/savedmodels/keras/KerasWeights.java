@@ -72,6 +72,7 @@ public final class KerasWeights {
 
   /** Reads a legacy file: the root (weights-only file) or {@code model_weights} (full model) lists the layers. */
   static KerasWeights readLegacy(HdfFile h5, Path file) {
+    Budget budget = Budget.of(h5, file);
     Group root = h5;
     Node modelWeights = h5.getChild("model_weights");
     if (modelWeights instanceof Group g) {
@@ -94,7 +95,7 @@ public final class KerasWeights {
         if (!(d instanceof Dataset dataset)) {
           throw UserError.inFile(file, "weight '" + name + "' of layer '" + layer + "' is missing");
         }
-        weights.add(array(dataset, name, file));
+        weights.add(array(dataset, name, budget));
       }
       out.put(layer, weights);
     }
@@ -103,21 +104,22 @@ public final class KerasWeights {
 
   /** Reads a Keras 3 {@code model.weights.h5}: every {@code vars} group below {@code layers/}. */
   static KerasWeights readKeras3(HdfFile h5, Path file) {
+    Budget budget = Budget.of(h5, file);
     Map<String, List<WeightArray>> byPath = new LinkedHashMap<>();
     Map<String, String> names = new LinkedHashMap<>();
     Node layers = h5.getChild("layers");
     if (layers instanceof Group g) {
-      collect(g, "layers", byPath, names, file);
+      collect(g, "layers", byPath, names, budget);
     }
     Node ownVars = h5.getChild("vars");
     if (ownVars instanceof Group g && !g.getChildren().isEmpty()) {
-      byPath.put("", vars(g, "", file));
+      byPath.put("", vars(g, "", budget));
     }
     return new KerasWeights(null, byPath, names);
   }
 
   private static void collect(Group group, String path, Map<String, List<WeightArray>> byPath,
-      Map<String, String> names, Path file) {
+      Map<String, String> names, Budget budget) {
     for (Node child : group.getChildren().values()) {
       if (!(child instanceof Group g)) {
         continue;
@@ -125,18 +127,19 @@ public final class KerasWeights {
       String childPath = path + "/" + child.getName();
       Node vars = g.getChild("vars");
       if (vars instanceof Group v) {
-        byPath.put(childPath, vars(v, childPath, file));
+        byPath.put(childPath, vars(v, childPath, budget));
         Attribute name = v.getAttribute("name");
         if (name != null && name.getData() instanceof String s) {
           names.put(childPath, s);
         }
       }
-      collect(g, childPath, byPath, names, file);
+      collect(g, childPath, byPath, names, budget);
     }
   }
 
   /** Datasets named 0, 1, 2, ... in numeric order. */
-  private static List<WeightArray> vars(Group vars, String path, Path file) {
+  private static List<WeightArray> vars(Group vars, String path, Budget budget) {
+    Path file = budget.file;
     List<WeightArray> out = new ArrayList<>();
     for (int i = 0; ; i++) {
       Node d = vars.getChild(Integer.toString(i));
@@ -146,7 +149,7 @@ public final class KerasWeights {
       if (!(d instanceof Dataset dataset)) {
         throw UserError.inFile(file, path + "/vars/" + i + " is not a dataset");
       }
-      out.add(array(dataset, path + "/vars/" + i, file));
+      out.add(array(dataset, path + "/vars/" + i, budget));
     }
     if (out.size() != vars.getChildren().size()) {
       throw UserError.inFile(file, path + "/vars holds datasets not numbered 0.." + (out.size() - 1));
@@ -155,7 +158,9 @@ public final class KerasWeights {
   }
 
   /** A float dataset as float32 values; Keras stores float32 (float64 and float16 are converted). */
-  static WeightArray array(Dataset dataset, String name, Path file) {
+  static WeightArray array(Dataset dataset, String name, Budget budget) {
+    Path file = budget.file;
+    budget.take(dataset, name);
     if (dataset.isScalar() || dataset.isEmpty() && dataset.getDimensions().length == 0) {
       return new WeightArray(name, new int[0], new float[] {number(dataset.getData(), name, file)});
     }
@@ -180,6 +185,37 @@ public final class KerasWeights {
       return n.floatValue();
     }
     throw UserError.inFile(file, "weight '" + name + "' is not a number");
+  }
+
+  /**
+   * How many bytes of weights a file may declare before any is read: a header from a stranger can claim a dataset of
+   * any size, and reading it would allocate that much. Keras stores weights uncompressed, so a real file holds about
+   * as many bytes as its weights; the budget allows 8 times the file's size (compressed datasets) plus 64 MiB.
+   */
+  static final class Budget {
+    static final long SLACK = 64L << 20;
+    static final long RATIO = 8;
+    final Path file;
+    private long left;
+
+    Budget(Path file, long allowedBytes) {
+      this.file = file;
+      this.left = allowedBytes;
+    }
+
+    static Budget of(HdfFile h5, Path file) {
+      return new Budget(file, h5.size() * RATIO + SLACK);
+    }
+
+    void take(Dataset dataset, String name) {
+      long bytes = dataset.getSizeInBytes();
+      long count = dataset.getSize();
+      if (count > Integer.MAX_VALUE - 8 || bytes < 0 || bytes > left) {
+        throw UserError.inFile(file, "weight '" + name + "' declares " + bytes + " bytes, more than the file can"
+            + " hold; refusing to read it");
+      }
+      left -= bytes;
+    }
   }
 
   /**

@@ -14,6 +14,15 @@ import java.util.regex.Pattern;
  * name (Keras 3 writes it as the {@code name} attribute of {@code vars}), that name is what is matched.
  */
 abstract class WeightSource {
+  private static final Pattern CAMEL_1 = Pattern.compile("(.)([A-Z][a-z]+)");
+  private static final Pattern CAMEL_2 = Pattern.compile("([a-z])([A-Z])");
+
+  /** Keras's {@code naming.to_snake_case}: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, LeakyReLU -> leaky_re_lu. */
+  static String snakeCase(String className) {
+    String s = CAMEL_1.matcher(className).replaceAll("$1_$2");
+    return CAMEL_2.matcher(s).replaceAll("$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
   abstract List<WeightArray> of(KerasModel.Layer layer);
 
   abstract WeightSource nested(KerasModel.Layer layer);
@@ -54,8 +63,6 @@ abstract class WeightSource {
   }
 
   private static final class Keras3 extends WeightSource {
-    private static final Pattern CAMEL_1 = Pattern.compile("(.)([A-Z][a-z]+)");
-    private static final Pattern CAMEL_2 = Pattern.compile("([a-z])([A-Z])");
     private final KerasWeights weights;
     private final String container;
     private final KerasModel model;
@@ -104,12 +111,6 @@ abstract class WeightSource {
         }
       }
       return seen == 0 ? base : base + "_" + seen;
-    }
-
-    /** Keras's {@code naming.to_snake_case}: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, LeakyReLU -> leaky_re_lu. */
-    static String snakeCase(String className) {
-      String s = CAMEL_1.matcher(className).replaceAll("$1_$2");
-      return CAMEL_2.matcher(s).replaceAll("$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
   }
 }
