@@ -313,7 +313,8 @@ public final class KerasGraph implements AutoCloseable {
     private Operand<? extends TType> placeholder(KerasModel.Layer layer) {
       com.fasterxml.jackson.databind.JsonNode shapeNode = KerasModel.batchShape(layer.config());
       if (shapeNode == null) {
-        throw new UserError("input '" + layer.name() + "' declares no shape");
+        throw new UserError("input '" + layer.name() + "' declares no shape (batch_input_shape or an InputLayer);"
+            + " Java needs it to build the graph");
       }
       long[] shape = new long[shapeNode.size()];
       for (int i = 0; i < shape.length; i++) {

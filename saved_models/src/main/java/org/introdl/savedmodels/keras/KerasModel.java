@@ -77,13 +77,12 @@ public record KerasModel(String name, String className, List<Layer> layers, List
         JsonNode build = config.isObject() ? config.get("build_input_shape") : null;
         shape = build != null && build.isArray() ? build : null;
       }
-      if (shape == null) {
-        throw new UserError(where + ": the first layer '" + layerName(first, 0) + "' declares no input shape"
-            + " (batch_input_shape); Java needs it to build the graph");
-      }
       previous = layerName(first, 0) + "_input";
       ObjectNode inputConfig = JsonNodeFactory.instance.objectNode();
-      inputConfig.set("batch_input_shape", shape);
+      if (shape != null) {
+        // Without one, the model can still be nested (called on a tensor); at the top it is refused when built.
+        inputConfig.set("batch_input_shape", shape);
+      }
       inputConfig.put("name", previous);
       JsonNode dtype = firstConfig.get("dtype");
       inputConfig.put("dtype", dtype != null && dtype.isTextual() ? dtype.asText()

@@ -176,6 +176,15 @@ class KerasCommandTest {
   }
 
   @Test
+  void aTopLevelModelMustDeclareItsInputShape() throws Exception {
+    Path config = Files.writeString(tmp.resolve("model.json"), """
+        {"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"name": "d", "units": 1}}]}""");
+    CliRun.run(new KerasCommand(), "run", "--config", config.toString(), "--weights",
+        file("json-dl4j-mnist-mlp/mnist_mlp_tf_keras_2_weights.h5").toString(), "--input", "[[1]]")
+        .assertOneLineError(1, "input 'd_input' declares no shape");
+  }
+
+  @Test
   void unknownLayersAreNamedWithTheirClass() throws Exception {
     String config = """
         {"class_name": "Sequential", "config": {"name": "s", "layers": [

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Keras 2 functional model in the legacy HDF5 layout, written here: two outputs, a layer shared by two calls,
- * and a Sequential nested as a layer whose group holds its layers' weights ({@code d1/kernel:0}, ...).
+ * and a Sequential nested as a layer (declaring no input shape of its own: it is called on a tensor) whose group
+ * holds its layers' weights ({@code d1/kernel:0}, ...).
  */
 class KerasLegacyTopologyTest {
   @TempDir Path tmp;
@@ -29,8 +30,7 @@ class KerasLegacyTopologyTest {
         {"name": "shared", "class_name": "Dense", "config": {"name": "shared", "units": 3, "activation": "relu",
           "use_bias": true}, "inbound_nodes": [[["x", 0, 0, {}]], [["block", 0, 0, {}]]]},
         {"name": "block", "class_name": "Sequential", "config": {"name": "block", "layers": [
-            {"class_name": "Dense", "config": {"name": "d1", "units": 4, "activation": "tanh", "use_bias": true,
-              "batch_input_shape": [null, 3]}},
+            {"class_name": "Dense", "config": {"name": "d1", "units": 4, "activation": "tanh", "use_bias": true}},
             {"class_name": "Dense", "config": {"name": "d2", "units": 3, "activation": "linear", "use_bias": false}}]},
           "inbound_nodes": [[["shared", 0, 0, {}]]]},
         {"name": "sum", "class_name": "Add", "config": {"name": "sum"},
