@@ -90,23 +90,19 @@ abstract class WeightSource {
       if (named.isPresent()) {
         return named;
       }
-      for (boolean countInputs : new boolean[] {false, true}) {
-        String candidate = container + "/" + counted(layer, countInputs);
-        if (weights.under(candidate).isPresent()) {
-          return Optional.of(candidate);
-        }
-      }
-      return Optional.empty();
+      String candidate = container + "/" + counted(layer);
+      return weights.under(candidate).isPresent() ? Optional.of(candidate) : Optional.empty();
     }
 
-    private String counted(KerasModel.Layer layer, boolean countInputs) {
+    /** {@code dense}, {@code dense_1}, ...: the layer's class, numbered among the earlier layers of that class. */
+    private String counted(KerasModel.Layer layer) {
       String base = snakeCase(layer.className());
       int seen = 0;
       for (KerasModel.Layer l : model.layers()) {
         if (l.name().equals(layer.name())) {
           break;
         }
-        if ((countInputs || !l.isInput()) && snakeCase(l.className()).equals(base)) {
+        if (snakeCase(l.className()).equals(base)) {
           seen++;
         }
       }
