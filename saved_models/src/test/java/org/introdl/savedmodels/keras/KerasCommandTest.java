@@ -102,6 +102,12 @@ class KerasCommandTest {
   }
 
   @Test
+  void savedModelCommandsPointAKerasFileHere() {
+    CliRun.run(new SavedModelCommand(), "run", file(FLOWNET).toString(), "--input", "x=[[1, 2]]")
+        .assertOneLineError(1, "not a directory", "for a Keras file use ./labs keras show|run|convert");
+  }
+
+  @Test
   void sourceNeedsAFileOrAConfigWithWeights() {
     CliRun.run(new KerasCommand(), "show", "--config", "a.json").assertOneLineError(2, "--weights");
   }
