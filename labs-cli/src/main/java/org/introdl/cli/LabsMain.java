@@ -6,6 +6,7 @@ import org.introdl.core.cli.Cli;
 import org.introdl.music.cli.MusicCommand;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.cli.GraphCommand;
+import org.introdl.savedmodels.cli.KerasCommand;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.introdl.xray.cli.XrayCommand;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
       SavedModelCommand.class,
       CheckpointCommand.class,
       GraphCommand.class,
+      KerasCommand.class,
       DataCommand.class,
       DoctorCommand.class,
       BenchCommand.class,

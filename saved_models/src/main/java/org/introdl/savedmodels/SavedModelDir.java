@@ -38,7 +38,10 @@ public final class SavedModelDir {
       throw UserError.inFile(dir, "no such directory");
     }
     if (!Files.isDirectory(dir)) {
-      throw UserError.inFile(dir, "not a directory (a SavedModel is a folder holding saved_model.pb)");
+      String name = dir.getFileName().toString();
+      boolean keras = name.endsWith(".keras") || name.endsWith(".h5") || name.endsWith(".hdf5");
+      throw UserError.inFile(dir, "not a directory (a SavedModel is a folder holding saved_model.pb)"
+          + (keras ? "; for a Keras file use ./labs keras show|run|convert" : ""));
     }
     Path pb = dir.resolve("saved_model.pb");
     if (!Files.exists(pb)) {

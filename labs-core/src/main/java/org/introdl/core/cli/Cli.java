@@ -23,6 +23,8 @@ public final class Cli {
 
   /** Wires the one-line error handlers into {@code commandLine}. */
   public static CommandLine configure(CommandLine commandLine, boolean debug) {
+    // "--input @x.npy" names an input file: picocli must not read it as a file of arguments.
+    commandLine.setExpandAtFiles(false);
     commandLine.setParameterExceptionHandler((ParameterException e, String[] args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       String where = e.getCommandLine().getCommandSpec().qualifiedName();

@@ -1,6 +1,5 @@
 package org.introdl.savedmodels.checkpoint;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,11 +7,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
-import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.ProtoFiles;
+import org.introdl.savedmodels.SavedModelExport;
 import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.graph.GraphFile;
 import org.introdl.savedmodels.graph.GraphRunner;
@@ -97,7 +96,7 @@ public final class CheckpointConverter {
         sig.output(e.getKey(), o);
         outs.put(e.getKey(), spec(e.getKey(), o.asOutput()));
       }
-      export(session, sig.build(), r.out());
+      SavedModelExport.export(session, sig.build(), r.out());
       return new Outcome(r.out(), ins, outs, values.size());
     } finally {
       values.values().forEach(Tensor::close);
@@ -157,33 +156,6 @@ public final class CheckpointConverter {
       i++;
     }
     runner.run().close();
-  }
-
-  private static void export(Session session, Signature signature, Path out) {
-    Path parent = out.toAbsolutePath().getParent();
-    AtomicFiles.requireWritableDir(parent);
-    Path tmp = null;
-    try {
-      tmp = Files.createTempDirectory(parent, "." + out.getFileName() + ".tmp");
-      SavedModelBundle.exporter(tmp.toString()).withTags("serve").withSession(session).withSignature(signature)
-          .export();
-      readableByOthers(tmp);
-      AtomicFiles.moveIntoPlace(tmp, out);
-      tmp = null;
-    } catch (IOException | TensorFlowException | IllegalArgumentException e) {
-      throw UserError.inFile(out, "cannot export the SavedModel (" + ProtoFiles.firstLine(e.getMessage()) + ")");
-    } finally {
-      AtomicFiles.deleteTreeQuietly(tmp);
-    }
-  }
-
-  /** A temporary folder is private (rwx------); the finished SavedModel is an ordinary folder. */
-  private static void readableByOthers(Path dir) throws IOException {
-    try {
-      Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system: its defaults apply.
-    }
   }
 
   static Output<?> tensor(Graph graph, String name, Path file) {

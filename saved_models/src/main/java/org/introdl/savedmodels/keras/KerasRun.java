@@ -1,0 +1,109 @@
+package org.introdl.savedmodels.keras;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.introdl.core.io.Npy;
+import org.introdl.savedmodels.ModelInputs;
+import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.TensorSpec;
+import org.tensorflow.Session;
+import org.tensorflow.proto.DataType;
+
+/**
+ * {@code keras run}: builds the model's graph, checks the inputs against the model's input layers (names, dtype,
+ * shape), runs it and returns each output by the name of its output layer.
+ */
+public final class KerasRun {
+  private KerasRun() {}
+
+  /** {@code inputs} are the raw {@code --input} options: {@code NAME=JSON}, {@code NAME=@file.npy}, or unnamed. */
+  public record Request(KerasSource source, List<String> inputs) {}
+
+  public record Outcome(Map<String, TensorSpec> inputs, Map<String, Npy.Array> outputs) {}
+
+  public static Outcome run(Request request) {
+    KerasFile file = request.source().open();
+    try (KerasGraph graph = KerasGraph.build(file)) {
+      SavedModelDir.Signature sig = signature(graph);
+      String what = request.source().shown().toString();
+      List<String> named = nameInputs(request.inputs(), new ArrayList<>(sig.inputs().keySet()));
+      Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
+      return runChecked(graph, sig, inputs, what);
+    }
+  }
+
+  /** Runs the model on arrays already in memory (checked against its inputs first). */
+  public static Outcome run(KerasSource source, Map<String, Npy.Array> inputs) {
+    try (KerasGraph graph = KerasGraph.build(source.open())) {
+      SavedModelDir.Signature sig = signature(graph);
+      String what = source.shown().toString();
+      ModelInputs.check(inputs, inputs.keySet(), sig.inputs(), what);
+      return runChecked(graph, sig, inputs, what);
+    }
+  }
+
+  /**
+   * The inputs as arrays. A float64 {@code .npy} (NumPy's default, {@code np.random.random}) fed to a float32 input
+   * is cast to float32, as Keras's {@code predict} does; everything else is read and checked as
+   * {@code savedmodel run} does.
+   */
+  static Map<String, Npy.Array> resolve(Map<String, String> raw, Map<String, TensorSpec> expected, String what) {
+    Map<String, String> rest = new LinkedHashMap<>(raw);
+    Map<String, Npy.Array> cast = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : raw.entrySet()) {
+      TensorSpec spec = expected.get(e.getKey());
+      String v = e.getValue();
+      if (spec != null && spec.dtype() == DataType.DT_FLOAT && v.startsWith("@") && v.endsWith(".npy")) {
+        Npy.Array a = Npy.read(java.nio.file.Path.of(v.substring(1)));
+        if (a.dtype() == Npy.DType.FLOAT64) {
+          cast.put(e.getKey(), Npy.Array.of(a.toFloats(), a.shape()));
+          rest.remove(e.getKey());
+        }
+      }
+    }
+    Map<String, TensorSpec> restSpecs = new LinkedHashMap<>(expected);
+    restSpecs.keySet().removeAll(cast.keySet());
+    Map<String, Npy.Array> inputs = new LinkedHashMap<>(ModelInputs.resolve(rest, restSpecs, what));
+    inputs.putAll(cast);
+    ModelInputs.check(inputs, raw.keySet(), expected, what);
+    return inputs;
+  }
+
+  private static Outcome runChecked(KerasGraph graph, SavedModelDir.Signature sig, Map<String, Npy.Array> inputs,
+      String what) {
+    try (Session session = graph.openSession()) {
+      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what));
+    }
+  }
+
+  /** The graph's inputs and outputs as a signature: what {@code savedmodel run} feeds and fetches by. */
+  static SavedModelDir.Signature signature(KerasGraph graph) {
+    Map<String, TensorSpec> ins = new LinkedHashMap<>();
+    for (KerasGraph.Input in : graph.inputs()) {
+      ins.put(in.name(), new TensorSpec(in.name(), in.placeholder().op().name() + ":0", in.dtype(), in.shape()));
+    }
+    Map<String, TensorSpec> outs = new LinkedHashMap<>();
+    graph.outputs().forEach((k, v) -> outs.put(k, new TensorSpec(k, v.op().name() + ":0", DataType.DT_FLOAT,
+        v.shape().isUnknown() ? null : v.shape().asArray())));
+    return new SavedModelDir.Signature("keras", "tensorflow/serving/predict", ins, outs);
+  }
+
+  /**
+   * With one model input its name may be left out: a value that starts like JSON ({@code [}, {@code {}) or a file
+   * ({@code @}) gets that name.
+   */
+  static List<String> nameInputs(List<String> options, List<String> inputNames) {
+    if (inputNames.size() != 1) {
+      return options;
+    }
+    List<String> out = new ArrayList<>();
+    for (String o : options) {
+      boolean unnamed = o.startsWith("[") || o.startsWith("{") || o.startsWith("@");
+      out.add(unnamed ? inputNames.get(0) + "=" + o : o);
+    }
+    return out;
+  }
+}
