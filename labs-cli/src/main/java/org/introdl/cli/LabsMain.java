@@ -35,13 +35,21 @@ public final class LabsMain extends org.introdl.core.cli.CommandGroup {
   @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
+  @Option(names = "--verbose", description = "Show TensorFlow's own log (hidden by default).",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
   public static void main(String[] args) {
+    QuietConsole.adoptStderr();
     System.exit(execute(args));
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int execute(String... args) {
     boolean debug = Arrays.asList(args).contains("--debug");
+    if (!debug && !Arrays.asList(args).contains("--verbose")) {
+      QuietConsole.hideJdkInfoLog();
+    }
     CommandLine cli = Cli.configure(new CommandLine(new LabsMain()), debug);
     return cli.execute(args);
   }
