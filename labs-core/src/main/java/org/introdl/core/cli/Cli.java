@@ -1,9 +1,13 @@
 package org.introdl.core.cli;
 
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
 import org.introdl.core.UserError;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * How every command of {@code ./labs} reports trouble: a user's mistake is one line on stderr and a non-zero exit
@@ -24,7 +28,7 @@ public final class Cli {
     commandLine.setParameterExceptionHandler((ParameterException e, String[] args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       String where = e.getCommandLine().getCommandSpec().qualifiedName();
-      err.println(where + ": " + oneLine(e.getMessage()) + " (see '" + where + " --help')");
+      err.println(where + ": " + describe(e) + " (see '" + where + " --help')");
       if (debug) {
         e.printStackTrace(err);
       }
@@ -34,7 +38,8 @@ public final class Cli {
       PrintWriter err = cmd.getErr();
       String where = cmd.getCommandSpec().qualifiedName();
       if (e instanceof ParameterException pe) {
-        err.println(where + ": " + oneLine(pe.getMessage()) + " (see '" + where + " --help')");
+        String at = pe.getCommandLine().getCommandSpec().qualifiedName();
+        err.println(at + ": " + describe(pe) + " (see '" + at + " --help')");
         return EXIT_USAGE;
       }
       UserError userError = findUserError(e);
@@ -57,6 +62,21 @@ public final class Cli {
   /** A parameter error raised from inside a command, e.g. after validating a value. */
   public static ParameterException badValue(CommandLine.Model.CommandSpec spec, String message) {
     return new ParameterException(spec.commandLine(), message);
+  }
+
+  /** The error in plain words: a mistyped command or option is named, with the nearest known ones. */
+  static String describe(ParameterException e) {
+    if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+      return oneLine(e.getMessage());
+    }
+    String typed = unmatched.getUnmatched().get(0);
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    boolean option = typed.startsWith("-");
+    Collection<String> known = option ? spec.optionsMap().keySet() : spec.subcommands().keySet();
+    String what = option ? "unknown option '" + typed.split("=", 2)[0] + "'"
+        : spec.subcommands().isEmpty() ? "unexpected argument '" + typed + "'" : "unknown command '" + typed + "'";
+    List<String> near = Suggestions.closest(typed.split("=", 2)[0], known);
+    return what + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?");
   }
 
   private static UserError findUserError(Throwable t) {
