@@ -112,9 +112,7 @@ public final class Heatmap {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-      g.setColor(Color.BLACK);
-      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-      g.drawString(title, PAD + 2, 20);
+      drawTitle(g, title, width - 2 * PAD);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       for (int i = 0; i < panels.size(); i++) {
         int x = PAD + (i % cols) * (tile + PAD);
@@ -132,6 +130,22 @@ public final class Heatmap {
       g.dispose();
     }
     return sheet;
+  }
+
+  /** The title in bold, smaller where it is wide, cut with "..." where even that does not fit. */
+  private static void drawTitle(Graphics2D g, String title, int maxWidth) {
+    g.setColor(Color.BLACK);
+    String text = title;
+    for (int size = 14; ; size--) {
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+      if (g.getFontMetrics().stringWidth(text) <= maxWidth || size == 10) {
+        break;
+      }
+    }
+    while (g.getFontMetrics().stringWidth(text) > maxWidth && text.length() > 4) {
+      text = text.substring(0, text.length() - 4) + "...";
+    }
+    g.drawString(text, PAD + 2, 20);
   }
 
   /** The colour bar (jet from 0 to 1, each map min-max normalised) and the lesion outline's meaning. */

@@ -21,6 +21,8 @@ public final class RocChart {
   static final int HEIGHT = 614;
   /** About a fifth of the plot's width: XChart then picks a tick every 0.2 on the 0..1 axes. */
   private static final int TICK_SPACING_PIXELS = 85;
+  /** The longest data set name the title holds at this width. */
+  private static final int TITLE_CHARS = 44;
 
   private RocChart() {}
 
@@ -30,7 +32,7 @@ public final class RocChart {
   }
 
   static XYChart chart(RocCurve roc, String source) {
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("ROC curve: " + source)
+    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("ROC curve: " + shortName(source))
         .xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
     Styler.LegendPosition legend = Styler.LegendPosition.InsideSE;
     chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(legend);
@@ -51,6 +53,15 @@ public final class RocChart {
     operating.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     operating.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(200, 40, 40));
     return chart;
+  }
+
+  /**
+   * A data set's name short enough for a title: up to its first parenthesis or comma ("SYNTHETIC chest phantoms
+   * (drawn, ...), 400 images" -> "SYNTHETIC chest phantoms"), and the end of a long path.
+   */
+  static String shortName(String source) {
+    String name = source.split(" \\(|, ", 2)[0].strip();
+    return name.length() <= TITLE_CHARS ? name : "..." + name.substring(name.length() - TITLE_CHARS + 3);
   }
 
   /**

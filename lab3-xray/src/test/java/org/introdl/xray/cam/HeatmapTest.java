@@ -53,6 +53,14 @@ class HeatmapTest {
   }
 
   @Test
+  void aLongTitleFitsTheSheet() {
+    BufferedImage sheet = Heatmap.contactSheet("Class Activation Maps of class 1 (pneumothorax): SYNTHETIC chest"
+        + " phantoms (drawn, not real x-rays), 400 images, seed 1", panels(2), 5, TILE, true);
+    assertEquals(0, inkIn(sheet, sheet.getWidth() - Heatmap.PAD, 0, Heatmap.PAD, Heatmap.SHEET_TITLE_HEIGHT));
+    assertTrue(inkIn(sheet, 0, 0, sheet.getWidth() / 2, Heatmap.SHEET_TITLE_HEIGHT) > 100);
+  }
+
+  @Test
   void theLesionLegendShowsOnlyWhereLesionsAreOutlined() {
     int legendX = Heatmap.PAD + 2 + Heatmap.COLOUR_BAR_OFFSET + Heatmap.COLOUR_BAR_WIDTH + 24;
     BufferedImage phantoms = Heatmap.contactSheet("t", panels(2), 5, TILE, true);

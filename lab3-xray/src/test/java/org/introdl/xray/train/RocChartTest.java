@@ -56,6 +56,16 @@ class RocChartTest {
   }
 
   @Test
+  void aLongDataSetNameIsShortenedForTheTitle() {
+    assertEquals("SYNTHETIC chest phantoms",
+        RocChart.shortName("SYNTHETIC chest phantoms (drawn, not real x-rays), 400 images, seed 1"));
+    String folder = RocChart.shortName("/a/b/c/d/a-very-long-folder-name/of-x-rays/labels (20 images listed in"
+        + " labels.csv)");
+    assertTrue(folder.startsWith("...") && folder.endsWith("of-x-rays/labels") && folder.length() == 44, folder);
+    assertTrue(RocChart.shortName("/" + "x".repeat(100)).length() <= 44);
+  }
+
+  @Test
   void thePngHasTheChartsSizeWithTitleAndAxisLabelsDrawn() throws Exception {
     Path png = RocChart.write(RocCurve.of(SCORES, LABELS), "phantoms", temp.resolve("roc.png"));
     BufferedImage image = ImageIO.read(png.toFile());
