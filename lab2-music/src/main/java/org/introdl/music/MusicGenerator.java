@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
@@ -67,9 +68,19 @@ public final class MusicGenerator {
     SongRenderer.Rendered wav = SongRenderer.renderWav(genSong, out.resolve("gen_song_0.wav"));
     files.add(wav.wav());
     files.add(SongRenderer.renderWav(seed.melody(), out.resolve("base_song_0.wav")).wav());
-    files.add(SongRenderer.pianoRoll(g.seed(), g.song(), out.resolve("piano_roll.png")));
+    files.add(PianoRoll.write(g.seed(), g.song(), "\"" + seed.name() + "\" continued by the music LSTM",
+        describe(model, sampling), out.resolve("piano_roll.png")));
     return new GenerateResult(seed.name(), null, g.song().length(), g.seconds(), g.song().length() / g.seconds(),
         wav.engine(), files);
+  }
+
+  /** The model and the sampling, for the piano roll's subtitle. */
+  static String describe(NotePredictor model, SongSampler.Options sampling) {
+    String drawing = sampling.greedy() ? "greedy (the most likely note)"
+        : String.format(Locale.ROOT, "sampled at temperature %.2g, seed %d", sampling.temperature(), sampling.seed());
+    String scheme = sampling.scheme() == SongSampler.Scheme.WINDOW ? "a sliding window" : "the LSTM state carried";
+    return String.format(Locale.ROOT, "LSTM reading %d rows; %d notes %s, through %s", model.timesteps(),
+        sampling.notes(), drawing, scheme);
   }
 
   /** The seed song, and a note when it is not the one asked for. */

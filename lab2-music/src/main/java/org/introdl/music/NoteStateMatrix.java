@@ -41,9 +41,13 @@ public final class NoteStateMatrix {
   private static final int META_TIME_SIGNATURE = 0x58;
 
   private final List<byte[]> rows;
+  private final int notesOutOfRange;
+  private final String stoppedAtTimeSignature;
 
-  private NoteStateMatrix(List<byte[]> rows) {
+  private NoteStateMatrix(List<byte[]> rows, int notesOutOfRange, String stoppedAtTimeSignature) {
     this.rows = rows;
+    this.notesOutOfRange = notesOutOfRange;
+    this.stoppedAtTimeSignature = stoppedAtTimeSignature;
   }
 
   /** Reads a MIDI file; any problem is a one-line {@link UserError} naming the file. */
@@ -107,21 +111,23 @@ public final class NoteStateMatrix {
     byte[] current = new byte[NOTE_COUNT];
     rows.add(current);
     long nextBoundary = eighthOfBeat;
+    int outOfRange = 0;
     for (TimedEvent e : events) {
       while (nextBoundary <= e.tick()) {
         current = startRow(rows, current, name);
         nextBoundary += quarterOfBeat;
       }
       if (e.stopsSong()) {
-        return new NoteStateMatrix(rows);
+        return new NoteStateMatrix(rows, outOfRange, e.value() + "/" + e.detail());
       }
+      outOfRange += e.isNoteOutOfRange() ? 1 : 0;
       e.apply(current);
     }
     while (nextBoundary <= lastTick) {
       current = startRow(rows, current, name);
       nextBoundary += quarterOfBeat;
     }
-    return new NoteStateMatrix(rows);
+    return new NoteStateMatrix(rows, outOfRange, null);
   }
 
   private static byte[] startRow(List<byte[]> rows, byte[] previous, String name) {
@@ -136,6 +142,16 @@ public final class NoteStateMatrix {
   /** Number of time steps (rows). */
   public int rows() {
     return rows.size();
+  }
+
+  /** Note-ons the lab's range (MIDI 24..101) leaves out, up to where the song stops. */
+  public int notesOutOfRange() {
+    return notesOutOfRange;
+  }
+
+  /** The time signature (as "3/4") at which the lab's walk stopped the song, if it did. */
+  public java.util.Optional<String> stoppedAtTimeSignature() {
+    return java.util.Optional.ofNullable(stoppedAtTimeSignature);
   }
 
   /** True when {@code note} (0 = MIDI pitch 24) sounds at {@code row}. */
@@ -176,7 +192,8 @@ public final class NoteStateMatrix {
   }
 
   /** One note or time-signature event with its place in the lab's walk order (tick, then track, then position). */
-  private record TimedEvent(long tick, int track, int index, int kind, int value) {
+  /** {@code value}: the pitch, or a time signature's numerator; {@code detail}: its denominator. */
+  private record TimedEvent(long tick, int track, int index, int kind, int value, int detail) {
     static final int NOTE_ON = 1;
     static final int NOTE_OFF = 2;
     static final int TIME_SIGNATURE = 3;
@@ -186,21 +203,27 @@ public final class NoteStateMatrix {
       if (message instanceof ShortMessage sm) {
         int command = sm.getCommand();
         if (command == ShortMessage.NOTE_ON) {
-          return new TimedEvent(event.getTick(), track, index, sm.getData2() > 0 ? NOTE_ON : NOTE_OFF, sm.getData1());
+          return new TimedEvent(event.getTick(), track, index, sm.getData2() > 0 ? NOTE_ON : NOTE_OFF, sm.getData1(),
+              0);
         }
         if (command == ShortMessage.NOTE_OFF) {
-          return new TimedEvent(event.getTick(), track, index, NOTE_OFF, sm.getData1());
+          return new TimedEvent(event.getTick(), track, index, NOTE_OFF, sm.getData1(), 0);
         }
       } else if (message instanceof MetaMessage mm && mm.getType() == META_TIME_SIGNATURE) {
         byte[] data = mm.getData();
         int numerator = data.length > 0 ? data[0] & 0xff : 4;
-        return new TimedEvent(event.getTick(), track, index, TIME_SIGNATURE, numerator);
+        int denominator = data.length > 1 && (data[1] & 0xff) < 31 ? 1 << (data[1] & 0xff) : 4;
+        return new TimedEvent(event.getTick(), track, index, TIME_SIGNATURE, numerator, denominator);
       }
       return null;
     }
 
     boolean stopsSong() {
       return kind == TIME_SIGNATURE && value != 2 && value != 4;
+    }
+
+    boolean isNoteOutOfRange() {
+      return kind == NOTE_ON && (value < LOWEST_PITCH || value >= UPPER_PITCH);
     }
 
     void apply(byte[] row) {

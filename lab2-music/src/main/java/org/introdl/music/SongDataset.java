@@ -47,40 +47,52 @@ public final class SongDataset {
   /** Loads every {@code *.mid} / {@code *.midi} file in {@code dir}; warnings go to {@code warnings}. */
   public static SongDataset load(Path dir, int minRows, PrintStream warnings) {
     if (!Files.isDirectory(dir)) {
-      throw new UserError(dir + ": no such folder (give a folder of .mid/.midi files)");
+      throw new UserError(dir + (Files.exists(dir) ? ": is a file, not a folder" : ": no such folder")
+          + " (give a folder of .mid/.midi files)");
     }
-    List<Path> files;
+    List<Path> all;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.mid.*"))
-          .filter(Files::isRegularFile)
-          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
-          .toList();
+      all = s.filter(Files::isRegularFile).sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
     } catch (IOException e) {
       throw new UserError(dir + ": cannot list folder (" + e.getMessage() + ")");
     }
+    List<Path> files = all.stream()
+        .filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.mid.*")).toList();
     if (files.isEmpty()) {
-      throw new UserError(dir + ": no .mid or .midi files in this folder");
+      throw new UserError(dir + ": no .mid or .midi files in this folder" + (all.isEmpty() ? ""
+          : " (it holds " + all.size() + (all.size() == 1 ? " other file: " : " other files, such as ")
+              + all.get(0).getFileName() + ")"));
     }
     List<Song> songs = new ArrayList<>();
     List<String> tooShort = new ArrayList<>();
     List<String> unreadable = new ArrayList<>();
+    String firstProblem = null;
     for (Path f : files) {
       String name = songName(f);
       try {
-        Melody melody = NoteStateMatrix.read(f).melody();
+        NoteStateMatrix matrix = NoteStateMatrix.read(f);
+        Melody melody = matrix.melody();
         if (melody.length() < minRows) {
-          tooShort.add(name + " (" + melody.length() + " rows)");
+          String stop = matrix.stoppedAtTimeSignature()
+              .map(t -> ": the lab stops reading at its " + t + " time signature").orElse("");
+          tooShort.add(name + " (" + melody.length() + (melody.length() == 1 ? " row" : " rows") + stop + ")");
         } else {
           songs.add(new Song(name, melody));
         }
       } catch (UserError e) {
         warnings.println("warning: skipped " + e.getMessage());
         unreadable.add(name);
+        firstProblem = firstProblem == null ? e.getMessage() : firstProblem;
       }
+    }
+    if (songs.isEmpty() && tooShort.isEmpty()) {
+      throw new UserError(dir + ": none of the " + files.size() + " .mid/.midi files is a readable MIDI song (first: "
+          + firstProblem + ")");
     }
     if (songs.isEmpty()) {
       throw new UserError(dir + ": none of the " + files.size() + " MIDI files gives a song of at least " + minRows
-          + " rows");
+          + " rows (" + tooShort.size() + " too short" + (unreadable.isEmpty() ? "" : ", " + unreadable.size()
+          + " unreadable") + ")");
     }
     return new SongDataset(songs, new Report(dir.toString(), files.size(), songs.size(), tooShort, unreadable),
         DataFingerprint.ofFiles(dir.toAbsolutePath().normalize().toString(), FOLDER, files));

@@ -1,15 +1,14 @@
 package org.introdl.music;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.nio.file.Path;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import javax.sound.midi.MidiEvent;
 import javax.sound.midi.MidiMessage;
 import javax.sound.midi.MidiSystem;
@@ -28,7 +27,7 @@ import org.introdl.core.io.AtomicFiles;
 
 /**
  * Listening without a sound card: a melody rendered to a WAV file by the JDK's software synthesizer (Gervill, run
- * offline into a stream, so it works headless), and drawn as a piano roll PNG.
+ * offline into a stream, so it works headless), as loud as it can be without clipping.
  *
  * <p>Gervill's offline mode is reached through its own interface, which the JDK does not export; the
  * {@code ./labs} launcher opens it ({@code --add-exports java.desktop/com.sun.media.sound=ALL-UNNAMED}). Where it is
@@ -39,6 +38,9 @@ public final class SongRenderer {
   /** The MIDI default tempo: 120 quarter notes per minute. */
   private static final double MICROS_PER_QUARTER = 500_000.0;
   private static final double TAIL_SECONDS = 1.0;
+  /** Every WAV's peak: 1 dB below full scale, loud on any speaker and clear of clipping. */
+  public static final double PEAK_DBFS = -1.0;
+  private static final double FULL_SCALE = 32767;
 
   private SongRenderer() {}
 
@@ -47,29 +49,51 @@ public final class SongRenderer {
 
   public record Rendered(Path wav, Engine engine, double seconds, double peak) {}
 
-  /** Renders {@code melody} (written with the lab's MIDI writer) to a 16-bit mono WAV file. */
+  /**
+   * Renders {@code melody} (written with the lab's MIDI writer) to a 16-bit mono WAV file whose peak is
+   * {@link #PEAK_DBFS}: the lab's soft velocity (40) would otherwise play near -28 dBFS, too quiet for laptop speakers.
+   */
   public static Rendered renderWav(Melody melody, Path wav) {
     Sequence sequence = MidiWriter.toSequence(melody);
     double seconds = sequence.getTickLength() * MICROS_PER_QUARTER / sequence.getResolution() / 1e6 + TAIL_SECONDS;
     int frames = (int) Math.ceil(seconds * SAMPLE_RATE);
-    short[] samples;
+    float[] signal;
     Engine engine;
     try {
-      samples = renderWithGervill(sequence, frames);
+      signal = renderWithGervill(sequence, frames);
       engine = Engine.JDK_SOFTWARE_SYNTHESIZER;
     } catch (ReflectiveOperationException | IllegalAccessError | MidiUnavailableException | IOException
         | RuntimeException e) {
-      samples = renderAdditive(melody, frames);
+      signal = renderAdditive(melody, frames);
       engine = Engine.ADDITIVE_FALLBACK;
     }
+    short[] samples = normalise(signal);
     writeWav(samples, wav);
     return new Rendered(wav, engine, frames / (double) SAMPLE_RATE, peak(samples));
   }
 
-  private static short[] renderWithGervill(Sequence sequence, int frames)
+  /**
+   * Scales {@code signal} so that its largest sample sits at {@link #PEAK_DBFS} and quantises it to 16 bits; the
+   * scaled peak is below full scale, so nothing clips. Silence stays silence.
+   */
+  static short[] normalise(float[] signal) {
+    double peak = 0;
+    for (float x : signal) {
+      peak = Math.max(peak, Math.abs(x));
+    }
+    double gain = peak == 0 ? 0 : Math.pow(10, PEAK_DBFS / 20) * FULL_SCALE / peak;
+    short[] out = new short[signal.length];
+    for (int i = 0; i < signal.length; i++) {
+      out[i] = (short) Math.round(signal[i] * gain);
+    }
+    return out;
+  }
+
+  /** Gervill renders in 32-bit float, so that normalising a quiet song adds no 16-bit rounding noise. */
+  private static float[] renderWithGervill(Sequence sequence, int frames)
       throws ReflectiveOperationException, MidiUnavailableException, IOException {
     Synthesizer synth = MidiSystem.getSynthesizer();
-    AudioFormat format = new AudioFormat(SAMPLE_RATE, 16, 1, true, false);
+    AudioFormat format = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, SAMPLE_RATE, 32, 1, 4, SAMPLE_RATE, false);
     Method openStream = synth.getClass().getMethod("openStream", AudioFormat.class, Map.class);
     try (AudioInputStream stream = (AudioInputStream) openStream.invoke(synth, format, null)) {
       Receiver receiver = synth.getReceiver();
@@ -84,11 +108,9 @@ public final class SongRenderer {
           }
         }
       }
-      byte[] pcm = stream.readNBytes(frames * 2);
-      short[] out = new short[frames];
-      for (int i = 0; i + 1 < pcm.length; i += 2) {
-        out[i / 2] = (short) ((pcm[i] & 0xff) | (pcm[i + 1] << 8));
-      }
+      FloatBuffer pcm = ByteBuffer.wrap(stream.readNBytes(frames * 4)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      float[] out = new float[frames];
+      pcm.get(out, 0, pcm.remaining());
       return out;
     } catch (javax.sound.midi.InvalidMidiDataException e) {
       throw new IllegalStateException(e);
@@ -98,8 +120,8 @@ public final class SongRenderer {
   }
 
   /** A simple stand-in: each note a few decaying harmonics. */
-  static short[] renderAdditive(Melody melody, int frames) {
-    double[] mix = new double[frames];
+  static float[] renderAdditive(Melody melody, int frames) {
+    float[] mix = new float[frames];
     double rowSeconds = MidiWriter.TICKS_PER_ROW * MICROS_PER_QUARTER / MidiWriter.RESOLUTION / 1e6;
     int row = 0;
     while (row < melody.length()) {
@@ -122,11 +144,7 @@ public final class SongRenderer {
       }
       row = end;
     }
-    short[] out = new short[frames];
-    for (int i = 0; i < frames; i++) {
-      out[i] = (short) Math.round(Math.max(-1, Math.min(1, mix[i])) * 32767 * 0.8);
-    }
-    return out;
+    return mix;
   }
 
   private static void writeWav(short[] samples, Path wav) {
@@ -164,43 +182,5 @@ public final class SongRenderer {
     } catch (IOException | javax.sound.sampled.UnsupportedAudioFileException e) {
       throw UserError.inFile(wav, "not a readable WAV file (" + e.getMessage() + ")");
     }
-  }
-
-  /**
-   * A piano roll: time left to right (one column band per row), pitch bottom to top; the seed in grey, the
-   * generated notes in blue, a line where generation starts.
-   */
-  public static Path pianoRoll(Melody seed, Melody generated, Path png) {
-    int cell = 4;
-    int rows = seed.length() + generated.length();
-    int width = Math.max(1, rows * cell / 2);
-    int height = Melody.NOTE_COUNT * cell;
-    BufferedImage image = new BufferedImage(width + 40, height + 20, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = image.createGraphics();
-    try {
-      g.setColor(Color.WHITE);
-      g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      g.setColor(new Color(235, 235, 235));
-      for (int n = 0; n < Melody.NOTE_COUNT; n += 12) {
-        int y = 10 + height - (n + 1) * cell;
-        g.drawLine(40, y, 40 + width, y);
-        g.drawString("C" + ((n + NoteStateMatrix.LOWEST_PITCH) / 12 - 1), 2, y + cell);
-      }
-      for (int r = 0; r < rows; r++) {
-        int note = r < seed.length() ? seed.note(r) : generated.note(r - seed.length());
-        if (note == Melody.REST) {
-          continue;
-        }
-        g.setColor(r < seed.length() ? Color.GRAY : new Color(30, 90, 200));
-        g.fillRect(40 + r * cell / 2, 10 + height - (note + 1) * cell, Math.max(1, cell / 2), cell);
-      }
-      g.setColor(Color.RED);
-      int x = 40 + seed.length() * cell / 2;
-      g.drawLine(x, 0, x, height + 20);
-    } finally {
-      g.dispose();
-    }
-    AtomicFiles.write(png, out -> ImageIO.write(image, "png", out));
-    return png;
   }
 }

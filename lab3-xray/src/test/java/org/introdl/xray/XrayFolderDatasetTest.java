@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32;
@@ -90,6 +91,51 @@ class XrayFolderDatasetTest {
     assertBadFolder("empty");
     Files.delete(tmp.resolve("labels.csv"));
     assertBadFolder("no labels file");
+  }
+
+  @Test
+  void labelsSavedWithAByteOrderMarkInUtf16OrInLatin1AreRead() throws Exception {
+    writeGray(tmp.resolve("a.png"), 32, 10);
+    writeGray(tmp.resolve("b.png"), 32, 200);
+    // Accented notes: in Latin-1 these bytes are not valid UTF-8 (file names stay ASCII for any file system).
+    String text = "Image Index,Finding Labels,Note\na.png,Pneumothorax,\u00e9l\u00e8ve\nb.png,No Finding,\u00e7a\n";
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    for (byte[] bytes : new byte[][] {
+        concat(bom, text.getBytes(StandardCharsets.UTF_8)),
+        text.getBytes(StandardCharsets.UTF_16), // Java writes a big-endian byte-order mark
+        concat(new byte[] {(byte) 0xFF, (byte) 0xFE}, text.getBytes(StandardCharsets.UTF_16LE)),
+        text.getBytes(StandardCharsets.UTF_16LE),
+        text.getBytes(StandardCharsets.ISO_8859_1)}) {
+      Files.write(tmp.resolve("labels.csv"), bytes);
+      assertArrayEquals(new int[] {1, 0}, XrayFolderDataset.read(tmp, 32).labels());
+    }
+  }
+
+  @Test
+  void aRowWithMoreCellsThanTheHeaderIsRefused() throws Exception {
+    writeGray(tmp.resolve("a.png"), 32, 10);
+    Files.writeString(tmp.resolve("labels.csv"), "Image Index,Finding Labels\na.png,Effusion,Pneumothorax\n");
+    assertBadFolder("line 2 has 3 cells, the header has 2 (a comma inside a value needs double quotes)");
+    Files.writeString(tmp.resolve("labels.csv"), "Image Index,Finding Labels\na.png,Pneumothorax,\n");
+    assertArrayEquals(new int[] {1}, XrayFolderDataset.read(tmp, 32).labels(), "a trailing comma is no extra cell");
+  }
+
+  @Test
+  void anAbsoluteImagePathIsRefusedLikeDotDot() throws Exception {
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    writeGray(outside.resolve("x.png"), 32, 10);
+    Path data = Files.createDirectories(tmp.resolve("data"));
+    Files.writeString(data.resolve("labels.csv"), "Image Index,Finding Labels\n" + outside.resolve("x.png") + ",No Finding\n");
+    UserError e = assertThrows(UserError.class, () -> XrayFolderDataset.read(data, 32));
+    assertTrue(e.getMessage().contains("bad image name '" + outside.resolve("x.png") + "'"), e.getMessage());
+    Files.writeString(data.resolve("labels.csv"), "Image Index,Finding Labels\n../outside/x.png,No Finding\n");
+    assertThrows(UserError.class, () -> XrayFolderDataset.read(data, 32));
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   void assertBadFolder(String expected) {

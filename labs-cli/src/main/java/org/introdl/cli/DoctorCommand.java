@@ -1,6 +1,7 @@
 package org.introdl.cli;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,19 +58,34 @@ public final class DoctorCommand implements Callable<Integer> {
       advice.add("Set TF_OVERRIDE_GLOBAL_THREADPOOL=true (./labs does) so music training runs its shards one thread"
           + " each, whatever ran first in the process.");
     }
+    row("Memory", memory());
+    row("Free disk", freeDisk(LabPaths.defaultOutputDir()) + " for outputs, " + freeDisk(LabPaths.cacheDir())
+        + " for the cache");
     List<String> devices = devices();
     row("Devices", String.join(", ", devices));
     if (devices.stream().noneMatch(d -> d.contains("GPU"))) {
       advice.add("No GPU seen: that is fine for every lab. For CUDA 12 natives build with `./mvnw -Pgpu package`.");
     }
     row("Cache folder", describe(LabPaths.cacheDir()));
-    row("Shared fixtures", LabPaths.sharedData().map(Path::toString).orElse("absent (tests that need them skip)"));
+    boolean songs = Files.isDirectory(LabPaths.cacheDir().resolve("music"));
+    boolean xrays = Files.isDirectory(LabPaths.cacheDir().resolve("xray"));
+    row("Lab 2 songs", songs ? "the lab's songs in the cache (" + LabPaths.cacheDir().resolve("music") + ")"
+        : "built-in public-domain melodies (no download yet)");
+    row("Lab 3 x-rays", xrays ? "real NIH x-rays in the cache (" + LabPaths.cacheDir().resolve("xray") + ")"
+        : "synthetic phantoms (no download yet)");
+    row("Shared fixtures", LabPaths.sharedData().map(p -> p + " (read by the tests, not by the labs)")
+        .orElse("absent (tests that need them skip)"));
     row("Output folder", describe(LabPaths.defaultOutputDir()));
-    if (!Files.isDirectory(LabPaths.cacheDir().resolve("music"))) {
-      advice.add("Real lab songs are not downloaded: `./labs data fetch music` (the labs run without them).");
+    String nativeLog = System.getProperty("introdl.native.log");
+    row("TensorFlow log", nativeLog != null ? nativeLog + " (--verbose shows it on the terminal instead)"
+        : "on the terminal");
+    if (!songs) {
+      advice.add("Real lab songs are not downloaded: `./labs data fetch music` (needs network access to GitHub;"
+          + " the labs run without them).");
     }
-    if (!Files.isDirectory(LabPaths.cacheDir().resolve("xray"))) {
-      advice.add("Real x-rays are not downloaded: `./labs data fetch xray` (the labs run on synthetic phantoms).");
+    if (!xrays) {
+      advice.add("Real x-rays are not downloaded: `./labs data fetch xray` (needs network access to GitHub,"
+          + " where the images are pinned; the labs run on synthetic phantoms).");
     }
     System.out.println();
     if (advice.isEmpty()) {
@@ -78,6 +94,44 @@ public final class DoctorCommand implements Callable<Integer> {
       advice.forEach(a -> System.out.println("- " + a));
     }
     return 0;
+  }
+
+  /** The machine's memory: total and available (Linux's MemAvailable where there is one), and the JVM's heap limit. */
+  static String memory() {
+    long total = -1;
+    long available = -1;
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      total = os.getTotalMemorySize();
+      available = os.getFreeMemorySize();
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (line.startsWith("MemAvailable:")) {
+          available = Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException notLinux) {
+      // the bean's free memory stands
+    }
+    return (total > 0 ? gib(total) + " RAM, " + gib(available) + " available; " : "")
+        + "Java heap up to " + gib(Runtime.getRuntime().maxMemory());
+  }
+
+  /** Usable space on the file system that holds {@code dir} (or its nearest existing parent). */
+  static String freeDisk(Path dir) {
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    try {
+      return existing == null ? "unknown" : gib(Files.getFileStore(existing).getUsableSpace());
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static String gib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f GiB", bytes / 1073741824.0);
   }
 
   private static String nativeCache() {
@@ -132,7 +186,9 @@ public final class DoctorCommand implements Callable<Integer> {
       for (int i = 0; i < tensorflow.TF_DeviceListCount(list); i++) {
         String name = tensorflow.TF_DeviceListName(list, i, status).getString();
         long bytes = tensorflow.TF_DeviceListMemoryBytes(list, i, status);
-        out.add(name.replaceAll(".*/device:", "") + (bytes > 0 ? String.format(Locale.ROOT, " %.1f GiB", bytes / 1073741824.0) : ""));
+        // For the CPU this is an allocator setting, not the machine's memory (shown above): accelerators only.
+        boolean cpu = name.contains("device:CPU");
+        out.add(name.replaceAll(".*/device:", "") + (bytes > 0 && !cpu ? " " + gib(bytes) : ""));
       }
       tensorflow.TF_DeleteDeviceList(list);
     } finally {

@@ -31,19 +31,37 @@ import picocli.CommandLine.Option;
       DataCommand.class,
       DoctorCommand.class,
       BenchCommand.class,
-      CommandLine.HelpCommand.class
+      HelpCommand.class
+    },
+    footer = {
+      "",
+      "Start with ./labs run: every lab end to end, offline, in a few minutes.",
+      "Then one lab at a time, for example:",
+      "  ./labs basics perceptron --x 0.25,0.15   Lab 1: a perceptron's output",
+      "  ./labs music train --steps 50            Lab 2: train the LSTM, then generate",
+      "  ./labs xray train --steps 40             Lab 3: train the CNN, then eval, cam",
+      "  ./labs savedmodel show DIR               run in Java what Python trained",
+      "Help on any command: ./labs help xray cam (or ./labs xray cam --help)."
     })
 public final class LabsMain extends org.introdl.core.cli.CommandGroup {
   @Option(names = "--debug", description = "Print stack traces for errors.", scope = CommandLine.ScopeType.INHERIT)
   boolean debug;
 
+  @Option(names = "--verbose", description = "Show TensorFlow's own log (hidden by default).",
+      scope = CommandLine.ScopeType.INHERIT)
+  boolean verbose;
+
   public static void main(String[] args) {
+    QuietConsole.adoptStderr();
     System.exit(execute(args));
   }
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int execute(String... args) {
     boolean debug = Arrays.asList(args).contains("--debug");
+    if (!debug && !Arrays.asList(args).contains("--verbose")) {
+      QuietConsole.hideJdkInfoLog();
+    }
     CommandLine cli = Cli.configure(new CommandLine(new LabsMain()), debug);
     return cli.execute(args);
   }

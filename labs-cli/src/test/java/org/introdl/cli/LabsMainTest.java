@@ -45,6 +45,10 @@ class LabsMainTest {
     assertTrue(text.contains("runtime 2.18.0"), text);
     assertTrue(text.contains("linux-x86_64"), text);
     assertTrue(text.contains("CPU:0"), text);
+    assertTrue(text.matches("(?s).*Memory +\\d+\\.\\d GiB RAM, \\d+\\.\\d GiB available.*"), text);
+    assertTrue(text.matches("(?s).*Free disk +\\d+\\.\\d GiB for outputs.*"), text);
+    assertTrue(text.contains("Lab 2 songs") && text.contains("Lab 3 x-rays"), text);
+    assertTrue(!text.matches("(?s).*CPU:0 \\d.*"), "TensorFlow's CPU allocator limit is not the machine: " + text);
   }
 
   private static void collect(CommandLine cmd, List<String> prefix, List<List<String>> out) {

@@ -49,6 +49,8 @@ public final class BasicsCommand implements Callable<Integer> {
   @Command(name = "graph", mixinStandardHelpOptions = true,
       description = "1.1: c = add(a, b, name=\"c\") printed as a symbolic tensor, then run in a session.")
   static final class GraphStep implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
     @Option(names = "--a", description = "First constant (default ${DEFAULT-VALUE}).")
     int a = ComputationGraph.A;
 
@@ -57,6 +59,11 @@ public final class BasicsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+      if ((long) a + b != a + b) {
+        // The graph's int32 add would silently wrap around, as Python's tf.add does.
+        throw new ParameterException(spec.commandLine(), "Invalid values for options '--a' and '--b': " + a + " + " + b
+            + " = " + ((long) a + b) + " leaves the int32 range (TensorFlow's int32 add would give " + (a + b) + ")");
+      }
       return print("1.1 Computation graph", ComputationGraph.run(a, b).lines());
     }
   }

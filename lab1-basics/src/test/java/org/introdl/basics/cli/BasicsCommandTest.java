@@ -38,6 +38,14 @@ class BasicsCommandTest {
   }
 
   @Test
+  void aSumBeyondInt32IsRefusedNotWrapped() {
+    assertEquals(2, run("graph", "--a", "2147483647", "--b", "1"));
+    assertOneLine("2147483647 + 1 = 2147483648 leaves the int32 range (TensorFlow's int32 add would give -2147483648)");
+    assertEquals(0, run("graph", "--a", "2147483646", "--b", "1"));
+    assertEquals(0, run("graph", "--a", "-2147483647", "--b", "-1"));
+  }
+
+  @Test
   void validStepsExitZero() {
     assertEquals(0, run("perceptron", "--x", "0.25,0.15", "--x", "1,2"));
     assertEquals(0, run("collatz", "--start", "7"));

@@ -68,6 +68,11 @@ public final class MusicCommand extends CommandGroup {
       MusicCodec.Encoded e = MusicCodec.encode(midi, out);
       System.out.printf(Locale.ROOT, "%s: %d rows x 78 (%d with a note, %d rests; pitches %d..%d) -> %s%n", midi,
           e.rows(), e.noteRows(), e.restRows(), e.lowestNote(), e.highestNote(), out);
+      if (e.notesOutOfRange() > 0) {
+        System.out.println("  " + e.notesOutOfRange() + " notes outside MIDI 24..101 (the lab's range) left out");
+      }
+      e.stoppedAtTimeSignature().ifPresent(t -> System.out.println("  stopped at its " + t
+          + " time signature, as the lab does (it reads 2/4 and 4/4 only)"));
       return 0;
     }
   }
@@ -206,7 +211,8 @@ public final class MusicCommand extends CommandGroup {
         throw Cli.badValue(spec, "--notes must be between 1 and 20000");
       }
       if (!(temperature > 0) || Double.isInfinite(temperature)) {
-        throw Cli.badValue(spec, "--temperature must be a positive number");
+        throw Cli.badValue(spec, "--temperature must be a positive number" + (temperature == 0
+            ? " (for always the most likely note, as temperature 0 would mean, use --greedy)" : ""));
       }
       var sampling = new SongSampler.Options(notes, seed, temperature, greedy,
           stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);

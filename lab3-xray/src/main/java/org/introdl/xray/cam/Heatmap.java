@@ -15,11 +15,20 @@ import org.introdl.core.io.AtomicFiles;
 
 /**
  * Drawing CAMs as the lab shows them: the x-ray in gray, the map normalised to [0, 1] and coloured with matplotlib's
- * "jet" colormap, blended on top; and a contact sheet of several such panels with their captions.
+ * "jet" colormap, blended on top; and a contact sheet of several such panels with their captions, a colour bar and,
+ * for phantoms, a legend of the lesion outline.
  */
 public final class Heatmap {
   /** Weight of the colour layer over the x-ray. */
   static final float ALPHA = 0.45f;
+  static final int PAD = 6;
+  static final int CAPTION_HEIGHT = 34;
+  static final int SHEET_TITLE_HEIGHT = 28;
+  static final int KEY_HEIGHT = 40;
+  static final int SHEET_MIN_WIDTH = 620;
+  static final int COLOUR_BAR_WIDTH = 180;
+  /** Where the colour bar starts, right of its caption. */
+  static final int COLOUR_BAR_OFFSET = 150;
 
   private Heatmap() {}
 
@@ -85,23 +94,29 @@ public final class Heatmap {
   /** A labelled panel of the contact sheet. */
   public record Panel(BufferedImage image, String caption) {}
 
-  /** Panels in a grid with their captions underneath, at most {@code columns} across. */
-  public static BufferedImage contactSheet(List<Panel> panels, int columns, int tile) {
+  /**
+   * Panels in a grid with their captions underneath, at most {@code columns} across, under {@code title}; a key at
+   * the bottom shows the colour scale and, where {@code lesionsOutlined}, what the white outline means.
+   */
+  public static BufferedImage contactSheet(String title, List<Panel> panels, int columns, int tile,
+      boolean lesionsOutlined) {
     int cols = Math.min(columns, panels.size());
     int rows = (panels.size() + cols - 1) / cols;
-    int captionHeight = 34;
-    int pad = 6;
-    BufferedImage sheet = new BufferedImage(cols * (tile + pad) + pad, rows * (tile + captionHeight + pad) + pad, BufferedImage.TYPE_INT_RGB);
+    int width = Math.max(SHEET_MIN_WIDTH, cols * (tile + PAD) + PAD);
+    int gridTop = SHEET_TITLE_HEIGHT;
+    int keyTop = gridTop + rows * (tile + CAPTION_HEIGHT + PAD) + PAD;
+    BufferedImage sheet = new BufferedImage(width, keyTop + KEY_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = sheet.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+      drawTitle(g, title, width - 2 * PAD);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
       for (int i = 0; i < panels.size(); i++) {
-        int x = pad + (i % cols) * (tile + pad);
-        int y = pad + (i / cols) * (tile + captionHeight + pad);
+        int x = PAD + (i % cols) * (tile + PAD);
+        int y = gridTop + PAD + (i / cols) * (tile + CAPTION_HEIGHT + PAD);
         g.drawImage(panels.get(i).image(), x, y, tile, tile, null);
         g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1));
@@ -110,10 +125,54 @@ public final class Heatmap {
           g.drawString(lines[l], x + 2, y + tile + 14 + 14 * l);
         }
       }
+      drawKey(g, PAD + 2, keyTop, lesionsOutlined);
     } finally {
       g.dispose();
     }
     return sheet;
+  }
+
+  /** The title in bold, smaller where it is wide, cut with "..." where even that does not fit. */
+  private static void drawTitle(Graphics2D g, String title, int maxWidth) {
+    g.setColor(Color.BLACK);
+    String text = title;
+    for (int size = 14; ; size--) {
+      g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, size));
+      if (g.getFontMetrics().stringWidth(text) <= maxWidth || size == 10) {
+        break;
+      }
+    }
+    while (g.getFontMetrics().stringWidth(text) > maxWidth && text.length() > 4) {
+      text = text.substring(0, text.length() - 4) + "...";
+    }
+    g.drawString(text, PAD + 2, 20);
+  }
+
+  /** The colour bar (jet from 0 to 1, each map min-max normalised) and the lesion outline's meaning. */
+  private static void drawKey(Graphics2D g, int x, int top, boolean lesionsOutlined) {
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    g.setColor(Color.BLACK);
+    g.drawString("CAM, scaled per image:", x, top + 14);
+    int barX = x + COLOUR_BAR_OFFSET;
+    for (int i = 0; i < COLOUR_BAR_WIDTH; i++) {
+      g.setColor(new Color(jet(i / (float) (COLOUR_BAR_WIDTH - 1))));
+      g.drawLine(barX + i, top + 4, barX + i, top + 16);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.drawRect(barX - 1, top + 3, COLOUR_BAR_WIDTH + 1, 14);
+    g.setColor(Color.BLACK);
+    g.drawString("0 (least)", barX, top + 30);
+    String high = "1 (most evidence)";
+    g.drawString(high, barX + COLOUR_BAR_WIDTH - g.getFontMetrics().stringWidth(high), top + 30);
+    if (lesionsOutlined) {
+      int legendX = barX + COLOUR_BAR_WIDTH + 24;
+      g.setColor(Color.DARK_GRAY);
+      g.fillRect(legendX, top + 2, 16, 16);
+      g.setColor(Color.WHITE);
+      g.drawRect(legendX + 3, top + 5, 9, 9);
+      g.setColor(Color.BLACK);
+      g.drawString("the phantom's lesion: where a good CAM peaks", legendX + 22, top + 14);
+    }
   }
 
   /** Writes a PNG atomically. */

@@ -100,7 +100,10 @@ public final class XrayCam {
       panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
           pictures.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
     }
-    Path sheet = Heatmap.writePng(Heatmap.contactSheet(panels, 5, 160), outDir.resolve("cam-sheet.png"));
+    String title = String.format("Class Activation Maps of class %d (%s): %s", classIndex,
+        classIndex == XrayDataset.PNEUMOTHORAX ? "pneumothorax" : "no pneumothorax", source);
+    Path sheet = Heatmap.writePng(Heatmap.contactSheet(title, panels, 5, 160, chosen.isSynthetic()),
+        outDir.resolve("cam-sheet.png"));
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
     double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
     return new Result(source, pictures.isSynthetic(), images, sheet, rate, nearRate);

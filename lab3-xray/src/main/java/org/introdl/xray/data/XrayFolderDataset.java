@@ -4,7 +4,6 @@ import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,8 +76,8 @@ public final class XrayFolderDataset {
       if (Files.size(csv) > 64L * 1024 * 1024) {
         throw UserError.inFile(csv, "labels file is larger than 64 MB");
       }
-      lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
+      lines = LabelsText.decode(Files.readAllBytes(csv)).lines().toList();
+    } catch (IOException e) {
       throw UserError.inFile(csv, "cannot read labels (" + e.getMessage() + ")");
     }
     if (lines.isEmpty()) {
@@ -97,8 +96,11 @@ public final class XrayFolderDataset {
         continue;
       }
       List<String> cells = splitCsv(lines.get(row));
-      if (cells.size() <= Math.max(fileCol, Math.max(findingsCol, flagCol))) {
-        throw UserError.inFile(csv, "line " + (row + 1) + " has " + cells.size() + " columns, the header has " + header.size());
+      boolean extraCells = cells.subList(Math.min(cells.size(), header.size()), cells.size()).stream()
+          .anyMatch(c -> !c.isBlank()); // a trailing comma is no extra cell
+      if (cells.size() <= Math.max(fileCol, Math.max(findingsCol, flagCol)) || extraCells) {
+        throw UserError.inFile(csv, "line " + (row + 1) + " has " + cells.size() + " cells, the header has "
+            + header.size() + (extraCells ? " (a comma inside a value needs double quotes)" : ""));
       }
       entries.add(new Entry(imagePath(csv, cells.get(fileCol)), label(csv, row, cells, findingsCol, flagCol)));
     }
@@ -127,11 +129,13 @@ public final class XrayFolderDataset {
   private static Path imagePath(Path csv, String name) {
     Path dir = csv.getParent();
     String clean = name.strip();
-    if (clean.isEmpty() || clean.contains("..")) {
-      throw UserError.inFile(csv, "bad image name '" + clean + "'");
+    if (clean.isEmpty() || clean.contains("..") || clean.startsWith("/") || clean.startsWith("\\")
+        || clean.matches("^[A-Za-z]:.*") || Path.of(clean).isAbsolute()) {
+      throw UserError.inFile(csv, "bad image name '" + clean + "' (images are named relative to the labels file's"
+          + " folder, inside it)");
     }
     for (Path candidate : List.of(dir.resolve(clean), dir.resolve("png").resolve(clean), dir.resolve("images").resolve(clean))) {
-      if (Files.isRegularFile(candidate)) {
+      if (Files.isRegularFile(candidate) && candidate.normalize().startsWith(dir.normalize())) {
         return candidate;
       }
     }

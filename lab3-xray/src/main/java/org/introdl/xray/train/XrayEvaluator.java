@@ -1,21 +1,15 @@
 package org.introdl.xray.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.awt.Color;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.introdl.core.io.AtomicFiles;
-import org.introdl.core.train.Charts;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.CheckpointPaths;
 import org.introdl.xray.model.TrainedModel;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The lab's "Evaluating the model" cells: predictions on a data set, accuracy, the confusion matrix, the ROC curve and
@@ -47,18 +41,9 @@ public final class XrayEvaluator {
     }
   }
 
-  /** The ROC curve with the chance diagonal, AUC in the title. */
+  /** The ROC plot (see {@link RocChart}). */
   public static Path rocPlot(RocCurve roc, Path png, String source) {
-    XYChart chart = new XYChartBuilder().width(560).height(520)
-        .title(String.format("ROC curve (AUC = %.3f)", roc.auc())).xAxisTitle("false positive rate").yAxisTitle("true positive rate").build();
-    chart.getStyler().setChartBackgroundColor(Color.WHITE);
-    chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0);
-    XYSeries curve = chart.addSeries("model", roc.falsePositiveRates(), roc.truePositiveRates());
-    curve.setMarker(SeriesMarkers.NONE);
-    XYSeries chance = chart.addSeries("chance", new double[] {0, 1}, new double[] {0, 1});
-    chance.setMarker(SeriesMarkers.NONE);
-    chance.setLineColor(Color.GRAY);
-    return Charts.save(chart, png);
+    return RocChart.write(roc, source, png);
   }
 
   static Path writeJson(Evaluation e, Path file, String source, Path checkpoint) {

@@ -1,9 +1,13 @@
 package org.introdl.core.cli;
 
 import java.io.PrintWriter;
+import java.util.Collection;
+import java.util.List;
 import org.introdl.core.UserError;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * How every command of {@code ./labs} reports trouble: a user's mistake is one line on stderr and a non-zero exit
@@ -28,7 +32,7 @@ public final class Cli {
     commandLine.setParameterExceptionHandler((ParameterException e, String[] args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       String where = e.getCommandLine().getCommandSpec().qualifiedName();
-      err.println(where + ": " + oneLine(e.getMessage()) + " (see '" + where + " --help')");
+      err.println(where + ": " + describe(e) + " (see '" + where + " --help')");
       if (debug) {
         e.printStackTrace(err);
       }
@@ -37,7 +41,12 @@ public final class Cli {
     commandLine.setExecutionExceptionHandler((Exception e, CommandLine cmd, CommandLine.ParseResult parsed) -> {
       PrintWriter err = cmd.getErr();
       String where = cmd.getCommandSpec().qualifiedName();
-      if (e instanceof ParameterException || e instanceof BadOption) {
+      if (e instanceof ParameterException pe) {
+        String at = pe.getCommandLine().getCommandSpec().qualifiedName();
+        err.println(at + ": " + describe(pe) + " (see '" + at + " --help')");
+        return EXIT_USAGE;
+      }
+      if (e instanceof BadOption) {
         err.println(where + ": " + oneLine(e.getMessage()) + " (see '" + where + " --help')");
         return EXIT_USAGE;
       }
@@ -76,6 +85,21 @@ public final class Cli {
       given.add(m.replaceAll(r -> r.group(1).toUpperCase(java.util.Locale.ROOT)));
     }
     return given;
+  }
+
+  /** The error in plain words: a mistyped command or option is named, with the nearest known ones. */
+  static String describe(ParameterException e) {
+    if (!(e instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+      return oneLine(e.getMessage());
+    }
+    String typed = unmatched.getUnmatched().get(0);
+    CommandSpec spec = e.getCommandLine().getCommandSpec();
+    boolean option = typed.startsWith("-");
+    Collection<String> known = option ? spec.optionsMap().keySet() : spec.subcommands().keySet();
+    String what = option ? "unknown option '" + typed.split("=", 2)[0] + "'"
+        : spec.subcommands().isEmpty() ? "unexpected argument '" + typed + "'" : "unknown command '" + typed + "'";
+    List<String> near = Suggestions.closest(typed.split("=", 2)[0], known);
+    return what + (near.isEmpty() ? "" : "; did you mean " + String.join(" or ", near) + "?");
   }
 
   private static UserError findUserError(Throwable t) {
