@@ -102,7 +102,7 @@ public final class XrayCam {
     }
     String title = String.format("Class Activation Maps of class %d (%s): %s", classIndex,
         classIndex == XrayDataset.PNEUMOTHORAX ? "pneumothorax" : "no pneumothorax", source);
-    Path sheet = Heatmap.writePng(Heatmap.contactSheet(title, panels, 5, 160, chosen.isSynthetic()),
+    Path sheet = Heatmap.writePng(Heatmap.contactSheet(title, panels, 5, 160, pictures.isSynthetic()),
         outDir.resolve("cam-sheet.png"));
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
     double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
