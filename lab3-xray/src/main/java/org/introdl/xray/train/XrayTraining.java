@@ -20,7 +20,8 @@ import org.tensorflow.types.TFloat32;
  * The lab's training graph, built once and run in one session: the model ({@link PneumothoraxDetectionModel}), the
  * labels placeholder, the loss (mean softmax cross-entropy) and the Nesterov momentum update. All variables
  * (optimizer slots included) exist before the first save, so every checkpoint holds the same keys as the Python
- * lab's. Inference (evaluation, CAMs) restores into {@link org.introdl.xray.model.TrainedModel} instead: no optimizer there.
+ * lab's. Inference (evaluation, CAMs) restores into {@link org.introdl.xray.model.TrainedModel} instead: no
+ * optimizer there.
  */
 public final class XrayTraining implements AutoCloseable {
   private final Config config;
@@ -40,10 +41,6 @@ public final class XrayTraining implements AutoCloseable {
   public record Config(XraySettings settings, int intraOpThreads, int interOpThreads, Convolution.Kernel convolution) {
     public static Config of(XraySettings settings) {
       return new Config(settings, 0, 0, Convolution.Kernel.CONV);
-    }
-
-    int imageSize() {
-      return settings.imageSize();
     }
 
     float learningRate() {
