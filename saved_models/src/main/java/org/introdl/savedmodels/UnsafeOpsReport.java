@@ -1,12 +1,18 @@
 package org.introdl.savedmodels;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.introdl.core.safety.Bytes;
 import org.introdl.core.safety.OpRegistry;
 import org.introdl.core.safety.UnsafeOps;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
 
 /**
  * {@code savedmodel scan} as text: the MetaGraph's size and declared memory, the op types that loading and the
@@ -31,7 +37,7 @@ public final class UnsafeOpsReport {
     UnsafeOps.Report all = UnsafeOps.scan(metaGraph);
     sb.append("op types run by loading and the signatures (").append(all.opCounts().size()).append("):");
     int i = 0;
-    for (Map.Entry<String, Integer> e : new java.util.TreeMap<>(all.opCounts()).entrySet()) {
+    for (Map.Entry<String, Integer> e : all.opCounts().entrySet()) {
       sb.append(i++ % 6 == 0 ? "\n  " : ", ").append(e.getKey()).append(' ').append(e.getValue());
     }
     sb.append('\n');
@@ -50,18 +56,18 @@ public final class UnsafeOpsReport {
           .append('\n');
     }
     scan.signatures().forEach((key, r) -> verdict(sb, "signature " + key, r));
-    List<String> unsafe = java.util.stream.Stream.concat(java.util.stream.Stream.of(loading),
-        scan.signatures().values().stream()).flatMap(r -> r.unsafeOpTypes().stream()).distinct().sorted().toList();
+    List<String> unsafe = Stream.concat(Stream.of(loading), scan.signatures().values().stream())
+        .flatMap(r -> r.unsafeOpTypes().stream()).distinct().sorted().toList();
     sb.append(unsafe.isEmpty() ? "unsafe ops: none" : "UNSAFE ops: " + String.join(", ", unsafe)).append('\n');
     return sb.toString();
   }
 
   /** Op types anywhere in the graph or its functions that this runtime does not register: loading fails on them. */
   static List<String> unknownOps(MetaGraphDef metaGraph) {
-    java.util.Set<String> functions = new java.util.HashSet<>();
+    Set<String> functions = new HashSet<>();
     metaGraph.getGraphDef().getLibrary().getFunctionList().forEach(f -> functions.add(f.getSignature().getName()));
-    java.util.Set<String> unknown = new java.util.TreeSet<>();
-    java.util.function.Consumer<org.tensorflow.proto.NodeDef> check = n -> {
+    Set<String> unknown = new TreeSet<>();
+    Consumer<NodeDef> check = n -> {
       if (!functions.contains(n.getOp()) && !OpRegistry.isRegistered(n.getOp())) {
         unknown.add(n.getOp());
       }

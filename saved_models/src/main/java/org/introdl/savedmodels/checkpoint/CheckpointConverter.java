@@ -66,7 +66,8 @@ public final class CheckpointConverter {
     if (g.saver().isEmpty()) {
       throw UserError.inFile(metaFile, "has no saver (SaverDef); cannot restore a checkpoint into it");
     }
-    // The exported model holds the whole graph but the old saver's save path; restoring runs its restore path.
+    // The whole graph but the old saver's save path, before it is imported: the exported model holds all of it,
+    // restoring runs the restore path, and TensorFlow's shape inference may evaluate constant subgraphs on import.
     UnsafeOps.requireRunnable(UnsafeOps.scan(g.graph(), g.saver().get()), metaFile.toString(), r.limits());
     Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
     inputNames.putAll(r.inputs());
