@@ -77,6 +77,10 @@ public final class JsonText {
     }
     long offset = at.getCharOffset();
     return offset >= text.length() ? "at the end (after character " + text.length() + ")"
-        : "at character " + (offset + 1) + " ('" + text.charAt((int) offset) + "')";
+        : "at character " + (offset + 1) + " (" + shown(text.charAt((int) offset)) + ")";
+  }
+
+  private static String shown(char c) {
+    return Character.isISOControl(c) ? String.format("U+%04X", (int) c) : "'" + c + "'";
   }
 }
