@@ -46,10 +46,14 @@ public final class JsonText {
         return p[1];
       }
     }
-    int marker = m.indexOf(" (start marker");
-    if (marker >= 0) {
-      m = m.substring(0, marker);
+    // Where the parser's own position notes begin ("(start marker at [Source: ...])"), the plain part ends.
+    for (String note : List.of(" (start marker", " (for Array", " (for Object", " at [Source", "\n")) {
+      int at = m.indexOf(note);
+      if (at >= 0) {
+        m = m.substring(0, at);
+      }
     }
+    m = m.replace("Unexpected close marker", "unexpected");
     Matcher unexpected = Pattern.compile("^Unrecognized token '(.*?)'.*").matcher(m);
     if (unexpected.matches()) {
       return "'" + unexpected.group(1) + "' is not a JSON value (text needs double quotes)";
@@ -58,6 +62,8 @@ public final class JsonText {
     m = m.replace("expected a valid value " + ANY_VALUE, "expected a number, a string in double quotes, a list, "
         + "true, false or null").replace("was expecting " + ANY_VALUE, "expected a number, a string in double quotes,"
         + " a list, true, false or null");
+    m = m.replaceAll("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)", "(control character $1)")
+        .replaceAll("\\s*\\(code -?\\d+\\)", "").replaceAll(":?\\s*\\(?(or )?enable `[^`]*`( to allow)?\\)?", "");
     m = m.replace("Unexpected character", "unexpected").replace("was expecting", "expected");
     return m.replaceAll("\\s+", " ");
   }
@@ -71,6 +77,10 @@ public final class JsonText {
     }
     long offset = at.getCharOffset();
     return offset >= text.length() ? "at the end (after character " + text.length() + ")"
-        : "at character " + (offset + 1) + " ('" + text.charAt((int) offset) + "')";
+        : "at character " + (offset + 1) + " (" + shown(text.charAt((int) offset)) + ")";
+  }
+
+  private static String shown(char c) {
+    return Character.isISOControl(c) ? String.format("U+%04X", (int) c) : "'" + c + "'";
   }
 }

@@ -1,6 +1,5 @@
 package org.introdl.savedmodels;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,10 +42,9 @@ public record Reference(Path file, Optional<String> signature, Optional<String> 
         throw UserError.inFile(file, "reference file too large (" + Files.size(file) + " bytes; the limit is "
             + MAX_BYTES + "): compare on fewer samples");
       }
-      root = ModelInputs.JSON.readTree(file.toFile());
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw UserError.inFile(file, "not valid JSON (" + e.getOriginalMessage() + where + ")");
+      root = JsonText.parse(ModelInputs.JSON, Files.readString(file), file.toString());
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw UserError.inFile(file, "not UTF-8 text (a reference file is JSON)");
     } catch (IOException e) {
       throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
     }

@@ -1,9 +1,11 @@
 package org.introdl.savedmodels;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.introdl.core.io.Npy;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.junit.jupiter.api.Test;
@@ -54,5 +56,27 @@ class JsonInputMistakesTest {
     run("x=@" + missing).assertOneLineError(1, "missing.npy");
     Files.writeString(tmp.resolve("x.json"), "[[1.0]\n");
     run("x=@" + tmp.resolve("x.json")).assertOneLineError(1, "x.json", "line 2", "a list is not closed");
+  }
+
+  @Test
+  void aBrokenReferenceFileIsDescribedTheSameWay() throws Exception {
+    Path reference = Files.writeString(tmp.resolve("reference.json"), "{\"inputs\": {\"x\": [[1.0]}\n");
+    CliRun r = CliRun.run(new SavedModelCommand(), "compare", Fixtures.halfPlusTwoTf1().toString(), "--reference",
+        reference.toString());
+    r.assertOneLineError(1, "reference.json: not valid JSON at line 1, column", "unexpected '}'");
+    assertFalse(r.err().contains("Source:"), r.err());
+  }
+
+  @Test
+  void noParserInternalsLeakForAnyBrokenValue() {
+    for (String bad : List.of("[1}", "{\"a\":}", "[\"\\x\"]", "[1e]", "[-]", "{\"a\" 1}", "[1,2", "]", "}", "[,]",
+        "nul", "[tru]", "\"abc", "{1:2}", "[1.]", "[.5]", "[+1]", "[0x10]", "[1]]", "{\"data\": [1}", "[\u0001]")) {
+      String message = assertThrows(org.introdl.core.UserError.class,
+          () -> JsonText.parse(ModelInputs.JSON, bad, "--input x")).getMessage();
+      for (String leak : new String[] {"Source", "REDACTED", "Feature", "code ", "JSON String, Number"}) {
+        assertFalse(message.contains(leak), bad + " -> " + message);
+      }
+      assertFalse(message.contains("\n"), bad + " -> " + message);
+    }
   }
 }

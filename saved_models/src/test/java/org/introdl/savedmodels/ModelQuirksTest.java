@@ -94,6 +94,16 @@ class ModelQuirksTest {
   }
 
   @Test
+  void severalCallsWriteOneFolderEachUnderOut() throws Exception {
+    Path model = HandMadeModels.counter(tmp.resolve("counter"));
+    Path out = tmp.resolve("out");
+    savedmodel("run", model.toString(), "--call", "increment_by:n=4", "--call", "increment", "--out",
+        out.toString()).assertOk();
+    assertEquals(4f, org.introdl.core.io.Npy.read(out.resolve("1-increment_by/count.npy")).toFloats()[0], 0f);
+    assertEquals(5f, org.introdl.core.io.Npy.read(out.resolve("2-increment/count.npy")).toFloats()[0], 0f);
+  }
+
+  @Test
   void everyCallIsCheckedBeforeAnyRuns() throws Exception {
     Path model = HandMadeModels.counter(tmp.resolve("counter"));
     savedmodel("run", model.toString(), "--call", "increment", "--call", "increment_by")

@@ -90,7 +90,8 @@ public final class SavedModelCommand extends CommandGroup {
     List<String> calls = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR",
-        description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json).")
+        description = "Write each output as DIR/KEY.npy (or DIR/outputs.json with --format json); with several "
+            + "--call, into DIR/1-SIG/, DIR/2-SIG/, ...")
     Path out;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
@@ -124,7 +125,9 @@ public final class SavedModelCommand extends CommandGroup {
       }
       for (int i = 0; i < outcome.results().size(); i++) {
         SignatureRunner.CallResult r = outcome.results().get(i);
-        if (fmt == Outputs.Format.JSON) {
+        if (out != null) {
+          Outputs.writeValues(r.outputs(), out.resolve(callFolder(i, r.signature().key())), fmt, console);
+        } else if (fmt == Outputs.Format.JSON) {
           console.println("{\"call\":" + (i + 1) + ",\"signature\":" + quoted(r.signature().key())
               + ",\"outputs\":" + Outputs.jsonValues(r.outputs()) + "}");
         } else {
@@ -145,11 +148,12 @@ public final class SavedModelCommand extends CommandGroup {
         throw org.introdl.core.cli.Cli.badValue(spec, "--call names the signature and its inputs itself; "
             + "leave out --signature, --input and --examples");
       }
-      if (out != null && calls.size() > 1) {
-        throw org.introdl.core.cli.Cli.badValue(spec, "--out takes the outputs of one call; with several "
-            + "--call, use --format json");
-      }
       return calls.stream().map(ModelInputs::parseCall).toList();
+    }
+
+    /** "1-get": one folder per call under --out, in call order. */
+    static String callFolder(int index, String signature) {
+      return (index + 1) + "-" + signature.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     private static String quoted(String text) {

@@ -38,7 +38,7 @@ public final class CudnnRnnRewrite {
   /** The MetaGraph to load and one line per rewritten (or refused) node. */
   public record Result(MetaGraphDef metaGraph, List<String> notes) {}
 
-  public static Result rewrite(MetaGraphDef metaGraph, String source) {
+  public static Result rewrite(MetaGraphDef metaGraph) {
     return rewrite(metaGraph, true);
   }
 

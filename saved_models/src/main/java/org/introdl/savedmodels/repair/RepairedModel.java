@@ -64,7 +64,7 @@ public final class RepairedModel implements AutoCloseable {
   /** The cuDNN rewrite and the signature repair, each adding one line per change to {@code notes}. */
   public static MetaGraphDef repairMetaGraph(SavedModelDir model, MetaGraphDef metaGraph, Collection<String> called,
       List<String> notes) {
-    CudnnRnnRewrite.Result rnn = CudnnRnnRewrite.rewrite(metaGraph, model.dir().toString());
+    CudnnRnnRewrite.Result rnn = CudnnRnnRewrite.rewrite(metaGraph);
     notes.addAll(rnn.notes());
     SignatureRepair.Result signatures = SignatureRepair.repair(rnn.metaGraph(), called, model.dir().toString());
     notes.addAll(signatures.notes());

@@ -38,7 +38,6 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * cuDNN recurrent layers with known weights, checked after the CPU rewrite against the same layer written with plain
@@ -190,7 +189,7 @@ class CudnnRnnRewriteTest {
             .setS(com.google.protobuf.ByteString.copyFromUtf8("skip_input")).build());
       }
     }
-    CudnnRnnRewrite.Result r = CudnnRnnRewrite.rewrite(mg.toBuilder().setGraphDef(graph).build(), "m");
+    CudnnRnnRewrite.Result r = CudnnRnnRewrite.rewrite(mg.toBuilder().setGraphDef(graph).build());
     String why = "cannot rewrite CudnnRNN 'rnn' in the graph for the CPU: input_mode 'skip_input' (only linear_input "
         + "is rewritten); export the model on a CPU, or run it on a GPU (build with -Pgpu)";
     assertEquals(List.of(why), r.notes());
