@@ -40,7 +40,7 @@ final class Layers {
       "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
       "GlobalMaxPool1D", "GlobalMaxPool2D", "ZeroPadding1D", "ZeroPadding2D", "BatchNormalization",
       "LayerNormalization", "Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
-      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Merge", "Identity",
+      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Identity",
       "Rescaling", "Normalization", "UpSampling1D", "UpSampling2D", "Cropping1D", "Cropping2D");
 
   private Layers() {}
@@ -62,6 +62,10 @@ final class Layers {
     if (registered != null && registered.contains(">")) {
       return Optional.of("is the custom class '" + registered + "', whose Python code is not in the file");
     }
+    if (c.equals("Merge")) {
+      return Optional.of("is Keras 1's Merge layer (mode '" + layer.config().path("mode").asText("?")
+          + "'), which this importer does not build");
+    }
     if (!SUPPORTED.contains(c)) {
       return Optional.of("is not a layer this importer knows (it builds " + SUPPORTED.size()
           + " Keras layer classes; see docs/keras.md)");
@@ -75,10 +79,6 @@ final class Layers {
           return Optional.of("uses the activation '" + a + "', which this importer does not know");
         }
       }
-    }
-    if (c.equals("Merge")) {
-      return Optional.of("is Keras 1's Merge layer (mode '" + layer.config().path("mode").asText("?")
-          + "'), which this importer does not build");
     }
     if (layer.config() != null && layer.config().path("stateful").asBoolean(false)) {
       return Optional.of("is stateful; only stateless recurrent layers are imported");
