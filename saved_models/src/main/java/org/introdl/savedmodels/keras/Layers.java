@@ -34,6 +34,7 @@ final class Layers {
       "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization");
 
   static final Set<String> SUPPORTED = Set.of("InputLayer", "Dense", "Activation", "LeakyReLU", "ReLU", "ELU",
+      "Conv2DTranspose", "Convolution2DTranspose",
       "Softmax", "Flatten", "Reshape", "Permute", "RepeatVector", "Conv1D", "Conv2D", "Convolution1D",
       "Convolution2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPool1D",
       "MaxPool2D", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "GlobalAveragePooling1D",
@@ -106,6 +107,7 @@ final class Layers {
       case "RepeatVector" -> Built.of(repeatVector(call));
       case "Conv1D", "Convolution1D", "Conv2D", "Convolution2D", "DepthwiseConv2D", "SeparableConv2D" ->
           Built.of(Convolutions.convolution(call));
+      case "Conv2DTranspose", "Convolution2DTranspose" -> Built.of(Convolutions.transposed(call));
       case "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "MaxPooling2D", "MaxPool2D",
           "AveragePooling2D", "AvgPool2D" -> Built.of(Convolutions.pooling(call));
       case "GlobalAveragePooling1D", "GlobalAvgPool1D", "GlobalMaxPooling1D", "GlobalMaxPool1D",
