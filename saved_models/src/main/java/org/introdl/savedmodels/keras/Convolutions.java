@@ -71,6 +71,41 @@ final class Convolutions {
   }
 
   /**
+   * Conv2DTranspose (the gradient of a convolution with respect to its input): kernel [rows, cols, out, in], output
+   * (in - 1) * stride + kernel rows for valid padding, in * stride for same. Dilation and output_padding are refused.
+   */
+  static Operand<TFloat32> transposed(LayerCall call) {
+    Ops tf = call.tf;
+    boolean channelsFirst = call.config.channelsFirst();
+    int[] strides = call.config.strides(2);
+    String padding = call.config.padding().toUpperCase(java.util.Locale.ROOT);
+    int[] dilation = call.config.dilation(2);
+    com.fasterxml.jackson.databind.JsonNode outputPadding = call.config.json().get("output_padding");
+    if (dilation[0] != 1 || dilation[1] != 1 || (outputPadding != null && !outputPadding.isNull())) {
+      throw call.error("uses dilation or output_padding, which this importer does not build for Conv2DTranspose");
+    }
+    boolean bias = call.config.useBias();
+    call.expectWeights(bias ? 2 : 1);
+    WeightArray k = call.weight(0);
+    Operand<TFloat32> x = toChannelsLast(tf, call.input(), channelsFirst);
+    long h = call.dim(x, 1, "height");
+    long w = call.dim(x, 2, "width");
+    long outH = padding.equals("SAME") ? h * strides[0] : (h - 1) * strides[0] + k.dim(0);
+    long outW = padding.equals("SAME") ? w * strides[1] : (w - 1) * strides[1] + k.dim(1);
+    Operand<org.tensorflow.types.TInt32> batch = tf.slice(tf.shape(x), tf.constant(new int[] {0}),
+        tf.constant(new int[] {1}));
+    Operand<org.tensorflow.types.TInt32> outShape = tf.concat(List.of(batch,
+        tf.constant(new int[] {(int) outH, (int) outW, k.dim(2)})), tf.constant(0));
+    Operand<TFloat32> y = tf.nn.conv2dBackpropInput(outShape, call.variable("kernel", k), x,
+        List.of(1L, (long) strides[0], (long) strides[1], 1L), padding);
+    if (bias) {
+      y = tf.nn.biasAdd(y, call.variable("bias", call.weight(1)));
+    }
+    y = Layers.activation(call, call.config.activation("activation", "linear"), y);
+    return toChannelsFirst(tf, y, channelsFirst);
+  }
+
+  /**
    * The kernel in TensorFlow's layout [rows, cols, in, out]. Keras 1 with {@code dim_ordering "th"} stored
    * [out, in, rows, cols]; Theano-trained kernels are flipped in both spatial axes; 1-D kernels get a row axis.
    */

@@ -34,13 +34,14 @@ final class Layers {
       "SpatialDropout3D", "GaussianNoise", "GaussianDropout", "AlphaDropout", "ActivityRegularization");
 
   static final Set<String> SUPPORTED = Set.of("InputLayer", "Dense", "Activation", "LeakyReLU", "ReLU", "ELU",
+      "Conv2DTranspose", "Convolution2DTranspose",
       "Softmax", "Flatten", "Reshape", "Permute", "RepeatVector", "Conv1D", "Conv2D", "Convolution1D",
       "Convolution2D", "DepthwiseConv2D", "SeparableConv2D", "MaxPooling1D", "MaxPooling2D", "MaxPool1D",
       "MaxPool2D", "AveragePooling1D", "AveragePooling2D", "AvgPool1D", "AvgPool2D", "GlobalAveragePooling1D",
       "GlobalAveragePooling2D", "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalAvgPool1D", "GlobalAvgPool2D",
       "GlobalMaxPool1D", "GlobalMaxPool2D", "ZeroPadding1D", "ZeroPadding2D", "BatchNormalization",
       "LayerNormalization", "Embedding", "Masking", "SimpleRNN", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
-      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Merge", "Identity",
+      "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Identity",
       "Rescaling", "Normalization", "UpSampling1D", "UpSampling2D", "Cropping1D", "Cropping2D");
 
   private Layers() {}
@@ -62,6 +63,10 @@ final class Layers {
     if (registered != null && registered.contains(">")) {
       return Optional.of("is the custom class '" + registered + "', whose Python code is not in the file");
     }
+    if (c.equals("Merge")) {
+      return Optional.of("is Keras 1's Merge layer (mode '" + layer.config().path("mode").asText("?")
+          + "'), which this importer does not build");
+    }
     if (!SUPPORTED.contains(c)) {
       return Optional.of("is not a layer this importer knows (it builds " + SUPPORTED.size()
           + " Keras layer classes; see docs/keras.md)");
@@ -75,10 +80,6 @@ final class Layers {
           return Optional.of("uses the activation '" + a + "', which this importer does not know");
         }
       }
-    }
-    if (c.equals("Merge")) {
-      return Optional.of("is Keras 1's Merge layer (mode '" + layer.config().path("mode").asText("?")
-          + "'), which this importer does not build");
     }
     if (layer.config() != null && layer.config().path("stateful").asBoolean(false)) {
       return Optional.of("is stateful; only stateless recurrent layers are imported");
@@ -106,6 +107,7 @@ final class Layers {
       case "RepeatVector" -> Built.of(repeatVector(call));
       case "Conv1D", "Convolution1D", "Conv2D", "Convolution2D", "DepthwiseConv2D", "SeparableConv2D" ->
           Built.of(Convolutions.convolution(call));
+      case "Conv2DTranspose", "Convolution2DTranspose" -> Built.of(Convolutions.transposed(call));
       case "MaxPooling1D", "MaxPool1D", "AveragePooling1D", "AvgPool1D", "MaxPooling2D", "MaxPool2D",
           "AveragePooling2D", "AvgPool2D" -> Built.of(Convolutions.pooling(call));
       case "GlobalAveragePooling1D", "GlobalAvgPool1D", "GlobalMaxPooling1D", "GlobalMaxPool1D",

@@ -362,6 +362,46 @@ class KerasLayersTest {
     assertClose(array(new Nd(expected, 2, 2, 3)), out, TOLERANCE, "layer norm and shapes");
   }
 
+  /** Conv2DTranspose: each input pixel scatters kernel * value into a stride-spaced output window (valid). */
+  @Test
+  void transposedConvolutionScattersEachPixel() throws Exception {
+    Var k = random(3, 2, 4, 2);
+    Var b = random(4);
+    String config = sequential("[null, 3, 2, 2]", layer("Conv2DTranspose", "{\"name\": \"up\", \"filters\": 4,"
+        + " \"kernel_size\": [3, 2], \"strides\": [2, 2], \"padding\": \"valid\"}"));
+    float[] x = DoubleForward.uniform(13, 2 * 3 * 2 * 2, -1, 1);
+    Npy.Array out = run(config, Map.of("layers/conv2d_transpose", List.of(k, b)),
+        Map.of("x", Npy.Array.of(x, 2, 3, 2, 2)));
+    int oh = (3 - 1) * 2 + 3;
+    int ow = (2 - 1) * 2 + 2;
+    double[] y = new double[2 * oh * ow * 4];
+    for (int n = 0; n < 2; n++) {
+      for (int r = 0; r < oh; r++) {
+        for (int c = 0; c < ow; c++) {
+          for (int o = 0; o < 4; o++) {
+            y[((n * oh + r) * ow + c) * 4 + o] = b.values()[o];
+          }
+        }
+      }
+      for (int r = 0; r < 3; r++) {
+        for (int c = 0; c < 2; c++) {
+          for (int i = 0; i < 2; i++) {
+            double v = x[((n * 3 + r) * 2 + c) * 2 + i];
+            for (int dr = 0; dr < 3; dr++) {
+              for (int dc = 0; dc < 2; dc++) {
+                for (int o = 0; o < 4; o++) {
+                  // kernel [rows, cols, out, in]
+                  y[((n * oh + r * 2 + dr) * ow + c * 2 + dc) * 4 + o] += v * k.values()[((dr * 2 + dc) * 4 + o) * 2 + i];
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertClose(array(new Nd(y, 2, oh, ow, 4)), out, TOLERANCE, "conv2d transpose");
+  }
+
   /** Preprocessing layers saved inside Keras 3 models: Rescaling, then Normalization with adapted statistics. */
   @Test
   void rescalingAndAdaptedNormalization() throws Exception {
