@@ -137,6 +137,12 @@ public final class SignatureRunner {
     List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
     try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
       UnsafeOps.Report scan = UnsafeOps.scanSignatures(repaired.metaGraph(), called);
+      if (!scan.needsGpuKernel().isEmpty()) {
+        // A cuDNN layer the rewrite refused: its note says why and what to do, better than "needs a GPU kernel".
+        refusedRewrite(repaired.notes()).ifPresent(note -> {
+          throw UserError.inFile(model.dir(), note);
+        });
+      }
       UnsafeOps.requireRunnable(scan, model.dir().toString(), limits);
       String[] tags = metaGraph.getMetaInfoDef().getTagsList().toArray(String[]::new);
       RunOptions options = Watchdog.runOptions(limits.timeout());
@@ -194,8 +200,12 @@ public final class SignatureRunner {
 
   /** A failure to load or run where a repair was refused: the refusal says why, better than TensorFlow does. */
   private static UserError explained(UserError e, List<String> notes, Path dir) {
-    return notes.stream().filter(n -> n.startsWith("cannot rewrite") && e.getMessage().contains("OpKernel"))
-        .findFirst().map(n -> UserError.inFile(dir, n)).orElse(e);
+    return e.getMessage().contains("OpKernel") ? refusedRewrite(notes).map(n -> UserError.inFile(dir, n)).orElse(e)
+        : e;
+  }
+
+  private static java.util.Optional<String> refusedRewrite(List<String> notes) {
+    return notes.stream().filter(n -> n.startsWith("cannot rewrite")).findFirst();
   }
 
   /** Loads a SavedModel that has been scanned; {@code options} bound the restore and init ops' run. */

@@ -132,14 +132,17 @@ class CraftedModelsTest {
 
   @Test
   void anOpWithOnlyAGpuKernelIsNamedInOneLine() throws Exception {
-    // Keras 3 writes CudnnRNNV3 for an LSTM exported while a GPU was visible; this runtime has no CPU kernel.
+    // Keras 3 writes CudnnRNNV3 for an LSTM exported while a GPU was visible; this runtime has no CPU kernel. run
+    // rewrites such layers for the CPU; this one (input mode skip_input) it cannot, and says why in one line.
     Path model = corpus.write(new CraftedModels.Attack("gpu only", mg -> CraftedModels.served(mg,
-        CraftedModels.node("rnn", "CudnnRNNV3", "x", "x", "x", "x", "x"))), "gpu-only");
+        CraftedModels.node("rnn", "CudnnRNNV3", "x", "x", "x", "x", "x").toBuilder().putAttr("input_mode",
+            org.tensorflow.proto.AttrValue.newBuilder().setS(com.google.protobuf.ByteString.copyFromUtf8("skip_input"))
+                .build()).build())), "gpu-only");
     CliRun scan = CliRun.run(new SavedModelCommand(), "scan", model.toString()).assertOk();
     assertTrue(scan.out().contains("serving_default: safe, but cannot run on this CPU-only runtime")
         && scan.out().contains("CudnnRNNV3 (needs a GPU kernel"), scan.out());
     CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]", "--allow-unsafe-ops")
-        .assertOneLineError(1, "cannot run here: CudnnRNNV3 at rnn needs a GPU kernel");
+        .assertOneLineError(1, "cannot rewrite CudnnRNNV3 'rnn' in the graph for the CPU: input_mode 'skip_input'");
   }
 
   @Test
