@@ -31,6 +31,9 @@ public final class SavedModelConvert {
     List<MetaGraphDef> originals = model.proto().getMetaGraphsList();
     List<MetaGraphDef> repaired = new ArrayList<>();
     for (MetaGraphDef mg : originals) {
+      // The repairs import the graph into TensorFlow, which evaluates its stateless ops: only for a model that scans
+      // safe (a converted model is one others will run, so this refuses rather than asks).
+      org.introdl.core.safety.UnsafeOps.requireSafe(org.introdl.core.safety.UnsafeOps.scan(mg), dir.toString());
       List<String> mgNotes = new ArrayList<>();
       repaired.add(RepairedModel.repairMetaGraph(model, mg, List.of(), mgNotes));
       String tags = String.join(",", mg.getMetaInfoDef().getTagsList());

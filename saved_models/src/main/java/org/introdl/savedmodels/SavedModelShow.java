@@ -62,6 +62,11 @@ public final class SavedModelShow {
       warnings.add("no CPU kernel here for " + String.join(", ", noCpuKernel) + ": run cannot execute a signature "
           + "that reaches them (export the model on a CPU, or run it on a GPU: build with -Pgpu)");
     }
+    if (!org.introdl.core.safety.UnsafeOps.scan(mg).isSafe()) {
+      // Planning the repairs imports the graph into TensorFlow, which evaluates stateless ops: not for this model.
+      warnings.add("repairs not checked: the model holds ops outside the allowlist (see savedmodel scan)");
+      return warnings;
+    }
     List<String> repairs = new ArrayList<>(CudnnRnnRewrite.plan(mg));
     repairs.addAll(SignatureRepair.repair(mg, List.of(), model.dir().toString()).notes());
     repairs.forEach(r -> warnings.add("run and convert: " + r.replace("rewrote ", "rewrite ")

@@ -135,6 +135,9 @@ public final class SignatureRunner {
       }
     }
     List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
+    // The model as it came first: the repairs import its graph into TensorFlow, whose shape inference already
+    // evaluates its stateless ops. The repaired graph is scanned again below (the rewrite adds only allowed ops).
+    UnsafeOps.requireSafeWithin(UnsafeOps.scanSignatures(metaGraph, called), model.dir().toString(), limits);
     try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
       UnsafeOps.Report scan = UnsafeOps.scanSignatures(repaired.metaGraph(), called);
       if (!scan.needsGpuKernel().isEmpty()) {

@@ -82,6 +82,13 @@ class CraftedModelsTest {
           "--output", "y=y:0").assertOneLineError(1, "refusing to run a model");
       assertFalse(Files.exists(converted), "a refused conversion writes nothing");
 
+      // show and savedmodel convert never run a signature, but their repairs import the graph into TensorFlow.
+      CliRun.run(new SavedModelCommand(), "show", model.toString());
+      Path repaired = model.resolve("repaired");
+      CliRun.run(new SavedModelCommand(), "convert", model.toString(), "--to", repaired.toString())
+          .assertOneLineError(1, "refusing to run a model");
+      assertFalse(Files.exists(repaired), "a refused conversion writes nothing");
+
       assertNothingTouched();
     }));
   }

@@ -238,19 +238,29 @@ public final class UnsafeOps {
    * model with ops that have no CPU kernel here (always: TensorFlow could not run it).
    */
   public static void requireRunnable(Report report, String what, RunLimits limits) {
-    if (!limits.allowUnsafeOps()) {
-      requireSafe(report, what);
-      if (report.memory().exceeds(limits.memoryBudgetBytes())) {
-        throw new UserError(what + ": refusing to run a model whose tensors declare " + report.memory().describe()
-            + ", over the memory budget of " + Bytes.format(limits.memoryBudgetBytes())
-            + " (raise it with --max-memory; pass --allow-unsafe-ops only if you trust its author)");
-      }
-    }
+    requireSafeWithin(report, what, limits);
     if (!report.needsGpuKernel().isEmpty()) {
       Finding f = report.needsGpuKernel().get(0);
       int more = report.needsGpuKernel().size() - 1;
       throw new UserError(what + ": cannot run here: " + f.opType() + " at " + f.path() + " " + f.why()
           + (more > 0 ? " (and " + more + " more such ops)" : ""));
+    }
+  }
+
+  /**
+   * The safety half of {@link #requireRunnable}: refuses a model with unsafe findings or over the memory budget
+   * unless {@code allowUnsafeOps}. Enough before anything hands the graph to TensorFlow without running it (an
+   * import for inspection or repair already evaluates its stateless ops).
+   */
+  public static void requireSafeWithin(Report report, String what, RunLimits limits) {
+    if (limits.allowUnsafeOps()) {
+      return;
+    }
+    requireSafe(report, what);
+    if (report.memory().exceeds(limits.memoryBudgetBytes())) {
+      throw new UserError(what + ": refusing to run a model whose tensors declare " + report.memory().describe()
+          + ", over the memory budget of " + Bytes.format(limits.memoryBudgetBytes())
+          + " (raise it with --max-memory; pass --allow-unsafe-ops only if you trust its author)");
     }
   }
 
