@@ -5,13 +5,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.CommandGroup;
 import org.introdl.exercises.ExerciseSteps;
 import org.introdl.exercises.grading.Task;
 import org.introdl.exercises.workspace.Workspace;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ./labs exercises ...}: the labs as graded exercises. */
 @Command(
@@ -147,11 +150,12 @@ public final class ExercisesCommand extends CommandGroup {
     @Option(names = "--all", description = "Every task of every started lab.")
     boolean all;
 
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() {
       if ((task == null) == !all) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "give one TASK or --all, not " + (all ? "both" : "neither"));
+        throw Cli.badValue(spec, "give one TASK or --all, not " + (all ? "both" : "neither"));
       }
       for (ExerciseSteps.Solved s : ExerciseSteps.solve(dir, Optional.ofNullable(task))) {
         System.out.println("Filled in the reference solution of " + s.task() + " in " + s.file());
