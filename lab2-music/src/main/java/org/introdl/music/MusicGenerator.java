@@ -35,20 +35,31 @@ public final class MusicGenerator {
       SongRenderer.Engine engine, List<Path> files) {}
 
   public static GenerateResult run(Request r, PrintStream console) {
+    return run(r, null, console);
+  }
+
+  /** As {@link #run(Request, PrintStream)}, each note drawn by {@code sampler} when it is not null. */
+  public static GenerateResult run(Request r, NoteSampler sampler, PrintStream console) {
     Path out = AtomicFiles.requireWritableDir(r.out());
     SongDataset data = SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console);
     Song seed = pickSeed(data, r.seedSong());
     try (NotePredictor model = r.source().open()) {
-      return generate(model, seed, r.sampling(), out);
+      return generate(model, seed, r.sampling(), out, sampler);
     }
   }
 
   /** Generates from an open model and writes every output file. */
   public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out) {
+    return generate(model, seed, sampling, out, null);
+  }
+
+  /** As {@link #generate(NotePredictor, Song, SongSampler.Options, Path)} with a plugged sampler (or null). */
+  public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out,
+      NoteSampler sampler) {
     // One short warm-up run first, so that the reported time is the generation's, not TF's one-time graph setup.
     SongSampler.generate(model, seed.melody(), new SongSampler.Options(Math.min(60, sampling.notes()), sampling.seed(),
-        sampling.temperature(), sampling.greedy(), sampling.scheme()));
-    SongSampler.Generated g = SongSampler.generate(model, seed.melody(), sampling);
+        sampling.temperature(), sampling.greedy(), sampling.scheme()), sampler);
+    SongSampler.Generated g = SongSampler.generate(model, seed.melody(), sampling, sampler);
     // As the lab: gen_song is the seed rows followed by the new notes; base_song is the whole seed song.
     Melody genSong = g.seed().append(g.song().notes());
     List<Path> files = new ArrayList<>();

@@ -53,6 +53,16 @@ public final class MusicLstm {
   /** How the recurrence is built. */
   public enum Cell { UNROLLED, PROJECTED, BLOCK }
 
+  /**
+   * The notebook's {@code RNN(input_vec, weights, biases)} as a seam for a student's own code: one-hot rows
+   * {@code [N, T, 78]} to logits {@code [N, 78]}, creating the cell's variables with Python's names
+   * ({@code rnn/basic_lstm_cell/kernel}, {@code .../bias}). See {@link #plugged}.
+   */
+  @FunctionalInterface
+  public interface Rnn {
+    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> inputVec, Operand<TFloat32> weights, Operand<TFloat32> biases);
+  }
+
   /** What is fed: the lab's one-hot float rows, or their note indices (a rest as {@link #REST_INDEX}). */
   public enum Input { ONE_HOT, NOTE_INDICES }
 
@@ -128,7 +138,8 @@ public final class MusicLstm {
   public final Output<TFloat32> bias;
   public final Output<TFloat32> weights;
   public final Output<TFloat32> biases;
-  /** The cell state c and the output h after the last row, [N, H]: where stateful generation goes on from. */
+  /** The cell state c and the output h after the last row, [N, H]: where stateful generation goes on from (null for
+   * a {@link #plugged} RNN). */
   public final Operand<TFloat32> lastC;
   public final Operand<TFloat32> lastH;
   public final Operand<TFloat32> logits;
@@ -208,15 +219,69 @@ public final class MusicLstm {
     lastC = joinShards(tf, shardC);
     lastH = joinShards(tf, shardH);
     logits = tf.withName("logits").math.add(tf.linalg.matMul(lastH, tf.identity(weights)), tf.identity(biases));
-    prediction = tf.withName("prediction").nn.softmax(logits);
     Operand<TFloat32> labelRows = sharding.batch() > 0
         ? tf.reshape(labels, tf.constant(new long[] {sharding.batch(), config.outputSize()})) : labels;
-    loss = tf.withName("loss").math.mean(tf.nn.softmaxCrossEntropyWithLogits(logits, labelRows).loss(),
-        tf.constant(0));
-    Operand<TInt64> predicted = tf.math.argMax(prediction, tf.constant(1));
-    Operand<TInt64> expected = tf.math.argMax(labelRows, tf.constant(1));
-    accuracy = tf.withName("accuracy").math.mean(
-        tf.dtypes.cast(tf.math.equal(predicted, expected), TFloat32.class), tf.constant(0));
+    Heads heads = Heads.of(tf, logits, labelRows);
+    prediction = heads.prediction();
+    loss = heads.loss();
+    accuracy = heads.accuracy();
+  }
+
+  /** The notebook's prediction, loss and accuracy on top of the logits. */
+  private record Heads(Operand<TFloat32> prediction, Operand<TFloat32> loss, Operand<TFloat32> accuracy) {
+    static Heads of(Ops tf, Operand<TFloat32> logits, Operand<TFloat32> labelRows) {
+      Operand<TFloat32> prediction = tf.withName("prediction").nn.softmax(logits);
+      Operand<TFloat32> loss = tf.withName("loss").math.mean(
+          tf.nn.softmaxCrossEntropyWithLogits(logits, labelRows).loss(), tf.constant(0));
+      Operand<TInt64> predicted = tf.math.argMax(prediction, tf.constant(1));
+      Operand<TInt64> expected = tf.math.argMax(labelRows, tf.constant(1));
+      Operand<TFloat32> accuracy = tf.withName("accuracy").math.mean(
+          tf.dtypes.cast(tf.math.equal(predicted, expected), TFloat32.class), tf.constant(0));
+      return new Heads(prediction, loss, accuracy);
+    }
+  }
+
+  /** The notebook's graph around a plugged {@code rnn}: it builds the recurrence and the cell's variables. */
+  private MusicLstm(Ops tf, Config config, Rnn rnn) {
+    this.config = config.with(Cell.UNROLLED, Input.ONE_HOT);
+    this.sharding = Sharding.NONE;
+    int h = config.hidden();
+    weights = GraphVariables.create(tf, Naming.PYTHON.weights, Shape.of(h, config.outputSize()), TFloat32.class,
+        init -> init.random.randomStandardNormal(init.constant(new long[] {h, config.outputSize()}), TFloat32.class,
+            RandomStandardNormal.seed(config.seed()), RandomStandardNormal.seed2(1L)));
+    biases = GraphVariables.create(tf, Naming.PYTHON.biases, Shape.of(config.outputSize()), TFloat32.class,
+        init -> init.random.randomStandardNormal(init.constant(new long[] {config.outputSize()}), TFloat32.class,
+            RandomStandardNormal.seed(config.seed()), RandomStandardNormal.seed2(2L)));
+    inputs = tf.withName("inputs").placeholder(TFloat32.class,
+        Placeholder.shape(Shape.of(-1, config.timesteps(), config.inputSize())));
+    noteIndices = null;
+    labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.outputSize())));
+    logits = rnn.apply(tf, inputs, tf.identity(weights), tf.identity(biases));
+    kernel = cellVariable(tf, Naming.PYTHON.kernel);
+    bias = cellVariable(tf, Naming.PYTHON.bias);
+    lastC = null;
+    lastH = null;
+    Heads heads = Heads.of(tf, logits, labels);
+    prediction = heads.prediction();
+    loss = heads.loss();
+    accuracy = heads.accuracy();
+  }
+
+  private static Output<TFloat32> cellVariable(Ops tf, String name) {
+    org.tensorflow.GraphOperation op = ((org.tensorflow.Graph) tf.scope().env()).operation(name);
+    if (op == null || !op.type().equals("VariableV2")) {
+      throw new org.introdl.core.UserError("the plugged RNN made no variable " + name
+          + ": create the cell with new BasicLstmCell(tf, HIDDEN_SIZE, INPUT_SIZE)");
+    }
+    return op.output(0);
+  }
+
+  /**
+   * The notebook's graph with {@code rnn} (a student's {@code RNN(input_vec, weights, biases)}) as its recurrence:
+   * one-hot input, Python's variable names, any batch size; {@link #lastC} and {@link #lastH} are not known.
+   */
+  public static MusicLstm plugged(Ops tf, Config config, Rnn rnn) {
+    return new MusicLstm(tf, config, rnn);
   }
 
   /** Builds the model into {@code tf}'s graph, for any batch size. */

@@ -96,6 +96,14 @@ public final class MusicTrainer {
       double lastAccuracy, double msPerStep, double firstStepSeconds, Path lossCurve, SongDataset.Report data) {}
 
   public static TrainResult train(SongDataset data, Options o, PrintStream console) {
+    return train(data, o, null, console);
+  }
+
+  /**
+   * As {@link #train(SongDataset, Options, PrintStream)}, with {@code rnn} (a student's {@code RNN(input_vec, weights,
+   * biases)}) as the recurrence when it is not null: the notebook's one-hot, unsharded graph around it.
+   */
+  public static TrainResult train(SongDataset data, Options o, MusicLstm.Rnn rnn, PrintStream console) {
     Path out = AtomicFiles.requireWritableDir(o.out());
     CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"), o.keep(), console);
     if (!o.resume() && !store.list().isEmpty()) {
@@ -110,10 +118,11 @@ public final class MusicTrainer {
     }
     ModelSpec.of(o.model()).write(out);
     BatchSampler sampler = data.batches(o.batch(), o.model().timesteps(), o.model().seed());
-    MusicLstm.Sharding sharding = MusicLstm.Sharding.of(o.batch(), o.shards());
+    MusicLstm.Sharding sharding = rnn != null ? MusicLstm.Sharding.NONE : MusicLstm.Sharding.of(o.batch(), o.shards());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      MusicLstm model = MusicLstm.build(tf, o.model(), MusicLstm.Naming.PYTHON, sharding);
+      MusicLstm model = rnn != null ? MusicLstm.plugged(tf, o.model(), rnn)
+          : MusicLstm.build(tf, o.model(), MusicLstm.Naming.PYTHON, sharding);
       Tf1Adam.Update update = new Tf1Adam(o.learningRate()).applyGradients(tf, model.gradients(tf),
           model.trainables());
       try (Session session = new Session(g, sharding.sessionConfig())) {

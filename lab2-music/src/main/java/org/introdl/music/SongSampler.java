@@ -28,6 +28,14 @@ public final class SongSampler {
   public record Generated(Melody seed, Melody song, double seconds) {}
 
   public static Generated generate(NotePredictor model, Melody seedSong, Options o) {
+    return generate(model, seedSong, o, null);
+  }
+
+  /**
+   * As {@link #generate(NotePredictor, Melody, Options)}, each note drawn by {@code sampler} (a student's
+   * {@code sampleNextNote}, fed a {@code java.util.Random} seeded with the options' seed) when it is not null.
+   */
+  public static Generated generate(NotePredictor model, Melody seedSong, Options o, NoteSampler sampler) {
     int t = model.timesteps();
     if (seedSong.length() < t) {
       throw new org.introdl.core.UserError("the seed song has " + seedSong.length() + " rows, fewer than the model's "
@@ -35,6 +43,9 @@ public final class SongSampler {
     }
     Melody seed = seedSong.slice(0, t);
     SplittableRandom random = new SplittableRandom(o.seed());
+    java.util.Random studentRandom = new java.util.Random(o.seed());
+    java.util.function.ToIntFunction<float[]> draw = sampler == null ? p -> choose(p, o, random)
+        : p -> checkedNote(sampler.sampleNextNote(p.clone(), studentRandom), p.length);
     int[] song = new int[t + o.notes()];
     System.arraycopy(seed.notes(), 0, song, 0, t);
     long start = System.nanoTime();
@@ -42,7 +53,7 @@ public final class SongSampler {
       int[] window = new int[t];
       for (int i = 0; i < o.notes(); i++) {
         System.arraycopy(song, i, window, 0, t);
-        song[t + i] = choose(model.predict(window), o, random);
+        song[t + i] = draw.applyAsInt(model.predict(window));
       }
     } else if (model instanceof CheckpointPredictor fast) {
       int[] drawn = fast.generateStateful(seed.notes(), o.notes(), o);
@@ -54,7 +65,7 @@ public final class SongSampler {
           p = stepper.step(song[i]);
         }
         for (int i = 0; i < o.notes(); i++) {
-          song[t + i] = choose(p, o, random);
+          song[t + i] = draw.applyAsInt(p);
           if (i + 1 < o.notes()) {
             p = stepper.step(song[t + i]);
           }
@@ -65,6 +76,14 @@ public final class SongSampler {
     int[] generated = new int[o.notes()];
     System.arraycopy(song, t, generated, 0, o.notes());
     return new Generated(seed, new Melody(generated), seconds);
+  }
+
+  private static int checkedNote(int note, int notes) {
+    if (note < 0 || note >= notes) {
+      throw new org.introdl.core.UserError("the plugged sampleNextNote returned note " + note + ", outside 0.."
+          + (notes - 1));
+    }
+    return note;
   }
 
   /** One draw from {@code probabilities}, as {@code np.random.choice(78, p=...)}; or the argmax when greedy. */

@@ -75,7 +75,12 @@ public final class SourceEditor {
   /** The statements of {@code method}'s body, de-indented. */
   public static String statements(String source, String method) {
     Body body = body(source, method).orElseThrow(() -> new IllegalArgumentException("no method " + method));
-    return source.substring(body.open() + 1, body.close()).stripIndent().strip();
+    java.util.List<String> lines = source.substring(body.open() + 1, body.close()).lines().toList();
+    int indent = lines.stream().filter(l -> !l.isBlank()).mapToInt(l -> l.length() - l.stripLeading().length()).min()
+        .orElse(0);
+    StringBuilder out = new StringBuilder();
+    lines.forEach(l -> out.append(l.isBlank() ? "" : l.substring(indent)).append('\n'));
+    return out.toString().strip();
   }
 
   /** The untouched body of a task: a TODO line and the throw every grader recognises as "not done yet". */

@@ -25,9 +25,12 @@ public final class Workspace {
   public static final String STATE_FILE = ".exercises.properties";
 
   private final Path root;
+  /** When opened at one lab's folder: that lab only. */
+  private final Lab only;
 
-  private Workspace(Path root) {
+  private Workspace(Path root, Lab only) {
     this.root = root;
+    this.only = only;
   }
 
   /** {@code ~/introdl-exercises}: where {@code start} puts a workspace when no folder is given. */
@@ -35,16 +38,16 @@ public final class Workspace {
     return Path.of(System.getProperty("user.home"), "introdl-exercises");
   }
 
-  /** The workspace at {@code dir}, or the one {@code dir} is a lab folder of. */
+  /** The workspace at {@code dir}; or, when {@code dir} is one lab's folder, that lab of its workspace. */
   public static Workspace at(Path dir) {
     Path abs = dir.toAbsolutePath().normalize();
     for (Lab lab : Exercises.labs()) {
       if (Files.isRegularFile(abs.resolve(lab.fileName())) && abs.getFileName() != null
           && abs.getFileName().toString().equals(lab.id()) && abs.getParent() != null) {
-        return new Workspace(abs.getParent());
+        return new Workspace(abs.getParent(), lab);
       }
     }
-    return new Workspace(abs);
+    return new Workspace(abs, null);
   }
 
   /** Like {@link #at}, but the folder must hold at least one started lab. */
@@ -78,7 +81,7 @@ public final class Workspace {
   }
 
   public List<Lab> startedLabs() {
-    return Exercises.labs().stream().filter(this::started).toList();
+    return Exercises.labs().stream().filter(l -> (only == null || only == l) && started(l)).toList();
   }
 
   public String read(Lab lab) {

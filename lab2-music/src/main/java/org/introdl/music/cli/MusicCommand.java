@@ -6,11 +6,13 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
+import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.music.MusicCodec;
 import org.introdl.music.MusicExport;
 import org.introdl.music.MusicGenerator;
 import org.introdl.music.MusicLstm;
 import org.introdl.music.MusicTrainer;
+import org.introdl.music.NoteSampler;
 import org.introdl.music.SongDataset;
 import org.introdl.music.SongSampler;
 import org.introdl.core.cli.CommandGroup;
@@ -132,6 +134,10 @@ public final class MusicCommand extends CommandGroup {
         + " per CPU core that divides the batch; 1 = one chain; same numbers either way).")
     int shards = 0;
 
+    @Option(names = "--exercises", paramLabel = "DIR",
+        description = "Train your own rnn from an exercise workspace (./labs exercises start lab2) in the notebook's graph.")
+    Path exercises;
+
     @Override
     public Integer call() {
       check(steps >= 1 && steps <= 10_000_000, "--steps must be between 1 and 10000000");
@@ -146,10 +152,19 @@ public final class MusicCommand extends CommandGroup {
           "--shards must be 0 (one per core) or a divisor of --batch (" + batch + ") up to 64");
       SongDataset d = SongDataset.loadDefault(Optional.ofNullable(data), SongDataset.MIN_ROWS_DEFAULT, System.err);
       System.out.println(d.report().summary());
+      MusicLstm.Rnn rnn = null;
+      if (exercises != null) {
+        check(hidden == MusicLstm.HIDDEN_DEFAULT && timesteps == MusicLstm.TIMESTEPS_DEFAULT,
+            "--exercises trains the task file's network (128 units, 64 rows): leave out --hidden and --timesteps");
+        cell = MusicLstm.Cell.UNROLLED;
+        feed = MusicLstm.Input.ONE_HOT;
+        rnn = ExerciseCode.load(exercises, MusicLstm.Rnn.class);
+        System.out.println("The recurrence is your rnn from " + exercises);
+      }
       MusicLstm.Config model = MusicLstm.Config.of(hidden, timesteps, cell, feed, seed);
       MusicTrainer.Options o = new MusicTrainer.Options(steps, batch, lr, model, out, resume, checkpointEvery, keep, 10,
           shards);
-      MusicTrainer.TrainResult r = MusicTrainer.train(d, o, System.out);
+      MusicTrainer.TrainResult r = MusicTrainer.train(d, o, rnn, System.out);
       System.out.printf(Locale.ROOT, "Done: steps %d..%d, loss %.4f -> %.4f, accuracy %.3f, %.1f ms/step after a"
           + " first step of %.1f s (graph optimisation)%n", r.firstStep() + 1, r.lastStep(), r.firstLoss(),
           r.lastLoss(), r.lastAccuracy(), r.msPerStep(), r.firstStepSeconds());
@@ -203,6 +218,10 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = LabPaths.defaultOutputDir().resolve("music");
 
+    @Option(names = "--exercises", paramLabel = "DIR",
+        description = "Draw each note with your own sampleNextNote from an exercise workspace (./labs exercises start lab2).")
+    Path exercises;
+
     @Override
     public Integer call() {
       if ((checkpoint == null) == (savedModel == null)) {
@@ -218,7 +237,15 @@ public final class MusicCommand extends CommandGroup {
       var sampling = new SongSampler.Options(notes, seed, temperature, greedy,
           stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
       var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
-      var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out), System.err);
+      if (exercises != null && (greedy || temperature != 1.0)) {
+        throw Cli.badValue(spec, "--exercises draws with your sampleNextNote: leave out --greedy and --temperature");
+      }
+      NoteSampler sampler = exercises == null ? null : ExerciseCode.load(exercises, NoteSampler.class);
+      var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out),
+          sampler, System.err);
+      if (sampler != null) {
+        System.out.println("Each note drawn by your sampleNextNote from " + exercises);
+      }
       System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
           r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
       r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));

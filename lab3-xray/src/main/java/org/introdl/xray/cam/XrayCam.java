@@ -36,6 +36,11 @@ public final class XrayCam {
       double peakInLesionRate, double peakNearLesionRate) {}
 
   public static Result run(Options o, PrintStream out) {
+    return run(o, CamStep.LAB, out);
+  }
+
+  /** As {@link #run(Options, PrintStream)}, the maps computed by {@code camStep}. */
+  public static Result run(Options o, CamStep camStep, PrintStream out) {
     AtomicFiles.requireWritableDir(o.outDir());
     Path prefix = CheckpointPaths.resolve(o.checkpoint());
     int size = o.imageSize() > 0 ? o.imageSize() : RunInfo.imageSizeNear(prefix).orElse(256);
@@ -43,7 +48,7 @@ public final class XrayCam {
     int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(data) : o.indices();
     XrayDataset chosen = data.select(indices);
     out.printf("Data: %s%nCheckpoint: %s%n", data.source(), prefix);
-    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()))) {
+    try (XrayNetwork net = new XrayNetwork(XrayNetwork.Config.lab(size, o.seed()), camStep)) {
       net.restore(prefix);
       return draw(net, chosen, indices, o.classIndex(), o.outDir(), data.source());
     }

@@ -6,7 +6,7 @@ import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.optim.Momentum;
 import org.introdl.core.tf.Convolution;
-import org.introdl.xray.cam.ClassActivationMap;
+import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.data.XrayDataset;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -55,6 +55,11 @@ public final class XrayNetwork implements AutoCloseable {
   }
 
   public XrayNetwork(Config config) {
+    this(config, CamStep.LAB);
+  }
+
+  /** The network with {@code camStep} computing its two Class Activation Maps (a student's, or {@link CamStep#LAB}). */
+  public XrayNetwork(Config config, CamStep camStep) {
     graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
@@ -64,9 +69,7 @@ public final class XrayNetwork implements AutoCloseable {
       // Fed per step when a schedule is used; the configured rate otherwise.
       learningRate = tf.placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
       optimizer = Momentum.minimize(tf, loss, model.variableList(), learningRate, config.momentum(), config.nesterov());
-      cams = List.of(
-          ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 0, config.imageSize()),
-          ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 1, config.imageSize()));
+      cams = List.of(camStep.build(tf, model, 0, config.imageSize()), camStep.build(tf, model, 1, config.imageSize()));
       session = new Session(graph, sessionConfig(config));
       session.initialize();
     } catch (RuntimeException e) {
