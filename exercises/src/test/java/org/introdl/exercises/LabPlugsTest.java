@@ -102,13 +102,13 @@ class LabPlugsTest {
   @Test
   void pluggedCamFunctionsDrawTheLabsMaps() {
     CamStep step = ExerciseCode.load(solvedWorkspace("lab3"), CamStep.class);
-    XrayDataset data = XrayData.load(XrayData.SYNTHETIC, 64, 3).select(new int[] {0, 1});
-    try (XrayNetwork lab = new XrayNetwork(XrayNetwork.Config.lab(64, 5));
-        XrayNetwork plugged = new XrayNetwork(XrayNetwork.Config.lab(64, 5), step)) {
+    XrayDataset data = XrayData.load(XrayData.SYNTHETIC, 32, 3).select(new int[] {0, 1});
+    try (XrayNetwork lab = new XrayNetwork(XrayNetwork.Config.lab(32, 5));
+        XrayNetwork plugged = new XrayNetwork(XrayNetwork.Config.lab(32, 5), step)) {
       for (int classIndex = 0; classIndex < 2; classIndex++) {
         float[] expected = lab.activations(data, 1, 1, classIndex).cams();
         float[] got = plugged.activations(data, 1, 1, classIndex).cams();
-        assertEquals(64 * 64, got.length);
+        assertEquals(32 * 32, got.length);
         for (int i = 0; i < got.length; i++) {
           assertEquals(expected[i], got[i], 1e-5 * (1 + Math.abs(expected[i])), "pixel " + i);
         }

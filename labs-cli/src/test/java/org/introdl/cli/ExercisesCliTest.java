@@ -60,6 +60,37 @@ class ExercisesCliTest {
   }
 
   @Test
+  void aSolvedWorkspaceTrainsAndGeneratesMusicAndDrawsMaps() throws Exception {
+    Path ws = home.resolve("ws");
+    run("exercises", "start", "lab2", "--dir", ws.toString());
+    run("exercises", "start", "lab3", "--dir", ws.toString());
+    run("exercises", "solve", ws.toString(), "--all");
+
+    Path music = home.resolve("music-run");
+    Object[] train = run("music", "train", "--exercises", ws.toString(), "--steps", "3", "--batch", "8",
+        "--checkpoint-every", "3", "--out", music.toString());
+    assertEquals(0, train[0], (String) train[2]);
+    assertTrue(((String) train[1]).contains("The recurrence is your rnn from"), (String) train[1]);
+    Path song = home.resolve("song");
+    Object[] generate = run("music", "generate", "--exercises", ws.toString(), "--checkpoint", music.toString(),
+        "--notes", "24", "--out", song.toString());
+    assertEquals(0, generate[0], (String) generate[2]);
+    assertTrue(((String) generate[1]).contains("Each note drawn by your sampleNextNote"), (String) generate[1]);
+    assertTrue(Files.size(song.resolve("gen_song_0.mid")) > 0);
+
+    Path xray = home.resolve("xray-run");
+    Object[] xrayTrain = run("xray", "train", "--image-size", "32", "--steps", "1", "--batch", "2", "--held-out", "4",
+        "--out", xray.toString());
+    assertEquals(0, xrayTrain[0], (String) xrayTrain[2]);
+    Path maps = home.resolve("maps");
+    Object[] cam = run("xray", "cam", "--exercises", ws.toString(), "--checkpoint", xray.toString(), "--image-size",
+        "32", "--index", "0,1", "--out", maps.toString());
+    assertEquals(0, cam[0], (String) cam[2]);
+    assertTrue(((String) cam[1]).contains("Maps computed by your extractFeaturesWeights"), (String) cam[1]);
+    assertTrue(Files.isRegularFile(maps.resolve("cam-sheet.png")));
+  }
+
+  @Test
   void startKeepsAnExistingFileAndRefusesTheRepository() throws Exception {
     Path ws = home.resolve("ws");
     run("exercises", "start", "lab1", "--dir", ws.toString());
