@@ -100,6 +100,10 @@ public final class ExerciseSteps {
    * becomes a failed verdict with one line, never a stack trace.
    */
   public static Verdict grade(Task task, StudentCode code) {
+    return grade(task, code, TASK_SECONDS);
+  }
+
+  static Verdict grade(Task task, StudentCode code, long seconds) {
     ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "grader-" + task.name());
       t.setDaemon(true); // an endless loop in a student's code must not keep the JVM alive
@@ -107,9 +111,9 @@ public final class ExerciseSteps {
     });
     try {
       Future<Verdict> verdict = runner.submit(() -> task.grader().grade(code));
-      return verdict.get(TASK_SECONDS, TimeUnit.SECONDS);
+      return verdict.get(seconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
-      return Verdict.fail("did not finish in " + TASK_SECONDS + " s: is there a loop that never ends?");
+      return Verdict.fail("did not finish in " + seconds + " s: is there a loop that never ends?");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StudentException student) {

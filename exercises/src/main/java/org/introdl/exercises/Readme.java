@@ -27,7 +27,7 @@ final class Readme {
           + "./labs music train --exercises " + workspace + " --out out/my-music\n"
           + "./labs music generate --exercises " + workspace + " --checkpoint out/my-music\n```\n";
       case "lab3" -> "\nWhen the three tasks pass, draw the lab's maps with your code:\n\n```\n"
-          + "./labs xray cam --exercises " + workspace + " ...\n```\n";
+          + "./labs xray cam --exercises " + workspace + " --checkpoint out/xray-train\n```\n";
       default -> "";
     };
     return out.append(plug).toString();

@@ -84,6 +84,28 @@ class GradersTest {
   }
 
   @Test
+  void aStudentsExceptionIsOneLineNamingTheirLine() throws IOException {
+    Lab lab = Exercises.lab("lab1");
+    String source = Mutations.apply(Exercises.referenceSource(lab), "collatz",
+        List.of(new Mutations.Edit("List<Integer> printed = new ArrayList<>();", "List<Integer> printed = null;")));
+    Verdict v = ExerciseSteps.grade(lab.task("collatz").orElseThrow(), compile(lab, source, "npe"));
+    assertFalse(v.passed());
+    assertTrue(v.message().matches("threw NullPointerException: .* \\(Lab1Basics\\.java:\\d+, in collatz\\)"),
+        v.message());
+    assertFalse(v.message().contains("\n"));
+  }
+
+  @Test
+  void aTaskThatNeverEndsIsStopped() throws IOException {
+    Lab lab = Exercises.lab("lab1");
+    String source = Mutations.apply(Exercises.referenceSource(lab), "collatz", List.of(new Mutations.Edit(
+        "List<Integer> printed = new ArrayList<>();", "List<Integer> printed = new ArrayList<>(); "
+            + "try { Thread.sleep(600_000); } catch (InterruptedException e) { return printed; }")));
+    Verdict v = ExerciseSteps.grade(lab.task("collatz").orElseThrow(), compile(lab, source, "sleeps"), 1);
+    assertEquals("did not finish in 1 s: is there a loop that never ends?", v.message());
+  }
+
+  @Test
   void everyMutationBelongsToACataloguedMistake() {
     Mutations.BY_TASK.forEach((task, byMistake) -> byMistake.keySet().forEach(key ->
         assertEquals(key, Exercises.task(task).mistake(key).key())));

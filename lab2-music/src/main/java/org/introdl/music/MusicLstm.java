@@ -138,8 +138,10 @@ public final class MusicLstm {
   public final Output<TFloat32> bias;
   public final Output<TFloat32> weights;
   public final Output<TFloat32> biases;
-  /** The cell state c and the output h after the last row, [N, H]: where stateful generation goes on from (null for
-   * a {@link #plugged} RNN). */
+  /**
+   * The cell state c and the output h after the last row, [N, H]: where stateful generation goes on from (null for a
+   * {@link #plugged} RNN).
+   */
   public final Operand<TFloat32> lastC;
   public final Operand<TFloat32> lastH;
   public final Operand<TFloat32> logits;
