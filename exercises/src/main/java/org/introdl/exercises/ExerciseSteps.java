@@ -69,8 +69,8 @@ public final class ExerciseSteps {
     Workspace ws = Workspace.existing(dir);
     List<Lab> labs = ws.startedLabs();
     if (task.isPresent()) {
-      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> new UserError("no task '" + task.get() + "'"));
-      Exercises.task(task.get());
+      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> new UserError("no task '" + task.get() + "'; the "
+          + "tasks are listed by './labs exercises list'"));
       if (!ws.started(lab)) {
         throw new UserError(task.get() + " belongs to " + lab.id() + ", not started in " + ws.root()
             + "; start it with './labs exercises start " + lab.id() + " --dir " + ws.root() + "'");

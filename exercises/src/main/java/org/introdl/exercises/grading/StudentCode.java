@@ -36,16 +36,6 @@ public final class StudentCode {
     }
   }
 
-  /** True when the class still has {@code name} (the lab hooks use other tasks only if they exist). */
-  public boolean has(String name) {
-    for (Method m : type.getDeclaredMethods()) {
-      if (m.getName().equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private Method find(String name, int arity) {
     for (Method m : type.getDeclaredMethods()) {
       if (m.getName().equals(name) && m.getParameterCount() == arity && Modifier.isStatic(m.getModifiers())) {

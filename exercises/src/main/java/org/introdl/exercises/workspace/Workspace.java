@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -145,12 +144,5 @@ public final class Workspace {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The labs' files that exist, for listing. */
-  public List<Path> files() {
-    List<Path> out = new ArrayList<>();
-    startedLabs().forEach(l -> out.add(file(l)));
-    return out;
   }
 }
