@@ -13,7 +13,6 @@ import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.music.Melody;
 import org.introdl.music.MusicLstm;
 import org.introdl.music.NotePredictor;
-import org.introdl.music.NoteSampler;
 import org.introdl.music.SongSampler;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.data.XrayData;
@@ -70,7 +69,7 @@ class LabPlugsTest {
 
   @Test
   void aPluggedSamplerDrawsEveryNoteOfTheSong() {
-    NoteSampler sampler = ExerciseCode.load(solvedWorkspace("lab2"), NoteSampler.class);
+    SongSampler.NoteSampler sampler = ExerciseCode.load(solvedWorkspace("lab2"), SongSampler.NoteSampler.class);
     float[] p = new float[78];
     p[3] = 0.25f;
     p[10] = 0.75f;
@@ -90,7 +89,7 @@ class LabPlugsTest {
     };
     SongSampler.Generated g = SongSampler.generate(fixed, new Melody(new int[] {1, 2, 3, 4}),
         SongSampler.Options.lab(7), sampler);
-    Random same = new Random(7);
+    java.util.SplittableRandom same = new java.util.SplittableRandom(7);
     int[] expected = new int[g.song().length()];
     for (int i = 0; i < expected.length; i++) {
       expected[i] = sampler.sampleNextNote(p, same);

@@ -39,7 +39,7 @@ public final class MusicGenerator {
   }
 
   /** As {@link #run(Request, PrintStream)}, each note drawn by {@code sampler} when it is not null. */
-  public static GenerateResult run(Request r, NoteSampler sampler, PrintStream console) {
+  public static GenerateResult run(Request r, SongSampler.NoteSampler sampler, PrintStream console) {
     Path out = AtomicFiles.requireWritableDir(r.out());
     SongDataset data = SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console);
     Song seed = pickSeed(data, r.seedSong());
@@ -55,7 +55,7 @@ public final class MusicGenerator {
 
   /** As {@link #generate(NotePredictor, Song, SongSampler.Options, Path)} with a plugged sampler (or null). */
   public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out,
-      NoteSampler sampler) {
+      SongSampler.NoteSampler sampler) {
     // One short warm-up run first, so that the reported time is the generation's, not TF's one-time graph setup.
     SongSampler.generate(model, seed.melody(), new SongSampler.Options(Math.min(60, sampling.notes()), sampling.seed(),
         sampling.temperature(), sampling.greedy(), sampling.scheme()), sampler);

@@ -60,7 +60,7 @@ public final class MusicLstm {
    */
   @FunctionalInterface
   public interface Rnn {
-    Operand<TFloat32> apply(Ops tf, Operand<TFloat32> inputVec, Operand<TFloat32> weights, Operand<TFloat32> biases);
+    Operand<TFloat32> rnn(Ops tf, Operand<TFloat32> inputVec, Operand<TFloat32> weights, Operand<TFloat32> biases);
   }
 
   /** What is fed: the lab's one-hot float rows, or their note indices (a rest as {@link #REST_INDEX}). */
@@ -258,7 +258,7 @@ public final class MusicLstm {
         Placeholder.shape(Shape.of(-1, config.timesteps(), config.inputSize())));
     noteIndices = null;
     labels = tf.withName("labels").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.outputSize())));
-    logits = rnn.apply(tf, inputs, tf.identity(weights), tf.identity(biases));
+    logits = rnn.rnn(tf, inputs, tf.identity(weights), tf.identity(biases));
     kernel = cellVariable(tf, Naming.PYTHON.kernel);
     bias = cellVariable(tf, Naming.PYTHON.bias);
     lastC = null;

@@ -16,6 +16,15 @@ public final class SongSampler {
   /** How to generate. */
   public enum Scheme { WINDOW, STATEFUL }
 
+  /**
+   * The notebook's draw of the next note from the model's distribution ({@code np.random.choice(78, p=...)}). A seam:
+   * a student's own sampler plugs in here; the default is the lab's draw ({@link #choose}).
+   */
+  @FunctionalInterface
+  public interface NoteSampler {
+    int sampleNextNote(float[] probabilities, SplittableRandom random);
+  }
+
   public record Options(int notes, long seed, double temperature, boolean greedy, Scheme scheme) {
     public static final int NOTES_DEFAULT = 500;
 
@@ -33,7 +42,7 @@ public final class SongSampler {
 
   /**
    * As {@link #generate(NotePredictor, Melody, Options)}, each note drawn by {@code sampler} (a student's
-   * {@code sampleNextNote}, fed a {@code java.util.Random} seeded with the options' seed) when it is not null.
+   * {@code sampleNextNote}) when it is not null.
    */
   public static Generated generate(NotePredictor model, Melody seedSong, Options o, NoteSampler sampler) {
     int t = model.timesteps();
@@ -43,9 +52,8 @@ public final class SongSampler {
     }
     Melody seed = seedSong.slice(0, t);
     SplittableRandom random = new SplittableRandom(o.seed());
-    java.util.Random studentRandom = new java.util.Random(o.seed());
     java.util.function.ToIntFunction<float[]> draw = sampler == null ? p -> choose(p, o, random)
-        : p -> checkedNote(sampler.sampleNextNote(p.clone(), studentRandom), p.length);
+        : p -> checkedNote(sampler.sampleNextNote(p.clone(), random), p.length);
     int[] song = new int[t + o.notes()];
     System.arraycopy(seed.notes(), 0, song, 0, t);
     long start = System.nanoTime();

@@ -15,7 +15,7 @@ import org.introdl.exercises.workspace.InMemoryCompiler;
 import org.introdl.exercises.workspace.SourceEditor;
 import org.introdl.exercises.workspace.Workspace;
 import org.introdl.music.MusicLstm;
-import org.introdl.music.NoteSampler;
+import org.introdl.music.SongSampler;
 import org.introdl.xray.cam.CamStep;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -23,7 +23,7 @@ import org.tensorflow.types.TFloat32;
 
 /**
  * A student's functions as the labs' seams: {@code rnn} as the music lab's {@link MusicLstm.Rnn},
- * {@code sampleNextNote} as its {@link NoteSampler}, and {@code extractFeaturesWeights}, {@code computeCam} and
+ * {@code sampleNextNote} as its {@link SongSampler.NoteSampler}, and {@code extractFeaturesWeights}, {@code computeCam} and
  * {@code upsample} together as the x-ray lab's {@link CamStep}. Found by the labs through {@link ExerciseCode}.
  */
 public final class LabPlugs implements ExerciseCode {
@@ -35,10 +35,10 @@ public final class LabPlugs implements ExerciseCode {
           () -> code.call("rnn", tf, inputVec, weights, biases));
       return seam.cast(rnn);
     }
-    if (seam == NoteSampler.class) {
+    if (seam == SongSampler.NoteSampler.class) {
       StudentCode code = load(workspace, Lab2Exercises.lab(), List.of("sampleNextNote"));
-      NoteSampler sampler = (probabilities, random) -> explained("sampleNextNote",
-          () -> code.<Integer>call("sampleNextNote", probabilities, random));
+      SongSampler.NoteSampler sampler = (probabilities, random) -> explained("sampleNextNote",
+          () -> code.<Integer>call("sampleNextNote", probabilities, new DrawsFrom(random)));
       return seam.cast(sampler);
     }
     if (seam == CamStep.class) {
@@ -77,6 +77,22 @@ public final class LabPlugs implements ExerciseCode {
           + "check " + workspace + "')");
     }
     return new StudentCode(compiled.mainClass());
+  }
+
+  /** The student's {@code java.util.Random}, drawing from the lab's seeded generator (so a seed gives one song). */
+  private static final class DrawsFrom extends java.util.Random {
+    private static final long serialVersionUID = 1L;
+    private final transient java.util.SplittableRandom source;
+
+    DrawsFrom(java.util.SplittableRandom source) {
+      super(0);
+      this.source = source;
+    }
+
+    @Override
+    protected int next(int bits) {
+      return source.nextInt() >>> (32 - bits);
+    }
   }
 
   /** The student's exception as a one-line user error naming the function. */

@@ -12,7 +12,6 @@ import org.introdl.music.MusicExport;
 import org.introdl.music.MusicGenerator;
 import org.introdl.music.MusicLstm;
 import org.introdl.music.MusicTrainer;
-import org.introdl.music.NoteSampler;
 import org.introdl.music.SongDataset;
 import org.introdl.music.SongSampler;
 import org.introdl.core.cli.CommandGroup;
@@ -240,7 +239,8 @@ public final class MusicCommand extends CommandGroup {
       if (exercises != null && (greedy || temperature != 1.0)) {
         throw Cli.badValue(spec, "--exercises draws with your sampleNextNote: leave out --greedy and --temperature");
       }
-      NoteSampler sampler = exercises == null ? null : ExerciseCode.load(exercises, NoteSampler.class);
+      SongSampler.NoteSampler sampler =
+          exercises == null ? null : ExerciseCode.load(exercises, SongSampler.NoteSampler.class);
       var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out),
           sampler, System.err);
       if (sampler != null) {
