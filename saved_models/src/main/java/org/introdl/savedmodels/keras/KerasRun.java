@@ -10,6 +10,7 @@ import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.TensorSpec;
 import org.tensorflow.Session;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.proto.DataType;
 
 /**
@@ -75,7 +76,8 @@ public final class KerasRun {
   private static Outcome runChecked(KerasGraph graph, SavedModelDir.Signature sig, Map<String, Npy.Array> inputs,
       String what) {
     try (Session session = graph.openSession()) {
-      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what));
+      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what,
+          RunOptions.getDefaultInstance()));
     }
   }
 
