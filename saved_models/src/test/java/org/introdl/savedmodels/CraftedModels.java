@@ -112,6 +112,7 @@ final class CraftedModels {
         stringVector("sources", strangerPrefix.toString()), stringConst("dest", target.toString()),
         node("merge", "MergeV2Checkpoints", "sources", "dest").toBuilder()
             .putAttr("delete_old_dirs", AttrValue.newBuilder().setB(true).build()).build()));
+    add(m, "ReadFile run by shape inference, reached by no signature", mg -> shapedByFile(mg, secret));
     add(m, "DecodeProtoV2 descriptor_source", mg -> served(mg, stringConst("bytes", ""),
         node("decode", "DecodeProtoV2", "bytes").toBuilder().putAttr("descriptor_source", str(secret.toString()))
             .putAttr("message_type", str("tensorflow.Example")).build()));
@@ -173,6 +174,28 @@ final class CraftedModels {
   }
 
   // ---- edits ----
+
+  /**
+   * Adds a Reshape whose shape is the content of {@code file} (a number), connected to nothing: TensorFlow reads the
+   * file while it imports the graph (shape inference), before anything runs.
+   */
+  static MetaGraphDef shapedByFile(MetaGraphDef mg, Path file) {
+    GraphDef.Builder g = mg.getGraphDef().toBuilder().addNode(stringConst("secret_path", file.toString()))
+        .addNode(node("secret", "ReadFile", "secret_path"))
+        .addNode(node("number", "StringToNumber", "secret").toBuilder().putAttr("out_type", type(DataType.DT_INT32))
+            .build())
+        .addNode(node("shape", "Reshape", "number", "one_dim").toBuilder().putAttr("T", type(DataType.DT_INT32))
+            .build())
+        .addNode(NodeDef.newBuilder().setName("one_dim").setOp("Const").putAttr("dtype", type(DataType.DT_INT32))
+            .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_INT32)
+                .setTensorShape(shape(1)).addIntVal(1)).build()).build())
+        .addNode(NodeDef.newBuilder().setName("values").setOp("Const").putAttr("dtype", type(DataType.DT_FLOAT))
+            .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_FLOAT)
+                .setTensorShape(shape(40)).addFloatVal(0f)).build()).build())
+        .addNode(node("shaped", "Reshape", "values", "shape").toBuilder().putAttr("T", type(DataType.DT_FLOAT))
+            .build());
+    return mg.toBuilder().setGraphDef(g).build();
+  }
 
   /** Adds {@code nodes} and makes the served output {@code y} depend on the last one. */
   static MetaGraphDef served(MetaGraphDef mg, NodeDef... nodes) {

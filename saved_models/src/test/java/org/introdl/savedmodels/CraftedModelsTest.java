@@ -143,6 +143,32 @@ class CraftedModelsTest {
   }
 
   @Test
+  void shapeInferenceReadsAFileOnLoadWhenAllowed() throws Exception {
+    // The control for the import rule: no signature reaches the ReadFile, yet loading reads the file.
+    Path control = tmp.resolve("control-secret.txt");
+    Files.writeString(control, "40");
+    Instant now = Instant.now();
+    Files.getFileAttributeView(control, BasicFileAttributeView.class).setTimes(FileTime.from(now),
+        FileTime.from(now.minus(1, ChronoUnit.HOURS)), null);
+    FileTime before = access(control);
+    Path model = corpus.write(new CraftedModels.Attack("shaped", mg -> CraftedModels.shapedByFile(mg, control)),
+        "shape-control");
+    CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]", "--allow-unsafe-ops")
+        .assertOk();
+    boolean read = !access(control).equals(before);
+    if (!read) {
+      assumeTrue(readsUpdateAccessTime(control), "this file system does not record reads");
+    }
+    assertTrue(read, "loading read " + control + " though no signature reaches it");
+  }
+
+  private static boolean readsUpdateAccessTime(Path file) throws Exception {
+    FileTime before = access(file);
+    Files.readAllBytes(file);
+    return !access(file).equals(before);
+  }
+
+  @Test
   void theSaverHijackIsARealAttackWhenAllowed() throws Exception {
     // The control for "no file written": with --allow-unsafe-ops, merely loading the model runs its Save.
     Path hijacked = corpus.write(corpus.attacks().get("restore that also saves (Save)"), "hijack-control");

@@ -60,6 +60,7 @@ final class GraphWalk {
   private final Deque<PendingFunction> pendingFunctions = new ArrayDeque<>();
   private int functionNodes;
   private int checkpointReaders;
+  private boolean importedWhole;
 
   GraphWalk(GraphDef graph) {
     this(graph, 0);
@@ -159,7 +160,42 @@ final class GraphWalk {
     return this;
   }
 
+  /**
+   * Marks that the caller hands the whole graph to TensorFlow (loading a SavedModel, importing a GraphDef): then
+   * every stateless op that is not on the allowlist is unsafe wherever it is, reached or not, because TensorFlow's
+   * shape inference evaluates constant subgraphs of stateless ops while it imports the graph (a ReadFile whose
+   * content shapes a Reshape is read on import).
+   */
+  GraphWalk importedWhole() {
+    importedWhole = true;
+    return this;
+  }
+
+  private void judgeWhatImportMayEvaluate() {
+    for (NodeDef n : nodes.values()) {
+      if (!visitedNodes.contains(n.getName())) {
+        judgeForImport(n, n.getName());
+      }
+    }
+    for (FunctionDef f : library.values()) {
+      if (!visitedFunctions.contains(f.getSignature().getName())) {
+        f.getNodeDefList().forEach(n -> judgeForImport(n, f.getSignature().getName() + "/" + n.getName()));
+      }
+    }
+  }
+
+  private void judgeForImport(NodeDef n, String path) {
+    String op = n.getOp();
+    if (OpRegistry.isRegistered(op) && !OpRegistry.isStateful(op) && !AllowedOps.isPureComputation(op)) {
+      findings.add(new Finding(Kind.UNSAFE_OP, op, path, AllowedOps.riskOf(op) + "; no signature reaches it, but"
+          + " TensorFlow may run it while importing the graph (shape inference evaluates stateless ops)"));
+    }
+  }
+
   UnsafeOps.Report report(String scope, DeclaredMemory memory) {
+    if (importedWhole) {
+      judgeWhatImportMayEvaluate();
+    }
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort((a, b) -> (a.opType() + " " + a.path()).compareTo(b.opType() + " " + b.path()));
     return new UnsafeOps.Report(scope, List.copyOf(sorted), List.copyOf(new LinkedHashSet<>(needsGpuKernel)),

@@ -18,6 +18,7 @@ import org.tensorflow.proto.OpDef;
 public final class OpRegistry {
   private static final class Loaded {
     static final Set<String> REGISTERED = registered();
+    static final Set<String> STATEFUL = stateful();
     static final Set<String> WITH_KERNEL_HERE = kernels("CPU", "DEFAULT", "GPU");
   }
 
@@ -34,6 +35,24 @@ public final class OpRegistry {
    */
   public static boolean hasKernelHere(String op) {
     return Loaded.WITH_KERNEL_HERE.contains(op);
+  }
+
+  /**
+   * Whether a registered op is marked stateful. TensorFlow evaluates stateless ops while it imports a graph (shape
+   * inference folds constant subgraphs), so a stateless op runs even where no signature reaches it.
+   */
+  public static boolean isStateful(String op) {
+    return Loaded.STATEFUL.contains(op);
+  }
+
+  private static Set<String> stateful() {
+    Set<String> names = new HashSet<>();
+    for (OpDef op : TensorFlow.registeredOpList().getOpList()) {
+      if (op.getIsStateful()) {
+        names.add(op.getName());
+      }
+    }
+    return Set.copyOf(names);
   }
 
   private static Set<String> registered() {

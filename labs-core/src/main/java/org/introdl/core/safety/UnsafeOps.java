@@ -147,7 +147,7 @@ public final class UnsafeOps {
    * except the saver's save path (which nothing here ever runs), plus the validated restore path.
    */
   public static Report scan(GraphDef graph, SaverDef saver) {
-    GraphWalk walk = new GraphWalk(graph);
+    GraphWalk walk = new GraphWalk(graph).importedWhole();
     if (saver == null) {
       walk.everything();
     } else {
@@ -161,7 +161,7 @@ public final class UnsafeOps {
 
   /** What {@code graph run} executes: the fetched tensors' ancestors, and the restore path when {@code restoreWith}. */
   public static Report scanFetches(GraphDef graph, Collection<String> fetches, SaverDef restoreWith) {
-    GraphWalk walk = new GraphWalk(graph).fromRoots(fetches);
+    GraphWalk walk = new GraphWalk(graph).importedWhole().fromRoots(fetches);
     if (restoreWith != null) {
       walk.restore(restoreWith);
     }
@@ -169,7 +169,7 @@ public final class UnsafeOps {
   }
 
   private static GraphWalk loadingWalk(MetaGraphDef metaGraph) {
-    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).fromRoots(initOps(metaGraph));
+    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).importedWhole().fromRoots(initOps(metaGraph));
     if (metaGraph.hasSaverDef()) {
       walk.restore(metaGraph.getSaverDef());
     }

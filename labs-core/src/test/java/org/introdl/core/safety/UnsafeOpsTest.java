@@ -48,15 +48,29 @@ class UnsafeOpsTest {
   @Test
   void anUnusedSignatureDoesNotBlockTheOneThatIsCalled() {
     MetaGraphDef mg = meta(graph(node("x", "Placeholder"), node("y", "Relu", "x"), node("path", "Const"),
-        node("secret", "ReadFile", "path")), "infer", "y:0").toBuilder()
-        .putSignatureDef("steal", signature("secret:0")).build();
+        node("leak", "WriteFile", "path", "x")), "infer", "y:0").toBuilder()
+        .putSignatureDef("steal", signature("leak")).build();
     assertTrue(UnsafeOps.scanSignature(mg, "infer").isSafe());
     UnsafeOps.Report steal = UnsafeOps.scanSignature(mg, "steal");
-    assertEquals(List.of("ReadFile"), steal.unsafeOpTypes());
-    assertEquals("secret", steal.findings().get(0).path());
+    assertEquals(List.of("WriteFile"), steal.unsafeOpTypes());
+    assertEquals("leak", steal.findings().get(0).path());
     UnsafeOps.SavedModelScan each = UnsafeOps.scanEachSignature(mg);
     assertTrue(each.signatures().get("infer").isSafe());
-    assertFalse(each.isSafe(), "scan as a whole fails: a signature can read a file");
+    assertFalse(each.isSafe(), "scan as a whole fails: a signature can write a file");
+  }
+
+  @Test
+  void aStatelessUnsafeOpIsUnsafeAnywhereBecauseImportMayEvaluateIt() {
+    // ReadFile is stateless: TensorFlow's shape inference reads the file while importing, if its content shapes
+    // a Reshape, whether or not a signature reaches it.
+    GraphDef g = graph(node("x", "Placeholder"), node("y", "Relu", "x"), node("path", "Const"),
+        node("read", "ReadFile", "path"), node("n", "StringToNumber", "read"), node("r", "Reshape", "x", "n"));
+    UnsafeOps.Report infer = UnsafeOps.scanSignature(meta(g, "infer", "y:0"), "infer");
+    assertEquals(List.of("ReadFile"), infer.unsafeOpTypes());
+    assertTrue(infer.findings().get(0).why().contains("while importing the graph"), infer.findings().toString());
+    assertEquals(List.of("ReadFile"), UnsafeOps.scanFetches(g, List.of("y"), null).unsafeOpTypes());
+    assertTrue(UnsafeOps.scanFetches(graph(node("x", "Placeholder"), node("y", "Relu", "x"), node("path", "Const"),
+        node("w", "WriteFile", "path", "path")), List.of("y"), null).isSafe(), "a stateful op runs only if reached");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.introdl.core.io.Npy;
+import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
@@ -60,7 +61,7 @@ class KerasConvertTest {
     org.tensorflow.proto.MetaGraphDef mg = dir.metaGraph(SavedModelDir.DEFAULT_TAG);
     SavedModelDir.Signature sig = dir.signature(mg, SavedModelDir.DEFAULT_SIGNATURE);
     assertTrue(UnsafeOps.scan(mg).isSafe(), "scan: " + UnsafeOps.scan(mg).unsafeOpTypes());
-    SignatureRunner.Outcome run = SignatureRunner.runChecked(dir, mg, sig, Map.of(name, input), false);
+    SignatureRunner.Outcome run = SignatureRunner.runChecked(dir, mg, sig, Map.of(name, input), RunLimits.of(false));
     assertEquals(1, run.outputs().size());
     assertClose(imported, run.outputs().values().iterator().next(), 0, model + " converted");
     assertFalse(o.variables().isEmpty());
