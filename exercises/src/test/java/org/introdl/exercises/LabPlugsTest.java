@@ -17,7 +17,9 @@ import org.introdl.music.SongSampler;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.XrayNetwork;
+import org.introdl.xray.cam.CamGraph;
+import org.introdl.xray.train.XraySettings;
+import org.introdl.xray.train.XrayTraining;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -48,8 +50,9 @@ class LabPlugsTest {
     for (int row = 0; row < batch * 64; row++) {
       x[row * 78 + random.nextInt(78)] = 1f;
     }
-    float[] plugged = predictions(tf -> MusicLstm.plugged(tf, MusicLstm.Config.lab(), rnn), x, batch);
-    float[] lab = predictions(tf -> MusicLstm.build(tf, MusicLstm.Config.lab()), x, batch);
+    MusicLstm.Config config = MusicLstm.Config.of(MusicLstm.HIDDEN_DEFAULT, MusicLstm.TIMESTEPS_DEFAULT, 0);
+    float[] plugged = predictions(tf -> MusicLstm.build(tf, config, rnn), x, batch);
+    float[] lab = predictions(tf -> MusicLstm.build(tf, config), x, batch);
     for (int i = 0; i < lab.length; i++) {
       assertEquals(lab[i], plugged[i], 1e-5, "probability " + i);
     }
@@ -59,7 +62,7 @@ class LabPlugsTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       MusicLstm model = build.apply(Ops.create(g));
       try (TFloat32 in = TFloat32.tensorOf(Shape.of(batch, 64, 78), DataBuffers.of(x, true, false));
-          Result r = s.runner().feed(model.inputs, in).fetch(model.prediction).run()) {
+          Result r = s.runner().feed(model.inputVec, in).fetch(model.prediction).run()) {
         float[] out = new float[batch * 78];
         ((TFloat32) r.get(0)).copyTo(DataBuffers.of(out, false, false));
         return out;
@@ -102,11 +105,12 @@ class LabPlugsTest {
   void pluggedCamFunctionsDrawTheLabsMaps() {
     CamStep step = ExerciseCode.load(solvedWorkspace("lab3"), CamStep.class);
     XrayDataset data = XrayData.load(XrayData.SYNTHETIC, 32, 3).select(new int[] {0, 1});
-    try (XrayNetwork lab = new XrayNetwork(XrayNetwork.Config.lab(32, 5));
-        XrayNetwork plugged = new XrayNetwork(XrayNetwork.Config.lab(32, 5), step)) {
+    try (XrayTraining net = new XrayTraining(XraySettings.lab().withImageSize(32).withSeed(5))) {
+      CamGraph lab = new CamGraph(net.ops(), net.model(), 32);
+      CamGraph plugged = new CamGraph(net.ops(), net.model(), 32, step);
       for (int classIndex = 0; classIndex < 2; classIndex++) {
-        float[] expected = lab.activations(data, 1, 1, classIndex).cams();
-        float[] got = plugged.activations(data, 1, 1, classIndex).cams();
+        float[] expected = lab.activations(net.session(), data.pixels(), 1, 1, classIndex).cams();
+        float[] got = plugged.activations(net.session(), data.pixels(), 1, 1, classIndex).cams();
         assertEquals(32 * 32, got.length);
         for (int i = 0; i < got.length; i++) {
           assertEquals(expected[i], got[i], 1e-5 * (1 + Math.abs(expected[i])), "pixel " + i);
