@@ -40,6 +40,11 @@ public final class MusicGenerator {
    * given, else in the songs the run trained on; only then writes anything.
    */
   public static GenerateResult run(Request r, PrintStream console) {
+    return run(r, null, console);
+  }
+
+  /** As {@link #run(Request, PrintStream)}, each note drawn by {@code sampler} (a student's) when it is not null. */
+  public static GenerateResult run(Request r, SongSampler.NoteSampler sampler, PrintStream console) {
     Optional<MusicRun> run = r.source().checkpoint().map(c -> MusicRun.locate(c, "music generate"));
     SongDataset data = r.data().isPresent() || run.isEmpty()
         ? SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console)
@@ -48,7 +53,7 @@ public final class MusicGenerator {
     Path out = AtomicFiles.requireWritableDir(r.out());
     try (NotePredictor model = run.isPresent() ? CheckpointPredictor.open(run.get(), r.source().checkpoint().get())
         : MusicExport.open(r.source().savedModel().get(), r.source().allowUnsafeOps())) {
-      GenerateResult g = generate(model, seed.song(), r.sampling(), out);
+      GenerateResult g = generate(model, seed.song(), r.sampling(), out, sampler);
       return new GenerateResult(g.seedSong(), seed.note(), g.notes(), g.seconds(), g.notesPerSecond(), g.engine(),
           g.files());
     }
@@ -56,10 +61,16 @@ public final class MusicGenerator {
 
   /** Generates from an open model and writes every output file. */
   public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out) {
+    return generate(model, seed, sampling, out, null);
+  }
+
+  /** As {@link #generate(NotePredictor, Song, SongSampler.Options, Path)}, with a plugged sampler (or null). */
+  public static GenerateResult generate(NotePredictor model, Song seed, SongSampler.Options sampling, Path out,
+      SongSampler.NoteSampler sampler) {
     // One short warm-up run first, so that the reported time is the generation's, not TF's one-time graph setup.
     SongSampler.generate(model, seed.melody(), new SongSampler.Options(Math.min(60, sampling.notes()), sampling.seed(),
-        sampling.temperature(), sampling.greedy(), sampling.scheme()));
-    SongSampler.Generated g = SongSampler.generate(model, seed.melody(), sampling);
+        sampling.temperature(), sampling.greedy(), sampling.scheme()), sampler);
+    SongSampler.Generated g = SongSampler.generate(model, seed.melody(), sampling, sampler);
     // As the lab: gen_song is the seed rows followed by the new notes; base_song is the whole seed song.
     Melody genSong = g.seed().append(g.song().notes());
     List<Path> files = new ArrayList<>();

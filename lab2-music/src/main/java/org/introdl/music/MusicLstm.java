@@ -81,8 +81,18 @@ public final class MusicLstm implements LstmGraph {
     // Python's tf.trainable_variables() order: the output layer first, then the cell's.
     org.tensorflow.Graph graph = (org.tensorflow.Graph) tf.scope().env();
     trainables = List.of(Tf1Adam.Trainable.of(weights), Tf1Adam.Trainable.of(biases),
-        Tf1Adam.Trainable.of(graph.operation(BasicLstmCell.KERNEL).<TFloat32>output(0)),
-        Tf1Adam.Trainable.of(graph.operation(BasicLstmCell.BIAS).<TFloat32>output(0)));
+        Tf1Adam.Trainable.of(cellVariable(graph, BasicLstmCell.KERNEL)),
+        Tf1Adam.Trainable.of(cellVariable(graph, BasicLstmCell.BIAS)));
+  }
+
+  /** A variable the RNN made; a plugged RNN that named its cell otherwise is told so in one line. */
+  private static Output<TFloat32> cellVariable(org.tensorflow.Graph graph, String name) {
+    org.tensorflow.GraphOperation op = graph.operation(name);
+    if (op == null || !op.type().equals("VariableV2")) {
+      throw new org.introdl.core.UserError("the RNN made no variable " + name
+          + ": create the cell as the notebook does (BasicLSTMCell under the scope rnn/basic_lstm_cell)");
+    }
+    return op.output(0);
   }
 
   /** Builds the notebook's graph into {@code tf}'s graph. */

@@ -58,7 +58,13 @@ public final class MusicTrainer {
    * What {@code ./labs music train} asks for: the settings, the songs folder if one was given, and which settings
    * the user gave explicitly (a resumed run takes the others from its {@code run.json}).
    */
-  public record Request(MusicSettings settings, Set<String> given, Optional<Path> data, Options options) {}
+  public record Request(MusicSettings settings, Set<String> given, Optional<Path> data, Options options,
+      MusicLstm.Rnn rnn) {
+    /** With the notebook's own RNN. */
+    public Request(MusicSettings settings, Set<String> given, Optional<Path> data, Options options) {
+      this(settings, given, data, options, null);
+    }
+  }
 
   /** What a run did: the shared run's outcome and the songs it trained on. */
   public record TrainResult(TrainingRun.Outcome run, SongDataset.Report data) {}
@@ -79,11 +85,19 @@ public final class MusicTrainer {
       songs = SongDataset.loadDefault(r.data(), SongDataset.MIN_ROWS_DEFAULT, console);
     }
     console.println(songs.report().summary());
-    return train(songs, o, console);
+    return train(songs, o, r.rnn(), console);
   }
 
   /** Trains on {@code data} (a resumed run: with the same settings and data as it started with). */
   public static TrainResult train(SongDataset data, Options o, PrintStream console) {
+    return train(data, o, null, console);
+  }
+
+  /**
+   * As {@link #train(SongDataset, Options, PrintStream)}, with {@code rnn} (a student's {@code RNN(input_vec,
+   * weights, biases)}, or null for the settings' own graph) as the recurrence of the notebook's graph.
+   */
+  public static TrainResult train(SongDataset data, Options o, MusicLstm.Rnn rnn, PrintStream console) {
     MusicSettings s = o.settings();
     TrainingRun.Plan plan = new TrainingRun.Plan(LAB, "Lab 2 (music)", COMMAND, o.out(), s.steps(),
         o.checkpointEvery(), o.keep(), o.logEvery(), o.resume());
@@ -94,7 +108,8 @@ public final class MusicTrainer {
     BatchSampler sampler = data.batches(s.batch(), s.timesteps(), s.seed());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      LstmGraph model = s.buildGraph(tf);
+      LstmGraph model = rnn == null ? s.buildGraph(tf)
+          : MusicLstm.build(tf, MusicLstm.Config.of(s.hidden(), s.timesteps(), s.seed()), rnn);
       Tf1Adam.Update update = new Tf1Adam(s.lr()).applyGradients(tf, model.gradients(tf), model.trainables());
       try (Session session = new Session(g, s.sessionConfig())) {
         long start = run.restoreOrInitialize(session);

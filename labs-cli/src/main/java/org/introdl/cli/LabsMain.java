@@ -3,6 +3,7 @@ package org.introdl.cli;
 import java.util.Arrays;
 import org.introdl.basics.cli.BasicsCommand;
 import org.introdl.core.cli.Cli;
+import org.introdl.exercises.cli.ExercisesCommand;
 import org.introdl.music.cli.MusicCommand;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.cli.GraphCommand;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Option;
       BasicsCommand.class,
       MusicCommand.class,
       XrayCommand.class,
+      ExercisesCommand.class,
       SavedModelCommand.class,
       CheckpointCommand.class,
       GraphCommand.class,

@@ -40,7 +40,14 @@ class DocumentedCommandsTest {
       Map.entry("./labs data fetch xray", "downloads (the sandbox's cache holds the fixtures instead)"),
       Map.entry("./labs data fetch music|xray", "template: one of two words; downloads"),
       Map.entry("./labs xray train --data path/to/pneumothorax_train.h5 --image-size 256", "template: a path"),
-      Map.entry("./labs savedmodel compare DIR --reference reference.json", "template: DIR"),
+      Map.entry("./labs savedmodel convert DIR --to OUT", "template: DIR, OUT"),
+      Map.entry("./labs exercises check", "exits 1 while the student's tasks are still to do (that is its"
+          + " point); ExercisesCliTest runs it on a fresh and on a solved workspace"),
+      Map.entry("./labs exercises check --task rnn", "exits 1 while rnn is still to do; ExercisesCliTest"),
+      Map.entry("./labs music train --exercises ~/introdl-exercises", "needs the student's rnn written;"
+          + " ExercisesCliTest trains with a solved workspace"),
+      Map.entry("./labs music generate --exercises ~/introdl-exercises --checkpoint out/music/training",
+          "needs the student's sampler written; ExercisesCliTest generates with a solved workspace"),
       Map.entry("./labs checkpoint convert PREFIX --to DIR --model xray|music", "template: PREFIX, DIR"),
       Map.entry("./labs graph run FILE.meta --checkpoint PREFIX --input 'X=[0.0, 1.0]' --output pred",
           "template: FILE, PREFIX"),

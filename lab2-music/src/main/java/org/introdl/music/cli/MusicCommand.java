@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
+import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.music.MusicCodec;
 import org.introdl.music.MusicExport;
 import org.introdl.music.MusicGenerator;
@@ -139,14 +140,29 @@ public final class MusicCommand extends CommandGroup {
         + " core (default: one per CPU core that divides the batch; 1 = one chain; same numbers either way).")
     int shards = 0;
 
+    @Option(names = "--exercises", paramLabel = "DIR",
+        description = "Train your own rnn from an exercise workspace (./labs exercises start lab2) in the notebook's graph.")
+    Path exercises;
+
     @Override
     public Integer call() {
       BadOption.check(checkpointEvery >= 1, "--checkpoint-every", "must be at least 1");
       BadOption.check(keep >= 1, "--keep", "must be at least 1");
+      MusicLstm.Rnn rnn = null;
+      if (exercises != null) {
+        BadOption.check(hidden == MusicLstm.HIDDEN_DEFAULT && timesteps == MusicLstm.TIMESTEPS_DEFAULT, "--exercises",
+            "trains the task file's network (128 units, 64 rows): leave out --hidden and --timesteps");
+        BadOption.check(graph == MusicSettings.Graph.notebook
+            || !spec.commandLine().getParseResult().hasMatchedOption("--graph"), "--exercises",
+            "trains your rnn in the notebook's graph: leave out --graph fast");
+        graph = MusicSettings.Graph.notebook;
+        rnn = ExerciseCode.load(exercises, MusicLstm.Rnn.class);
+        System.out.println("The recurrence is your rnn from " + exercises);
+      }
       var settings = new MusicSettings(steps, batch, lr, hidden, timesteps, seed, graph, shards);
       var options = new MusicTrainer.Options(settings, out, resume, checkpointEvery, keep, 10);
       var r = MusicTrainer.run(new MusicTrainer.Request(settings, Cli.givenOptions(spec), Optional.ofNullable(data),
-          options), System.out).run();
+          options, rnn), System.out).run();
       if (!r.ranSteps()) {
         return 0;
       }
@@ -201,6 +217,10 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = LabPaths.defaultOutputDir().resolve("music");
 
+    @Option(names = "--exercises", paramLabel = "DIR",
+        description = "Draw each note with your own sampleNextNote from an exercise workspace (./labs exercises start lab2).")
+    Path exercises;
+
     @Override
     public Integer call() {
       if ((checkpoint == null) == (savedModel == null)) {
@@ -217,7 +237,16 @@ public final class MusicCommand extends CommandGroup {
       var sampling = new SongSampler.Options(notes, seed, temperature, greedy,
           stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
       var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
-      var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out), System.err);
+      if (exercises != null && (greedy || temperature != 1.0)) {
+        throw Cli.badValue(spec, "--exercises draws with your sampleNextNote: leave out --greedy and --temperature");
+      }
+      SongSampler.NoteSampler sampler =
+          exercises == null ? null : ExerciseCode.load(exercises, SongSampler.NoteSampler.class);
+      var r = MusicGenerator.run(new MusicGenerator.Request(source, Optional.ofNullable(data), seedSong, sampling, out),
+          sampler, System.err);
+      if (sampler != null) {
+        System.out.println("Each note drawn by your sampleNextNote from " + exercises);
+      }
       if (r.seedNote() != null) {
         System.out.println("Note: " + r.seedNote());
       }

@@ -19,16 +19,13 @@ public final class CamGraph {
   private final List<Operand<TFloat32>> cams;
 
   public CamGraph(Ops tf, PneumothoraxDetectionModel model, int pictureSize) {
-    this(tf, model, pictureSize, ClassActivationMap.NOTEBOOK_CAM, ClassActivationMap.NOTEBOOK_UPSAMPLING);
+    this(tf, model, pictureSize, CamStep.LAB);
   }
 
-  /** With a student's CAM computation and upsampling in place of the notebook's. */
-  public CamGraph(Ops tf, PneumothoraxDetectionModel model, int pictureSize, ClassActivationMap.Computation computation,
-      ClassActivationMap.Upsampling upsampling) {
+  /** With {@code step} (the notebook's, or a student's extract / compute / upsample functions) making each map. */
+  public CamGraph(Ops tf, PneumothoraxDetectionModel model, int pictureSize, CamStep step) {
     this.model = model;
-    this.cams = List.of(
-        ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 0, pictureSize, computation, upsampling),
-        ClassActivationMap.build(tf, model.featureMaps(), model.denseKernel(), 1, pictureSize, computation, upsampling));
+    this.cams = List.of(step.build(tf, model, 0, pictureSize), step.build(tf, model, 1, pictureSize));
   }
 
   /** Probabilities ([n, 2]), feature maps ([n, s, s, 512]) and the CAM of {@code classIndex} ([n, S, S]). */

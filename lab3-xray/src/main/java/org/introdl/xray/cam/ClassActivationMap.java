@@ -17,42 +17,17 @@ import org.tensorflow.types.TInt32;
  * cost.
  */
 public final class ClassActivationMap {
-  /**
-   * The notebook's {@code compute_cam(class_index, fmap, weights)}: [N, h, w, C] feature maps and a [C, classes]
-   * dense kernel give the [N, h, w, 1] map of one class. A seam: a student's own computation plugs in here.
-   */
-  @FunctionalInterface
-  public interface Computation {
-    Operand<TFloat32> computeCam(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseWeights, int classIndex);
-  }
-
-  /**
-   * The notebook's upsampling step: an [N, h, w, 1] map to [N, size, size, 1]. A seam: a student's own upsampling
-   * plugs in here.
-   */
-  @FunctionalInterface
-  public interface Upsampling {
-    Operand<TFloat32> upsample(Ops tf, Operand<TFloat32> cam, int imageSize);
-  }
-
-  /** The notebook's CAM: {@link #computeCam} then {@link #upsample}. */
-  public static final Computation NOTEBOOK_CAM = ClassActivationMap::computeCam;
-  public static final Upsampling NOTEBOOK_UPSAMPLING = ClassActivationMap::upsample;
-
   private ClassActivationMap() {}
 
-  /** The notebook's CAM of class {@code classIndex}, upsampled to {@code imageSize}: [N, imageSize, imageSize]. */
+  /**
+   * The notebook's CAM of class {@code classIndex}, upsampled to {@code imageSize}: [N, imageSize, imageSize]. The
+   * whole of it is a seam: {@link CamStep} plugs a student's own functions in its place.
+   */
   public static Operand<TFloat32> build(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseKernel,
       int classIndex, int imageSize) {
-    return build(tf, featureMaps, denseKernel, classIndex, imageSize, NOTEBOOK_CAM, NOTEBOOK_UPSAMPLING);
-  }
-
-  /** The CAM with the given computation and upsampling (the notebook's, or a student's). */
-  public static Operand<TFloat32> build(Ops tf, Operand<TFloat32> featureMaps, Operand<TFloat32> denseKernel,
-      int classIndex, int imageSize, Computation computation, Upsampling upsampling) {
     Ops cam = tf.withSubScope("cam");
-    Operand<TFloat32> small = computation.computeCam(cam, featureMaps, denseKernel, classIndex);
-    return cam.squeeze(upsampling.upsample(cam, small, imageSize), Squeeze.axis(List.of(3L)));
+    Operand<TFloat32> small = computeCam(cam, featureMaps, denseKernel, classIndex);
+    return cam.squeeze(upsample(cam, small, imageSize), Squeeze.axis(List.of(3L)));
   }
 
   /** {@code reshape(fmap, [-1, C]) @ W[:, class]}, reshaped back to [N, h, w, 1]. */

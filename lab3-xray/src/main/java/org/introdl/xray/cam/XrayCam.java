@@ -43,6 +43,11 @@ public final class XrayCam {
    * the picture, as the lab upsamples it to its 256 px.
    */
   public static Result run(Options o, PrintStream out) {
+    return run(o, CamStep.LAB, out);
+  }
+
+  /** As {@link #run(Options, PrintStream)}, the maps made by {@code camStep} (a student's, with --exercises). */
+  public static Result run(Options o, CamStep camStep, PrintStream out) {
     Path prefix = CheckpointPaths.resolve(o.checkpoint());
     // A run's run.json says the size it trained at, and refuses a run of the other lab.
     int trainedAt = XrayTrainer.settingsNear(prefix, "xray cam").map(XraySettings::imageSize)
@@ -55,7 +60,7 @@ public final class XrayCam {
       out.printf("Data: %s (%dx%d, read by the model at %dx%d)%nCheckpoint: %s%n", pictures.source(), pictures.size(),
           pictures.size(), size, size, prefix);
       AtomicFiles.requireWritableDir(o.outDir());
-      return draw(trained, chosen, indices, o.classIndex(), o.outDir(), pictures.source());
+      return draw(trained, chosen, indices, o.classIndex(), o.outDir(), pictures.source(), camStep);
     }
   }
 
@@ -65,11 +70,17 @@ public final class XrayCam {
    */
   public static Result draw(TrainedModel trained, XrayDataset pictures, int[] indices, int classIndex, Path outDir,
       String source) {
+    return draw(trained, pictures, indices, classIndex, outDir, source, CamStep.LAB);
+  }
+
+  /** As {@link #draw(TrainedModel, XrayDataset, int[], int, Path, String)}, the maps made by {@code camStep}. */
+  public static Result draw(TrainedModel trained, XrayDataset pictures, int[] indices, int classIndex, Path outDir,
+      String source, CamStep camStep) {
     if (classIndex < 0 || classIndex > 1) {
       throw new UserError("--class must be 0 (no pneumothorax) or 1 (pneumothorax), got " + classIndex);
     }
     int size = pictures.size();
-    CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), size);
+    CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), size, camStep);
     XrayDataset input = pictures.resizedTo(trained.model().imageSize());
     // One feature-map cell: 16 pixels of what the model reads, at the pictures' scale.
     double cell = 16.0 * size / trained.model().imageSize();

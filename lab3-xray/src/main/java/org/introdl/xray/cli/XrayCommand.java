@@ -9,6 +9,8 @@ import org.introdl.xray.train.XraySettings;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
+import org.introdl.core.exercises.ExerciseCode;
+import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
@@ -212,13 +214,23 @@ public final class XrayCommand extends CommandGroup {
     @Option(names = "--out", description = "Output folder (default: out/xray-cam).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-cam");
 
+    @Option(names = "--exercises", paramLabel = "DIR",
+        description = "Compute the maps with your own extractFeaturesWeights, computeCam and upsample from an exercise"
+            + " workspace (./labs exercises start lab3).")
+    Path exercises;
+
     @Override
     public Integer call() {
       checkSize(spec, imageSize, true);
       if (classIndex != 0 && classIndex != 1) {
         throw Cli.badValue(spec, "--class must be 0 or 1, got " + classIndex);
       }
-      XrayCam.Result r = XrayCam.run(new XrayCam.Options(checkpoint, data, indices, classIndex, imageSize, out, seed), System.out);
+      CamStep camStep = exercises == null ? CamStep.LAB : ExerciseCode.load(exercises, CamStep.class);
+      if (exercises != null) {
+        System.out.println("Maps computed by your extractFeaturesWeights, computeCam and upsample from " + exercises);
+      }
+      XrayCam.Result r = XrayCam.run(new XrayCam.Options(checkpoint, data, indices, classIndex, imageSize, out, seed),
+          camStep, System.out);
       for (XrayCam.CamImage c : r.images()) {
         System.out.printf("#%-4d label %d  P(pneumothorax) %.3f  CAM peak (%d, %d)%s  %s%n", c.index(), c.label(), c.probability(),
             c.peakX(), c.peakY(), c.peakInLesion() == null ? "" : c.peakInLesion() ? " inside lesion" : " outside lesion", c.png());

@@ -1,0 +1,207 @@
+package org.introdl.exercises;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.introdl.core.LabPaths;
+import org.introdl.core.UserError;
+import org.introdl.exercises.grading.Lab;
+import org.introdl.exercises.grading.StudentCode;
+import org.introdl.exercises.grading.StudentException;
+import org.introdl.exercises.grading.Task;
+import org.introdl.exercises.grading.Verdict;
+import org.introdl.exercises.workspace.InMemoryCompiler;
+import org.introdl.exercises.workspace.SourceEditor;
+import org.introdl.exercises.workspace.Workspace;
+
+/** What {@code ./labs exercises} does, one method per subcommand, each returning a record the command prints. */
+public final class ExerciseSteps {
+  /** How long one task's grader may run before the check calls it an endless loop. */
+  static final long TASK_SECONDS = 60;
+
+  private ExerciseSteps() {}
+
+  // ---- start ----
+
+  public record Started(Lab lab, Path file, Path readme, boolean alreadyThere) {}
+
+  /** Writes the lab's task file and README into {@code dir}/labN; an existing task file is kept as it is. */
+  public static Started start(String labName, Path dir) {
+    Lab lab = Exercises.lab(labName);
+    Path abs = dir.toAbsolutePath().normalize();
+    if (abs.startsWith(LabPaths.repoRoot())) {
+      throw new UserError(dir + ": inside the repository; put your workspace outside it (the default is "
+          + Workspace.defaultDir() + ") so your solutions never mix with the project's files");
+    }
+    Workspace ws = Workspace.at(abs);
+    Path readme = ws.labDir(lab).resolve("README.md");
+    if (ws.started(lab)) {
+      return new Started(lab, ws.file(lab), readme, true);
+    }
+    ws.write(lab, Exercises.templateSource(lab));
+    org.introdl.core.io.AtomicFiles.writeString(readme, Readme.of(lab, ws.root()));
+    return new Started(lab, ws.file(lab), readme, false);
+  }
+
+  // ---- check ----
+
+  public record TaskResult(Lab lab, String task, Verdict verdict) {}
+
+  /** One lab's check: javac's errors (empty when it compiled) and each task's verdict. */
+  public record LabCheck(Lab lab, Path file, String compileErrors, List<TaskResult> results) {}
+
+  public record CheckReport(Path workspace, List<LabCheck> labs) {
+    public boolean allPassed() {
+      return labs.stream().allMatch(l -> l.compileErrors().isEmpty()
+          && l.results().stream().allMatch(r -> r.verdict().passed()));
+    }
+  }
+
+  /** Compiles each started lab (or the one holding {@code task}) and grades its tasks (or only {@code task}). */
+  public static CheckReport check(Path dir, Optional<String> task) {
+    Workspace ws = Workspace.existing(dir);
+    List<Lab> labs = ws.startedLabs();
+    if (task.isPresent()) {
+      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> new UserError("no task '" + task.get() + "'; the "
+          + "tasks are listed by './labs exercises list'"));
+      if (!ws.started(lab)) {
+        throw new UserError(task.get() + " belongs to " + lab.id() + ", not started in " + ws.root()
+            + "; start it with './labs exercises start " + lab.id() + " --dir " + ws.root() + "'");
+      }
+      labs = List.of(lab);
+    }
+    List<LabCheck> checks = new ArrayList<>();
+    for (Lab lab : labs) {
+      InMemoryCompiler.Compilation compiled = InMemoryCompiler.compile(ws.file(lab), ws.shownAs(lab), lab.className());
+      List<TaskResult> results = new ArrayList<>();
+      for (Task t : lab.tasks()) {
+        if (task.isPresent() && !t.name().equals(task.get())) {
+          continue;
+        }
+        Verdict verdict = compiled.succeeded() ? grade(t, new StudentCode(compiled.mainClass()))
+            : Verdict.fail("not checked: " + ws.shownAs(lab) + " does not compile");
+        ws.setLastResult(t.name(), verdict.passed());
+        results.add(new TaskResult(lab, t.name(), verdict));
+      }
+      checks.add(new LabCheck(lab, ws.file(lab), compiled.errors(), results));
+    }
+    return new CheckReport(ws.root(), checks);
+  }
+
+  /**
+   * Runs one grader on a thread of its own: a student's exception, a graph that fails to run or an endless loop
+   * becomes a failed verdict with one line, never a stack trace.
+   */
+  public static Verdict grade(Task task, StudentCode code) {
+    return grade(task, code, TASK_SECONDS);
+  }
+
+  static Verdict grade(Task task, StudentCode code, long seconds) {
+    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "grader-" + task.name());
+      t.setDaemon(true); // an endless loop in a student's code must not keep the JVM alive
+      return t;
+    });
+    try {
+      Future<Verdict> verdict = runner.submit(() -> task.grader().grade(code));
+      return verdict.get(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      return Verdict.fail("did not finish in " + seconds + " s: is there a loop that never ends?");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StudentException student) {
+        return Verdict.fail(student.getMessage());
+      }
+      return Verdict.fail("your graph failed when run: " + code.explain(cause));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Verdict.fail("interrupted");
+    } finally {
+      runner.shutdownNow();
+    }
+  }
+
+  // ---- hint ----
+
+  public record Hints(String task, List<String> shown, int total) {
+    public boolean last() {
+      return shown.size() == total;
+    }
+  }
+
+  /** One more hint for the task than last time (all of them once they are used up). */
+  public static Hints hint(Path dir, String taskName) {
+    Workspace ws = Workspace.existing(dir);
+    Task task = Exercises.task(taskName);
+    int shown = Math.min(task.hints().size(), ws.hintsShown(taskName) + 1);
+    ws.setHintsShown(taskName, shown);
+    return new Hints(taskName, task.hints().subList(0, shown), task.hints().size());
+  }
+
+  // ---- solve ----
+
+  public record Solved(Path file, String task) {}
+
+  /** Fills in the reference solution of one task, or of every task of every started lab when {@code task} is empty. */
+  public static List<Solved> solve(Path dir, Optional<String> taskName) {
+    Workspace ws = Workspace.existing(dir);
+    List<Solved> solved = new ArrayList<>();
+    for (Lab lab : ws.startedLabs()) {
+      String source = ws.read(lab);
+      String reference = Exercises.referenceSource(lab);
+      boolean changed = false;
+      for (Task task : lab.tasks()) {
+        if (taskName.isPresent() && !taskName.get().equals(task.name())) {
+          continue;
+        }
+        if (SourceEditor.state(source, task.name()) == SourceEditor.State.MISSING) {
+          throw UserError.inFile(ws.file(lab), "no method " + task.name() + " to fill in (was it renamed?)");
+        }
+        source = SourceEditor.replaceBody(source, task.name(),
+            SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name()));
+        solved.add(new Solved(ws.file(lab), task.name()));
+        changed = true;
+      }
+      if (changed) {
+        ws.write(lab, source);
+      }
+    }
+    if (taskName.isPresent() && solved.isEmpty()) {
+      Lab lab = Exercises.labOfTask(taskName.get()).orElseThrow(() -> new UserError("no task '" + taskName.get() + "'"));
+      throw new UserError(taskName.get() + " belongs to " + lab.id() + ", which is not started in " + ws.root());
+    }
+    return solved;
+  }
+
+  // ---- list ----
+
+  public record TaskState(String task, String summary, SourceEditor.State state, String lastCheck) {}
+
+  public record LabListing(Lab lab, boolean started, List<TaskState> tasks) {}
+
+  public record Listing(Path workspace, List<LabListing> labs) {}
+
+  /** Every lab and task; with the state of each in the workspace at {@code dir} (if it exists). */
+  public static Listing list(Path dir) {
+    Workspace ws = Workspace.at(dir);
+    List<LabListing> labs = new ArrayList<>();
+    for (Lab lab : Exercises.labs()) {
+      boolean started = ws.started(lab);
+      String source = started ? ws.read(lab) : null;
+      List<TaskState> tasks = new ArrayList<>();
+      for (Task t : lab.tasks()) {
+        tasks.add(new TaskState(t.name(), t.summary(), source == null ? null : SourceEditor.state(source, t.name()),
+            started ? ws.lastResult(t.name()) : null));
+      }
+      labs.add(new LabListing(lab, started, tasks));
+    }
+    return new Listing(ws.root(), labs);
+  }
+}

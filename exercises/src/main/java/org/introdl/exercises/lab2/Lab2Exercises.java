@@ -1,0 +1,551 @@
+package org.introdl.exercises.lab2;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.introdl.core.tf.GraphVariables;
+import org.introdl.exercises.api.BasicLstmCell;
+import org.introdl.exercises.grading.ChiSquare;
+import org.introdl.exercises.grading.Feeds;
+import org.introdl.exercises.grading.Lab;
+import org.introdl.exercises.grading.Mistake;
+import org.introdl.exercises.grading.Numbers;
+import org.introdl.exercises.grading.StudentCode;
+import org.introdl.exercises.grading.Task;
+import org.introdl.exercises.grading.Verdict;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Lab 1 Part 2's tasks and their graders: the network against a plain-Java LSTM, the loss, Adam and accuracy against
+ * double formulas, the sampler and the generation loop by seeded chi-square tests.
+ */
+public final class Lab2Exercises {
+  public static final int TIMESTEPS = 64;
+  public static final int NOTES = 78;
+  public static final int HIDDEN = 128;
+
+  static final Mistake FIRST_OUTPUT = new Mistake("first-output",
+      "the dense layer got the LSTM's FIRST output: the notebook uses the last one, outputs[-1], which has read all 64 "
+          + "rows.");
+  static final Mistake NO_FORGET_BIAS = new Mistake("no-forget-bias",
+      "the forget gate is sigmoid(f) without the forget bias: BasicLSTMCell adds FORGET_BIAS = 1.0, "
+          + "sigmoid(f + 1.0), so that a fresh cell keeps its memory.");
+  static final Mistake RNN_SOFTMAX = new Mistake("returns-softmax",
+      "rnn returns probabilities (a softmax): return the logits xW + b; the loss and the prediction apply softmax "
+          + "themselves.");
+  static final Mistake SOFTMAX_TWICE = new Mistake("softmax-twice",
+      "softmax is applied twice: softmaxCrossEntropyWithLogits applies it itself, so pass the logits, not "
+          + "tf.nn.softmax(logits).");
+  static final Mistake LOSS_SUM = new Mistake("loss-sum",
+      "the loss is the SUM over the batch: the notebook takes the mean (tf.reduce_mean), so the loss does not grow "
+          + "with the batch size.");
+  static final Mistake GRADIENT_DESCENT = new Mistake("gradient-descent",
+      "the variables moved by learning_rate * gradient, plain gradient descent: the notebook uses Adam "
+          + "(new AdamOptimizer(learningRate)).");
+  static final Mistake FIXED_RATE = new Mistake("fixed-learning-rate",
+      "the step matches Adam with learning rate 0.001, not the learningRate passed in:");
+  static final Mistake ACCURACY_SUM = new Mistake("accuracy-sum",
+      "accuracy is the NUMBER of correct predictions: take the mean of the 0/1 values (tf.math.mean), a fraction "
+          + "in [0, 1].");
+  static final Mistake ARGMAX_AXIS = new Mistake("argmax-axis-0",
+      "argmax ran over axis 0 (the batch): the note is the argmax over axis 1, one per row.");
+  static final Mistake SAMPLER_ARGMAX = new Mistake("argmax",
+      "every draw is the most likely note (argmax): sample note k with probability p[k], as np.random.choice(..., "
+          + "p=probs) does, or every song repeats itself.");
+  static final Mistake SAMPLER_UNIFORM = new Mistake("uniform",
+      "the draws ignore the probabilities (every note about equally often): note k must come with probability p[k].");
+  static final Mistake OWN_RANDOM = new Mistake("own-random",
+      "the same seed gave different draws: draw only from the Random passed in (not Math.random or a new Random), "
+          + "so that a seed gives the same song again.");
+  static final Mistake SAMPLED_LOGITS = new Mistake("sampled-logits",
+      "the loop read model.logits(...), which are not probabilities (they can be negative and do not sum to 1): "
+          + "sample from model.prediction(...), the softmax.");
+  static final Mistake WINDOW_NOT_SLIDING = new Mistake("window-not-sliding",
+      "every step fed the seed again: feed the LAST 64 rows of the song so far (gen_song[-timesteps:]), so the "
+          + "notes you generate become the model's input.");
+  static final Mistake LOOP_ARGMAX = new Mistake("loop-argmax",
+      "every generated note is the model's most likely one (argmax): sample each note with sampleNextNote.");
+
+  private Lab2Exercises() {}
+
+  public static Lab lab() {
+    return new Lab("lab2", "Music generation with an RNN (Lab 1 Part 2)", "Lab2Music", List.of(
+        new Task("rnn", "RNN(input_vec, weights, biases): 64 unstacked rows through a BasicLSTMCell(128), the last "
+            + "output through the dense layer",
+            List.of("tf.unstack(inputVec, TIMESTEPS, Unstack.axis(1L)).output() gives the 64 rows [batch, 78].",
+                "BasicLstmCell cell = new BasicLstmCell(tf, HIDDEN_SIZE, INPUT_SIZE); c = h = cell.zeroState(tf, row). "
+                    + "Per row: gates = concat([x, h], 1) @ cell.kernel() + cell.bias(), split into i, j, f, o.",
+                "c = c * sigmoid(f + FORGET_BIAS) + sigmoid(i) * tanh(j); h = tanh(c) * sigmoid(o); after the last "
+                    + "row return h @ weights + biases (no softmax)."),
+            Lab2Exercises::gradeRnn, List.of(FIRST_OUTPUT, NO_FORGET_BIAS, RNN_SOFTMAX)),
+        new Task("lossOp", "the mean softmax cross-entropy of the logits against the true next notes",
+            List.of("TF has the loss built in: tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss() gives one "
+                    + "value per row.",
+                "It applies softmax itself: give it the logits.",
+                "Average the rows: tf.math.mean(perRow, tf.constant(0))."),
+            Lab2Exercises::gradeLoss, List.of(SOFTMAX_TWICE, LOSS_SUM)),
+        new Task("trainOp", "Adam with the given learning rate, minimising the loss",
+            List.of("The notebook: tf.train.AdamOptimizer(learning_rate=learning_rate).minimize(loss_op).",
+                "In Java: new AdamOptimizer(learningRate).", "return new AdamOptimizer(learningRate).minimize(tf, "
+                    + "lossOp, variables);"),
+            Lab2Exercises::gradeTrainOp, List.of(GRADIENT_DESCENT, FIXED_RATE)),
+        new Task("accuracy", "the fraction of rows whose most likely note is the true next note",
+            List.of("The predicted note of a row is its argmax: tf.math.argMax(prediction, tf.constant(1)).",
+                "Compare with argMax(outputVec, 1) using tf.math.equal, then cast to float: tf.dtypes.cast(..., "
+                    + "TFloat32.class).",
+                "The mean of those 0/1 values is the accuracy: tf.math.mean(correct, tf.constant(0))."),
+            Lab2Exercises::gradeAccuracy, List.of(ACCURACY_SUM, ARGMAX_AXIS)),
+        new Task("sampleNextNote", "draw note k with probability probabilities[k] (np.random.choice)",
+            List.of("Draw one uniform number u = random.nextDouble() in [0, 1).",
+                "Walk the notes adding up their probabilities; the first note where the running sum passes u is the "
+                    + "draw.",
+                "Rounding can leave u above the final sum (about 1 - 1e-7): then return the last note."),
+            Lab2Exercises::gradeSampler, List.of(SAMPLER_ARGMAX, SAMPLER_UNIFORM, OWN_RANDOM)),
+        new Task("generateSong", "the generation loop: predict from the last 64 rows, sample, append, repeat",
+            List.of("Keep the whole song in a List<float[]> that starts as the seed rows.",
+                "Each step: window = the last model.timesteps() rows; probs = model.prediction(window); note = "
+                    + "sampleNextNote(probs, random).",
+                "Append a one-hot row for the note (new float[78] with a 1 at note) and collect the new rows."),
+            Lab2Exercises::gradeGenerate, List.of(SAMPLED_LOGITS, WINDOW_NOT_SLIDING, LOOP_ARGMAX))));
+  }
+
+  // ---- rnn ----
+
+  static Verdict gradeRnn(StudentCode code) {
+    Random random = new Random(2018);
+    int batch = 3;
+    float[][][] x = new float[batch][TIMESTEPS][NOTES];
+    for (float[][] song : x) {
+      for (float[] row : song) {
+        if (random.nextDouble() > 0.2) {
+          row[random.nextInt(NOTES)] = 1f;
+        }
+      }
+    }
+    float[][] kernel = matrix(random, NOTES + HIDDEN, 4 * HIDDEN, 0.2);
+    float[] bias = Feeds.uniform(random, 4 * HIDDEN, -0.2, 0.2);
+    float[][] weights = new float[HIDDEN][];
+    for (int u = 0; u < HIDDEN; u++) {
+      weights[u] = Feeds.normal(random, NOTES);
+    }
+    float[] biases = Feeds.normal(random, NOTES);
+
+    float[] got;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> inputVec = tf.withName("input_vec").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(-1, TIMESTEPS, NOTES)));
+      Placeholder<TFloat32> w = tf.withName("weights").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(HIDDEN, NOTES)));
+      Placeholder<TFloat32> b = tf.withName("biases").placeholder(TFloat32.class,
+          Placeholder.shape(Shape.of(NOTES)));
+      Operand<TFloat32> logits = code.call("rnn", tf, inputVec, w, b);
+      if (logits == null) {
+        return Verdict.fail("rnn returned null: return the logits, h @ weights + biases");
+      }
+      GraphOperation kernelVar = graph.operation(BasicLstmCell.SCOPE + "/kernel");
+      GraphOperation biasVar = graph.operation(BasicLstmCell.SCOPE + "/bias");
+      if (kernelVar == null || biasVar == null) {
+        return Verdict.fail("rnn made no LSTM cell: create its variables with new BasicLstmCell(tf, HIDDEN_SIZE, "
+            + "INPUT_SIZE)");
+      }
+      // The cell's variables get the grader's random values, so the reference can use the same ones.
+      Placeholder<TFloat32> kernelValue = tf.placeholder(TFloat32.class);
+      Placeholder<TFloat32> biasValue = tf.placeholder(TFloat32.class);
+      Op setKernel = tf.assign(kernelVar.<TFloat32>output(0), kernelValue);
+      Op setBias = tf.assign(biasVar.<TFloat32>output(0), biasValue);
+      session.initialize();
+      try (TFloat32 k = Feeds.of(flat(kernel), NOTES + HIDDEN, 4 * HIDDEN); TFloat32 bb = Feeds.of(bias, 4 * HIDDEN)) {
+        session.runner().feed(kernelValue, k).feed(biasValue, bb).addTarget(setKernel).addTarget(setBias).run();
+      }
+      try (TFloat32 in = Feeds.of(flat(x), batch, TIMESTEPS, NOTES); TFloat32 wv = Feeds.of(flat(weights), HIDDEN, NOTES);
+          TFloat32 bv = Feeds.of(biases, NOTES);
+          Result r = session.runner().feed(inputVec, in).feed(w, wv).feed(b, bv).fetch(logits).run()) {
+        Shape shape = r.get(0).shape();
+        if (!shape.equals(Shape.of(batch, NOTES))) {
+          return Verdict.fail("for a batch of " + batch + " the logits have shape " + shape + ", expected [" + batch
+              + ", " + NOTES + "]");
+        }
+        got = Numbers.values(r.get(0));
+      }
+    }
+    double[] expected = flat(PlainLstm.logits(x, kernel, bias, weights, biases, PlainLstm.Variant.NOTEBOOK));
+    int bad = Numbers.firstMismatch(got, expected, Numbers.TOLERANCE);
+    if (bad < 0) {
+      return Verdict.pass("logits equal a plain-Java BasicLSTMCell(128) over 64 rows to 1e-5 (3 random songs)");
+    }
+    String evidence = "Row " + bad / NOTES + ", note " + bad % NOTES + ": your logit " + got[bad] + ", expected "
+        + Numbers.format(expected[bad]) + ".";
+    if (Numbers.resembles(got, flat(PlainLstm.logits(x, kernel, bias, weights, biases, PlainLstm.Variant.FIRST_OUTPUT)))) {
+      return FIRST_OUTPUT.verdict(evidence);
+    }
+    if (Numbers.resembles(got, flat(PlainLstm.logits(x, kernel, bias, weights, biases,
+        PlainLstm.Variant.NO_FORGET_BIAS)))) {
+      return NO_FORGET_BIAS.verdict(evidence);
+    }
+    if (Numbers.resembles(got, flat(PlainLstm.softmax(PlainLstm.logits(x, kernel, bias, weights, biases,
+        PlainLstm.Variant.NOTEBOOK))))) {
+      return RNN_SOFTMAX.verdict(evidence);
+    }
+    return Verdict.fail(evidence + " (the reference is a plain-Java BasicLSTMCell with the same kernel and bias)");
+  }
+
+  // ---- loss, optimizer, accuracy ----
+
+  static Verdict gradeLoss(StudentCode code) {
+    Random random = new Random(3);
+    int batch = 6;
+    float[] logits = Feeds.normal(random, batch * NOTES);
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] *= 2;
+    }
+    float[] labels = oneHotRows(random, batch);
+    float got;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> l = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Operand<TFloat32> loss = code.call("lossOp", tf, l, y);
+      if (loss == null) {
+        return Verdict.fail("lossOp returned null");
+      }
+      try (TFloat32 lv = Feeds.of(logits, batch, NOTES); TFloat32 yv = Feeds.of(labels, batch, NOTES);
+          Result r = session.runner().feed(l, lv).feed(y, yv).fetch(loss).run()) {
+        float[] values = Numbers.values(r.get(0));
+        if (values.length != 1) {
+          return Verdict.fail("the loss has " + values.length + " values, expected one number (the mean over the "
+              + "batch)");
+        }
+        got = values[0];
+      }
+    }
+    double expected = crossEntropy(logits, labels, batch, false) / batch;
+    String evidence = "Your loss " + got + ", expected " + Numbers.format(expected) + " (6 random rows).";
+    if (Numbers.close(new float[] {got}, new double[] {expected})) {
+      return Verdict.pass("mean softmax cross-entropy equals the double formula to 1e-5");
+    }
+    if (Numbers.resembles(new float[] {got}, new double[] {crossEntropy(logits, labels, batch, true) / batch})) {
+      return SOFTMAX_TWICE.verdict(evidence);
+    }
+    if (Numbers.resembles(new float[] {got}, new double[] {expected * batch})) {
+      return LOSS_SUM.verdict(evidence);
+    }
+    return Verdict.fail(evidence);
+  }
+
+  /** The summed cross-entropy of the rows; {@code softmaxFirst} feeds softmax(logits) as the logits (the mistake). */
+  private static double crossEntropy(float[] logits, float[] labels, int batch, boolean softmaxFirst) {
+    double sum = 0;
+    for (int n = 0; n < batch; n++) {
+      double[] row = Numbers.toDoubles(Arrays.copyOfRange(logits, n * NOTES, (n + 1) * NOTES));
+      double[] p = PlainLstm.softmax(softmaxFirst ? PlainLstm.softmax(row) : row);
+      for (int k = 0; k < NOTES; k++) {
+        sum -= labels[n * NOTES + k] * Math.log(p[k]);
+      }
+    }
+    return sum;
+  }
+
+  static Verdict gradeTrainOp(StudentCode code) {
+    float learningRate = 0.01f;
+    int steps = 3;
+    float[] start = {0.5f, -1.5f, 2f, 0.25f, -0.75f};
+    float[] target = {1f, 1f, -1f, 0.3f, 0f};
+    float[] scale = {1f, 0.1f, 3f, 10f, 0.5f};
+    float[] got;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Output<TFloat32> v = GraphVariables.create(tf, "v", Shape.of(start.length), TFloat32.class,
+          init -> init.constant(start));
+      Operand<TFloat32> diff = tf.math.sub(tf.identity(v), tf.constant(target));
+      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(tf.constant(scale), tf.math.square(diff)), tf.constant(0));
+      Op train = code.call("trainOp", tf, loss, List.of(v), learningRate);
+      if (train == null) {
+        return Verdict.fail("trainOp returned null: return the optimizer's minimize(...) op");
+      }
+      for (int s = 0; s < steps; s++) {
+        session.run(train);
+      }
+      try (Result r = session.runner().fetch(v).run()) {
+        got = Numbers.values(r.get(0));
+      }
+    }
+    double[] adam = adam(start, target, scale, learningRate, steps);
+    int bad = Numbers.firstMismatch(got, adam, Numbers.TOLERANCE);
+    if (bad < 0) {
+      return Verdict.pass("3 steps equal TF1's Adam (lr 0.01) computed in double to 1e-5");
+    }
+    String evidence = "After 3 steps variable[" + bad + "] is " + got[bad] + ", expected " + Numbers.format(adam[bad])
+        + " (Adam, learning rate " + learningRate + ").";
+    if (Numbers.resembles(got, gradientDescent(start, target, scale, learningRate, steps))) {
+      return GRADIENT_DESCENT.verdict(evidence);
+    }
+    if (Numbers.resembles(got, adam(start, target, scale, 0.001f, steps))) {
+      return FIXED_RATE.verdict(evidence);
+    }
+    return Verdict.fail(evidence);
+  }
+
+  /** TF1's Adam ({@code lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)}) on {@code sum(scale (v - target)^2)}. */
+  static double[] adam(float[] start, float[] target, float[] scale, float lr, int steps) {
+    double b1 = 0.9;
+    double b2 = 0.999;
+    double eps = 1e-8;
+    double[] v = Numbers.toDoubles(start);
+    double[] m = new double[v.length];
+    double[] s = new double[v.length];
+    for (int t = 1; t <= steps; t++) {
+      double lrT = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+      for (int i = 0; i < v.length; i++) {
+        double g = 2 * scale[i] * (v[i] - target[i]);
+        m[i] = b1 * m[i] + (1 - b1) * g;
+        s[i] = b2 * s[i] + (1 - b2) * g * g;
+        v[i] -= lrT * m[i] / (Math.sqrt(s[i]) + eps);
+      }
+    }
+    return v;
+  }
+
+  static double[] gradientDescent(float[] start, float[] target, float[] scale, float lr, int steps) {
+    double[] v = Numbers.toDoubles(start);
+    for (int t = 0; t < steps; t++) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] -= lr * 2 * scale[i] * (v[i] - target[i]);
+      }
+    }
+    return v;
+  }
+
+  static Verdict gradeAccuracy(StudentCode code) {
+    Random random = new Random(5);
+    int batch = 10;
+    float[] prediction = new float[batch * NOTES];
+    float[] labels = new float[batch * NOTES];
+    int[] predicted = new int[batch];
+    for (int n = 0; n < batch; n++) {
+      double[] row = PlainLstm.softmax(Numbers.toDoubles(Feeds.normal(random, NOTES)));
+      int best = 0;
+      for (int k = 0; k < NOTES; k++) {
+        prediction[n * NOTES + k] = (float) row[k];
+        best = row[k] > row[best] ? k : best;
+      }
+      predicted[n] = best;
+      // Rows 0..3 are right, the others name another note.
+      int truth = n < 4 ? best : (best + 1 + random.nextInt(NOTES - 1)) % NOTES;
+      labels[n * NOTES + truth] = 1f;
+    }
+    float got;
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Operand<TFloat32> accuracy = code.call("accuracy", tf, p, y);
+      if (accuracy == null) {
+        return Verdict.fail("accuracy returned null");
+      }
+      try (TFloat32 pv = Feeds.of(prediction, batch, NOTES); TFloat32 yv = Feeds.of(labels, batch, NOTES);
+          Result r = session.runner().feed(p, pv).feed(y, yv).fetch(accuracy).run()) {
+        float[] values = Numbers.values(r.get(0));
+        if (values.length != 1) {
+          return Verdict.fail("accuracy has " + values.length + " values, expected one number");
+        }
+        got = values[0];
+      }
+    }
+    String evidence = "With 4 of 10 rows right your accuracy is " + got + ", expected 0.4.";
+    if (Math.abs(got - 0.4) < 1e-6) {
+      return Verdict.pass("4 right of 10 gives 0.4");
+    }
+    if (Math.abs(got - 4) < 1e-6) {
+      return ACCURACY_SUM.verdict(evidence);
+    }
+    if (Math.abs(got - axisZeroAccuracy(prediction, labels, batch)) < 1e-6) {
+      return ARGMAX_AXIS.verdict(evidence);
+    }
+    return Verdict.fail(evidence);
+  }
+
+  /** The accuracy of the argmax-over-axis-0 mistake: per note column, which row is largest. */
+  private static double axisZeroAccuracy(float[] prediction, float[] labels, int batch) {
+    int same = 0;
+    for (int k = 0; k < NOTES; k++) {
+      int bestP = 0;
+      int bestY = 0;
+      for (int n = 0; n < batch; n++) {
+        bestP = prediction[n * NOTES + k] > prediction[bestP * NOTES + k] ? n : bestP;
+        bestY = labels[n * NOTES + k] > labels[bestY * NOTES + k] ? n : bestY;
+      }
+      same += bestP == bestY ? 1 : 0;
+    }
+    return (double) same / NOTES;
+  }
+
+  // ---- sampling and generation ----
+
+  /** A distribution with a few likely notes, many unlikely ones and some impossible ones. */
+  static double[] testDistribution(Random random) {
+    double[] p = new double[NOTES];
+    double sum = 0;
+    for (int k = 0; k < NOTES; k++) {
+      p[k] = k % 7 == 3 || k == 40 ? 0 : Math.pow(random.nextDouble(), 3);
+      sum += p[k];
+    }
+    p[40] = sum * 0.5; // the argmax, a third of the mass
+    sum += p[40];
+    for (int k = 0; k < NOTES; k++) {
+      p[k] /= sum;
+    }
+    return p;
+  }
+
+  static Verdict gradeSampler(StudentCode code) {
+    double[] p = testDistribution(new Random(41));
+    float[] probabilities = new float[NOTES];
+    for (int k = 0; k < NOTES; k++) {
+      probabilities[k] = (float) p[k];
+    }
+    int draws = 20_000;
+    int[] first = draw(code, probabilities, new Random(2018), draws);
+    for (int note : first) {
+      if (note < 0 || note >= NOTES) {
+        return Verdict.fail("drew note " + note + ", outside 0.." + (NOTES - 1));
+      }
+    }
+    if (!Arrays.equals(first, draw(code, probabilities, new Random(2018), draws))) {
+      return OWN_RANDOM.verdict("(two runs with the seed 2018 differ)");
+    }
+    long[] counts = new long[NOTES];
+    for (int note : first) {
+      counts[note]++;
+    }
+    ChiSquare.Test test = ChiSquare.test(counts, p);
+    if (test.fits()) {
+      return Verdict.pass("20,000 seeded draws fit the probabilities: " + test);
+    }
+    String evidence = "Note 40 (p = " + Numbers.format(p[40]) + ") came " + counts[40] + " times of " + draws
+        + ", expected about " + Math.round(p[40] * draws) + "; " + test + ".";
+    if (counts[40] == draws) {
+      return SAMPLER_ARGMAX.verdict(evidence);
+    }
+    double[] uniform = new double[NOTES];
+    Arrays.fill(uniform, 1.0 / NOTES);
+    if (ChiSquare.test(counts, uniform).fits()) {
+      return SAMPLER_UNIFORM.verdict(evidence);
+    }
+    return Verdict.fail("the draws do not follow the probabilities: " + evidence);
+  }
+
+  private static int[] draw(StudentCode code, float[] probabilities, Random random, int draws) {
+    int[] notes = new int[draws];
+    for (int i = 0; i < draws; i++) {
+      notes[i] = code.<Integer>call("sampleNextNote", probabilities.clone(), random);
+    }
+    return notes;
+  }
+
+  static Verdict gradeGenerate(StudentCode code) {
+    Random random = new Random(64);
+    double[] p = testDistribution(new Random(7));
+    RecordingModel model = new RecordingModel(TIMESTEPS, NOTES, p);
+    float[][] seed = new float[TIMESTEPS][];
+    for (int t = 0; t < TIMESTEPS; t++) {
+      seed[t] = oneHotRows(random, 1);
+    }
+    int steps = 3000;
+    float[][] generated = code.call("generateSong", model, seed, steps, new Random(1));
+    if (generated == null || generated.length != steps) {
+      return Verdict.fail("generateSong returned " + (generated == null ? "null" : generated.length + " rows")
+          + " for " + steps + " steps: return only the new rows, one per step");
+    }
+    List<float[]> song = new ArrayList<>(Arrays.asList(seed));
+    long[] counts = new long[NOTES];
+    for (int i = 0; i < steps; i++) {
+      int note = RecordingModel.noteOf(generated[i]);
+      if (note < 0) {
+        return Verdict.fail("generated row " + i + " is not one-hot (exactly one 1 among " + NOTES + " zeros)");
+      }
+      counts[note]++;
+      song.add(generated[i]);
+    }
+    if (model.predictionCalls() == 0 && model.logitsCalls() > 0) {
+      return SAMPLED_LOGITS.verdict("(" + model.logitsCalls() + " calls to logits, none to prediction)");
+    }
+    if (model.windows().size() != steps) {
+      return Verdict.fail("the model was asked " + model.windows().size() + " times for " + steps
+          + " steps: predict once per generated note");
+    }
+    for (int i = 0; i < steps; i++) {
+      int[] fed = model.windows().get(i);
+      int[] expected = RecordingModel.notesOf(song.subList(i, i + TIMESTEPS));
+      if (!Arrays.equals(fed, expected)) {
+        if (i > 0 && Arrays.equals(fed, RecordingModel.notesOf(Arrays.asList(seed)))) {
+          return WINDOW_NOT_SLIDING.verdict("(step " + i + " fed the seed)");
+        }
+        return Verdict.fail("step " + i + " fed a window that is not the last " + TIMESTEPS
+            + " rows of the song so far (seed plus the notes generated before it)");
+      }
+    }
+    ChiSquare.Test test = ChiSquare.test(counts, p);
+    if (test.fits()) {
+      return Verdict.pass("3000 steps: windows slide over the song, notes follow the prediction (" + test + ")");
+    }
+    String evidence = "Note 40 (p = " + Numbers.format(p[40]) + ") came " + counts[40] + " times of " + steps + "; "
+        + test + ".";
+    if (counts[40] == steps) {
+      return LOOP_ARGMAX.verdict(evidence);
+    }
+    return Verdict.fail("the generated notes do not follow the model's prediction: " + evidence);
+  }
+
+  private static float[] oneHotRows(Random random, int rows) {
+    float[] out = new float[rows * NOTES];
+    for (int n = 0; n < rows; n++) {
+      out[n * NOTES + random.nextInt(NOTES)] = 1f;
+    }
+    return out;
+  }
+
+  private static float[][] matrix(Random random, int rows, int cols, double range) {
+    float[][] m = new float[rows][];
+    for (int r = 0; r < rows; r++) {
+      m[r] = Feeds.uniform(random, cols, -range, range);
+    }
+    return m;
+  }
+
+  private static float[] flat(float[][] m) {
+    float[] out = new float[m.length * m[0].length];
+    for (int r = 0; r < m.length; r++) {
+      System.arraycopy(m[r], 0, out, r * m[0].length, m[0].length);
+    }
+    return out;
+  }
+
+  private static float[] flat(float[][][] m) {
+    int inner = m[0].length * m[0][0].length;
+    float[] out = new float[m.length * inner];
+    for (int n = 0; n < m.length; n++) {
+      System.arraycopy(flat(m[n]), 0, out, n * inner, inner);
+    }
+    return out;
+  }
+
+  private static double[] flat(double[][] m) {
+    double[] out = new double[m.length * m[0].length];
+    for (int r = 0; r < m.length; r++) {
+      System.arraycopy(m[r], 0, out, r * m[0].length, m[0].length);
+    }
+    return out;
+  }
+}

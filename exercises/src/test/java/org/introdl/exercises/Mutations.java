@@ -1,0 +1,92 @@
+package org.introdl.exercises;
+
+import java.util.List;
+import java.util.Map;
+import org.introdl.exercises.workspace.SourceEditor;
+
+/**
+ * Each catalogued mistake, made by hand in a copy of the reference solution: the replacements are applied inside the
+ * task's own method body, and each must match there, so a change to a reference file cannot silently empty a test.
+ */
+final class Mutations {
+  /** One edit inside a method body: replace {@code find} (which must occur) with {@code replace}. */
+  record Edit(String find, String replace) {}
+
+  private Mutations() {}
+
+  /** Mistake key -> the edits that make it, per task. */
+  static final Map<String, Map<String, List<Edit>>> BY_TASK = Map.ofEntries(
+      Map.entry("placeholders", Map.of(
+          "constants", List.of(new Edit("Placeholder<TFloat32> a = tf.withName(\"a\").placeholder(TFloat32.class);",
+              "Operand<TFloat32> a = tf.withName(\"a\").constant(2f);")),
+          "b-plus-one", List.of(new Edit("math.sub(b, tf.constant(1f))", "math.add(b, tf.constant(1f))")))),
+      Map.entry("perceptron", Map.of(
+          "no-sigmoid", List.of(new Edit("return tf.math.sigmoid(z);", "return z;")),
+          "zero-weights", List.of(new Edit("variable(tf.ones(", "variable(tf.zeros(")))),
+      Map.entry("derivatives", Map.of(
+          "no-seed", List.of(new Edit("tf.gradients(f, List.of(x), Gradients.dx(List.of(tf.constant(1f))))",
+              "tf.gradients(f, List.of(x))")),
+          "d2f-of-f", List.of(new Edit("tf.gradients(df,", "tf.gradients(f,")))),
+      Map.entry("collatz", Map.of(
+          "includes-start", List.of(new Edit("new ArrayList<>();", "new ArrayList<>(List.of(start));")),
+          "stops-early", List.of(new Edit("printed.add(a.asTensor().getInt());",
+              "if (a.asTensor().getInt() != 1) { printed.add(a.asTensor().getInt()); }")))),
+      Map.entry("rnn", Map.of(
+          "first-output", List.of(new Edit("outputs.get(outputs.size() - 1)", "outputs.get(0)")),
+          "no-forget-bias", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS))",
+              "ijfo.get(2)")),
+          "returns-softmax", List.of(new Edit("return tf.math.add(tf.linalg.matMul(last, weights), biases);",
+              "return tf.nn.softmax(tf.math.add(tf.linalg.matMul(last, weights), biases));")))),
+      Map.entry("lossOp", Map.of(
+          "softmax-twice", List.of(new Edit("softmaxCrossEntropyWithLogits(logits,",
+              "softmaxCrossEntropyWithLogits(tf.nn.softmax(logits),")),
+          "loss-sum", List.of(new Edit("tf.math.mean(", "tf.reduceSum(")))),
+      Map.entry("trainOp", Map.of(
+          "gradient-descent", List.of(new Edit("return new AdamOptimizer(learningRate).minimize(tf, lossOp, variables);",
+              "return tf.train.applyGradientDescent(variables.get(0), tf.constant(learningRate), "
+                  + "tf.gradients(lossOp, variables).<TFloat32>dy(0));")),
+          "fixed-learning-rate", List.of(new Edit("new AdamOptimizer(learningRate)", "new AdamOptimizer(0.001f)")))),
+      Map.entry("accuracy", Map.of(
+          "accuracy-sum", List.of(new Edit("return tf.math.mean(correct, tf.constant(0));",
+              "return tf.reduceSum(correct, tf.constant(0));")),
+          "argmax-axis-0", List.of(new Edit("argMax(prediction, tf.constant(1))", "argMax(prediction, tf.constant(0))"),
+              new Edit("argMax(outputVec, tf.constant(1))", "argMax(outputVec, tf.constant(0))")))),
+      Map.entry("sampleNextNote", Map.of(
+          "argmax", List.of(new Edit("double u = random.nextDouble();",
+              "int best = 0; for (int k = 1; k < probabilities.length; k++) { if (probabilities[k] > probabilities[best]) "
+                  + "{ best = k; } } if (best >= 0) { return best; } double u = random.nextDouble();")),
+          "uniform", List.of(new Edit("double u = random.nextDouble();",
+              "if (probabilities.length > 0) { return random.nextInt(probabilities.length); } "
+                  + "double u = random.nextDouble();")),
+          "own-random", List.of(new Edit("random.nextDouble()", "Math.random()")))),
+      Map.entry("generateSong", Map.of(
+          "sampled-logits", List.of(new Edit("model.prediction(window)", "model.logits(window)")),
+          "window-not-sliding", List.of(new Edit("song.subList(song.size() - model.timesteps(), song.size())",
+              "song.subList(0, model.timesteps())")),
+          "loop-argmax", List.of(new Edit("playedNotes[sampleNextNote(predictProbs, random)] = 1f;",
+              "int best = 0; for (int k = 1; k < predictProbs.length; k++) { if (predictProbs[k] > predictProbs[best]) "
+                  + "{ best = k; } } playedNotes[best] = 1f;")))),
+      Map.entry("extractFeaturesWeights", Map.of(
+          "wrong-layer", List.of(new Edit("model.skip4()", "model.skip3()")),
+          "bias-not-kernel", List.of(new Edit("\"/kernel:0\"", "\"/bias:0\"")))),
+      Map.entry("computeCam", Map.of(
+          "other-class", List.of(new Edit("new int[] {0, classIndex}", "new int[] {0, 1 - classIndex}")))),
+      Map.entry("upsample", Map.of(
+          "align-corners", List.of(new Edit("alignCorners(false)", "alignCorners(true)")),
+          "half-pixel-centers", List.of(new Edit("halfPixelCenters(false)", "halfPixelCenters(true)")),
+          "nearest", List.of(new Edit("return tf.image.resizeBilinear(cam, tf.constant(new int[] {imageSize, imageSize}),",
+              "if (imageSize > 0) { return tf.image.resizeNearestNeighbor(cam, tf.constant(new int[] {imageSize, "
+                  + "imageSize})); } return tf.image.resizeBilinear(cam, tf.constant(new int[] {imageSize, imageSize}),")))));
+
+  /** The reference source with {@code edits} applied inside {@code method}'s body. */
+  static String apply(String source, String method, List<Edit> edits) {
+    String body = SourceEditor.statements(source, method);
+    for (Edit edit : edits) {
+      if (!body.contains(edit.find())) {
+        throw new AssertionError(method + ": the mutation's text is not in the reference: " + edit.find());
+      }
+      body = body.replace(edit.find(), edit.replace());
+    }
+    return SourceEditor.replaceBody(source, method, body);
+  }
+}
