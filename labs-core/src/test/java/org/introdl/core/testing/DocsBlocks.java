@@ -39,8 +39,12 @@ public final class DocsBlocks {
     }
   }
 
-  /** A line with its numbers replaced by # (signs too) and runs of spaces by one (columns align numbers). */
+  /**
+   * A line with its numbers replaced by # (signs too), a duration's unit (the progress lines print ms or s, as the
+   * machine's speed has it) by one, and runs of spaces by one (columns align numbers).
+   */
   static String shape(String line) {
-    return line.replaceAll("-?\\d+(\\.\\d+)?(e-?\\d+)?", "#").replaceAll(" +", " ");
+    return line.replaceAll("-?\\d+(\\.\\d+)?(e-?\\d+)?", "#").replaceAll("# ?m?s\\b", "#s")
+        .replaceAll(" +", " ");
   }
 }
