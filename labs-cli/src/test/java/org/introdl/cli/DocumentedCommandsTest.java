@@ -167,13 +167,20 @@ class DocumentedCommandsTest {
   }
 
   /**
-   * A folder laid out like a fresh checkout: the launcher at its root (so out/ is the sandbox's), the shared
-   * fixtures beside it as ../shared, and a cache holding the lab's songs and x-rays as {@code data fetch} leaves them.
+   * A folder laid out like a fresh checkout: the launcher at its root (so out/ is the sandbox's), the docs' example
+   * files, the shared fixtures beside it as ../shared, and a cache holding the lab's songs and x-rays as
+   * {@code data fetch} leaves them.
    */
   private Path prepareSandbox(Path sharedData) throws IOException {
     Path checkout = Files.createDirectories(sandbox.resolve("checkout"));
     Files.copy(LabPaths.repoRoot().resolve("labs"), checkout.resolve("labs"));
     checkout.resolve("labs").toFile().setExecutable(true);
+    Path examples = Files.createDirectories(checkout.resolve("docs/examples"));
+    try (Stream<Path> files = Files.list(LabPaths.repoRoot().resolve("docs/examples"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, examples.resolve(f.getFileName().toString()));
+      }
+    }
     Files.createSymbolicLink(Files.createDirectories(sandbox.resolve("shared")).resolve("data"), sharedData);
     Path cache = Files.createDirectories(sandbox.resolve("home/.cache/introdl"));
     Files.createSymbolicLink(cache.resolve("music"), sharedData.resolve("music-midi-2018/data"));
@@ -191,6 +198,8 @@ class DocumentedCommandsTest {
     Map<String, String> env = builder.environment();
     env.put("INTRODL_LABS_CLASSPATH", System.getProperty("java.class.path"));
     env.put("HOME", sandbox.resolve("home").toString());
+    // Java's user.home comes from the password file, not HOME: the sandbox's home for both (exercise workspaces).
+    env.put("LABS_JAVA_OPTS", "-Duser.home=" + sandbox.resolve("home"));
     env.put(LabPaths.CACHE_ENV, sandbox.resolve("home/.cache/introdl").toString());
     env.remove(LabPaths.SHARED_ENV);
     env.remove("TF_CPP_MIN_LOG_LEVEL");

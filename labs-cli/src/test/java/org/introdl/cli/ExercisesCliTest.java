@@ -79,7 +79,7 @@ class ExercisesCliTest {
     assertTrue(Files.size(song.resolve("gen_song_0.mid")) > 0);
 
     Path xray = home.resolve("xray-run");
-    Object[] xrayTrain = run("xray", "train", "--image-size", "32", "--steps", "1", "--batch", "2", "--held-out", "4",
+    Object[] xrayTrain = run("xray", "train", "--image-size", "32", "--steps", "1", "--batch", "2", "--held-out", "0.2",
         "--out", xray.toString());
     assertEquals(0, xrayTrain[0], (String) xrayTrain[2]);
     Path maps = home.resolve("maps");
