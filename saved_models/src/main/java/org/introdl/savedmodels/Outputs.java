@@ -17,12 +17,7 @@ public final class Outputs {
   private Outputs() {}
 
   public static void print(Map<String, Npy.Array> outputs, Format format, PrintWriter out) {
-    if (format == Format.JSON) {
-      out.println(json(outputs));
-    } else {
-      outputs.forEach((k, v) -> out.print(ArrayText.format(k, v)));
-    }
-    out.flush();
+    printValues(TensorValue.numbers(outputs), format, out);
   }
 
   /** Like {@link #print}, for outputs of any dtype (strings as text, or {@code b64:} when not UTF-8). */
@@ -84,13 +79,7 @@ public final class Outputs {
 
   /** The outputs as one JSON object, each array as {@code {"dtype", "shape", "data"}} (the reference-file form). */
   public static String json(Map<String, Npy.Array> outputs) {
-    ObjectNode root = JsonNodeFactory.instance.objectNode();
-    outputs.forEach((k, v) -> root.set(k, ArrayJson.toJson(v)));
-    try {
-      return ModelInputs.JSON.writeValueAsString(root);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("an array tree always serialises", e);
-    }
+    return jsonValues(TensorValue.numbers(outputs));
   }
 
   /**
@@ -98,19 +87,6 @@ public final class Outputs {
    * {@code outputs.json} when the format is JSON.
    */
   public static void write(Map<String, Npy.Array> outputs, Path dir, Format format, PrintWriter out) {
-    AtomicFiles.requireWritableDir(dir);
-    if (format == Format.JSON) {
-      Path file = dir.resolve("outputs.json");
-      AtomicFiles.writeString(file, json(outputs) + "\n");
-      out.println("wrote " + file);
-      out.flush();
-      return;
-    }
-    outputs.forEach((k, v) -> {
-      Path file = dir.resolve(k.replaceAll("[^A-Za-z0-9._-]", "_") + ".npy");
-      Npy.write(file, v);
-      out.println("wrote " + file + " (" + Dtypes.name(v.dtype()) + " " + TensorSpec.shapeText(v.shape()) + ")");
-    });
-    out.flush();
+    writeValues(TensorValue.numbers(outputs), dir, format, out);
   }
 }

@@ -76,8 +76,7 @@ public final class SignatureRunner {
   /** Runs a signature with inputs already checked by {@link ModelInputs#check}. */
   public static Outcome runChecked(SavedModelDir model, MetaGraphDef metaGraph, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, RunLimits limits) {
-    Map<String, TensorValue> values = new LinkedHashMap<>();
-    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    Map<String, TensorValue> values = TensorValue.numbers(inputs);
     ScriptOutcome outcome = runPrepared(model, metaGraph, List.of(new PreparedCall(sig, values)), limits);
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
     outcome.results().get(0).outputs().forEach((k, v) -> arrays.put(k, numbers(v, model.dir() + " signature '"
@@ -137,9 +136,11 @@ public final class SignatureRunner {
     List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
     // The model as it came first: the repairs import its graph into TensorFlow, whose shape inference already
     // evaluates its stateless ops. The repaired graph is scanned again below (the rewrite adds only allowed ops).
-    UnsafeOps.requireSafeWithin(UnsafeOps.scanSignatures(metaGraph, called), model.dir().toString(), limits);
+    UnsafeOps.Report asItCame = UnsafeOps.scanSignatures(metaGraph, called);
+    UnsafeOps.requireSafeWithin(asItCame, model.dir().toString(), limits);
     try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
-      UnsafeOps.Report scan = UnsafeOps.scanSignatures(repaired.metaGraph(), called);
+      UnsafeOps.Report scan = repaired.metaGraph() == metaGraph ? asItCame
+          : UnsafeOps.scanSignatures(repaired.metaGraph(), called);
       if (!scan.needsGpuKernel().isEmpty()) {
         // A cuDNN layer the rewrite refused: its note says why and what to do, better than "needs a GPU kernel".
         refusedRewrite(repaired.notes()).ifPresent(note -> {
@@ -229,8 +230,7 @@ public final class SignatureRunner {
   /** Feeds {@code inputs} by tensor name and fetches every output of {@code sig}. */
   public static Map<String, Npy.Array> feedAndFetch(Session session, SavedModelDir.Signature sig,
       Map<String, Npy.Array> inputs, String what, RunOptions options) {
-    Map<String, TensorValue> values = new LinkedHashMap<>();
-    inputs.forEach((k, v) -> values.put(k, new TensorValue.Numbers(v)));
+    Map<String, TensorValue> values = TensorValue.numbers(inputs);
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
     feedAndFetchValues(session, sig, values, what, options).forEach((k, v) -> arrays.put(k, numbers(v, what + " output " + k)));
     return arrays;

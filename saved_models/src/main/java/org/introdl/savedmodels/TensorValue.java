@@ -17,6 +17,13 @@ public sealed interface TensorValue permits TensorValue.Numbers, TensorValue.Str
 
   long[] shape();
 
+  /** Numeric arrays by key, as values (in the same order). */
+  static java.util.Map<String, TensorValue> numbers(java.util.Map<String, Npy.Array> arrays) {
+    java.util.Map<String, TensorValue> values = new java.util.LinkedHashMap<>();
+    arrays.forEach((k, v) -> values.put(k, new Numbers(v)));
+    return values;
+  }
+
   /**
    * Numbers, as an {@code .npy} array; {@code dtype} is the tensor's own dtype, which for float16, bfloat16 and uint16
    * is narrower than the array's.

@@ -2,7 +2,11 @@ package org.introdl.core.cli;
 
 import java.io.PrintWriter;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.introdl.core.UserError;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,6 +18,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * (2 for a bad option or value, 1 for a bad file or other bad input); only {@code --debug} adds a stack trace.
  */
 public final class Cli {
+  /** A dash and the letter after it, in an option name ({@code --checkpoint-every}). */
+  private static final Pattern DASH_LETTER = Pattern.compile("-([a-z])");
+
   /** Exit code for a bad option or value (picocli's usage error). */
   public static final int EXIT_USAGE = 2;
   /** Exit code for bad input data (an unreadable file, a wrong shape). */
@@ -77,12 +84,11 @@ public final class Cli {
    * ({@code --checkpoint-every} -> {@code checkpointEvery}). A resumed run takes every other setting from its
    * {@code run.json}.
    */
-  public static java.util.Set<String> givenOptions(CommandLine.Model.CommandSpec spec) {
-    java.util.Set<String> given = new java.util.LinkedHashSet<>();
+  public static Set<String> givenOptions(CommandSpec spec) {
+    Set<String> given = new LinkedHashSet<>();
     for (CommandLine.Model.OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
       String name = o.longestName().replaceFirst("^-+", "");
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("-([a-z])").matcher(name);
-      given.add(m.replaceAll(r -> r.group(1).toUpperCase(java.util.Locale.ROOT)));
+      given.add(DASH_LETTER.matcher(name).replaceAll(r -> r.group(1).toUpperCase(Locale.ROOT)));
     }
     return given;
   }
