@@ -91,6 +91,8 @@ public final class MusicBench {
     if (!quick) {
       w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)", FastMusicLstm.Cell.UNROLLED,
           FastMusicLstm.Input.ONE_HOT, W2_WINDOW));
+      w.add(() -> new WindowForward("W2 lever: forward, fused BlockLSTM", FastMusicLstm.Cell.BLOCK,
+          FastMusicLstm.Input.NOTE_INDICES, W2_WINDOW));
     }
     w.add(() -> new Generation("W2 music 500 notes, lab-faithful (sliding window)", SongSampler.Scheme.WINDOW));
     w.add(() -> new Generation("W2 music 500 notes, stateful", SongSampler.Scheme.STATEFUL));
