@@ -33,6 +33,7 @@ public final class CheckpointPredictor implements NotePredictor {
   private final StepGraph step;
   private final Ops tf;
   private ChunkGraph chunk;
+  private SharedWindows sharedWindows;
 
   private CheckpointPredictor(Graph graph, Session session, FastMusicLstm model, StepGraph step) {
     this.graph = graph;
@@ -162,6 +163,15 @@ public final class CheckpointPredictor implements NotePredictor {
         Result r = feed.into(session.runner()).fetch(model.prediction).run()) {
       return MusicTensors.floats((TFloat32) r.get(0));
     }
+  }
+
+  /** The lab's windows with their common steps shared ({@link SharedWindows}). */
+  @Override
+  public WindowStream windows(int[] seed) {
+    if (sharedWindows == null) {
+      sharedWindows = new SharedWindows(tf, model, step);
+    }
+    return sharedWindows.start(session, seed);
   }
 
   /** A fresh LSTM state for the stateful scheme: one cell step per call. */

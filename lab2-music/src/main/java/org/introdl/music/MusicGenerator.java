@@ -89,7 +89,7 @@ public final class MusicGenerator {
   static String describe(NotePredictor model, SongSampler.Options sampling) {
     String drawing = sampling.greedy() ? "greedy (the most likely note)"
         : String.format(Locale.ROOT, "sampled at temperature %.2g, seed %d", sampling.temperature(), sampling.seed());
-    String scheme = sampling.scheme() == SongSampler.Scheme.WINDOW ? "a sliding window" : "the LSTM state carried";
+    String scheme = sampling.scheme() == SongSampler.Scheme.STATEFUL ? "the LSTM state carried" : "a sliding window";
     return String.format(Locale.ROOT, "LSTM reading %d rows; %d notes %s, through %s", model.timesteps(),
         sampling.notes(), drawing, scheme);
   }

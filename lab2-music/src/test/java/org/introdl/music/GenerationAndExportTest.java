@@ -150,6 +150,37 @@ class GenerationAndExportTest {
   }
 
   @Test
+  void sharedWindowsGiveEveryWindowsOwnDistribution() {
+    // Each note's distribution from the shared windows must be the window graph's over the last T rows.
+    int t = CONFIG.timesteps();
+    Melody seed = MusicTrainerTest.smallCorpus().songs().get(1).melody().slice(0, t);
+    try (CheckpointPredictor p = CheckpointPredictor.open(run);
+        NotePredictor.WindowStream shared = p.windows(seed.notes())) {
+      int[] song = java.util.Arrays.copyOf(seed.notes(), t + 3 * t);
+      java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+      for (int i = t; i < song.length; i++) {
+        float[] expected = p.predict(java.util.Arrays.copyOfRange(song, i - t, i));
+        MusicLstmTest.assertClose(expected, shared.next(), 1e-5, "window ending at row " + (i - 1));
+        song[i] = random.nextInt(5) == 0 ? Melody.REST : random.nextInt(FastMusicLstm.NOTE_COUNT);
+        shared.append(song[i]);
+      }
+    }
+  }
+
+  @Test
+  void sharedAndRecomputedWindowsDrawTheSameSong() {
+    Melody seed = MusicTrainerTest.smallCorpus().songs().get(0).melody();
+    try (CheckpointPredictor p = CheckpointPredictor.open(run)) {
+      for (double temperature : new double[] {1.0, 0.6}) {
+        var shared = new SongSampler.Options(150, 7, temperature, false, SongSampler.Scheme.WINDOW);
+        var recomputed = new SongSampler.Options(150, 7, temperature, false, SongSampler.Scheme.WINDOW_RECOMPUTED);
+        assertEquals(SongSampler.generate(p, seed, recomputed).song(), SongSampler.generate(p, seed, shared).song(),
+            "temperature " + temperature);
+      }
+    }
+  }
+
+  @Test
   void chunkedStatefulGenerationEqualsOneRunPerNote() {
     Melody seed = MusicTrainerTest.smallCorpus().songs().get(0).melody().slice(0, CONFIG.timesteps());
     try (CheckpointPredictor p = CheckpointPredictor.open(run)) {

@@ -214,6 +214,10 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--stateful", description = "Carry the LSTM state note by note (a different scheme: one step per note).")
     boolean stateful;
 
+    @Option(names = "--recompute-windows", description = "Run every 64-row window from scratch, as the notebook's loop"
+        + " does (the same notes; by default the windows' common steps are shared, one step per note).")
+    boolean recomputeWindows;
+
     @Option(names = "--out", description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out = LabPaths.defaultOutputDir().resolve("music");
 
@@ -234,8 +238,11 @@ public final class MusicCommand extends CommandGroup {
         throw Cli.badValue(spec, "--temperature must be a positive number" + (temperature == 0
             ? " (for always the most likely note, as temperature 0 would mean, use --greedy)" : ""));
       }
-      var sampling = new SongSampler.Options(notes, seed, temperature, greedy,
-          stateful ? SongSampler.Scheme.STATEFUL : SongSampler.Scheme.WINDOW);
+      if (stateful && recomputeWindows) {
+        throw Cli.badValue(spec, "--stateful carries the state, it has no windows: leave out --recompute-windows");
+      }
+      var sampling = new SongSampler.Options(notes, seed, temperature, greedy, stateful ? SongSampler.Scheme.STATEFUL
+          : recomputeWindows ? SongSampler.Scheme.WINDOW_RECOMPUTED : SongSampler.Scheme.WINDOW);
       var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
       if (exercises != null && (greedy || temperature != 1.0)) {
         throw Cli.badValue(spec, "--exercises draws with your sampleNextNote: leave out --greedy and --temperature");

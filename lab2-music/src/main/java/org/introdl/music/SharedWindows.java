@@ -1,0 +1,130 @@
+package org.introdl.music;
+
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
+
+/**
+ * The lab's sliding-window generation with the windows' common work done once.
+ *
+ * <p>The lab predicts each note from the last T rows, every window starting from a zero LSTM state: T cell steps per
+ * note, T - 1 of them over rows the previous window read too (from another start, so their states differ). But a
+ * window's steps over rows that are already known do not wait for the note being drawn. So the T windows that will
+ * read the newest row run side by side, as the rows of one batch: each note costs one cell step at batch T, every
+ * window reading the newest row. The oldest window has then read its T rows from a zero state, exactly the lab's
+ * window: its output is the distribution of the next note. It leaves the batch and a fresh zero-state window joins
+ * at the other end.
+ *
+ * <p>Starting from T zero-state windows and feeding the T seed rows primes it: the window that finishes with the
+ * last seed row has read rows 0..T-1 from zero, the lab's first window. The notes are the lab's (the distributions
+ * agree to float rounding: a batch-T matmul may sum in another order than a batch-1 one); {@code
+ * GenerationAndExportTest} checks both against the window graph.
+ */
+final class SharedWindows {
+  private final Placeholder<TInt32> note;
+  private final Placeholder<TFloat32> c;
+  private final Placeholder<TFloat32> h;
+  private final Operand<TFloat32> probabilities;
+  private final Operand<TFloat32> nextC;
+  private final Operand<TFloat32> nextH;
+  private final int timesteps;
+  private final int hidden;
+
+  /** The graph on the model's variables, as read by {@code step} (the one-step graph of the stateful scheme). */
+  SharedWindows(Ops root, FastMusicLstm model, CheckpointPredictor.StepGraph step) {
+    Ops tf = root.withSubScope("shared_windows");
+    timesteps = model.config.timesteps();
+    hidden = model.config.hidden();
+    note = tf.placeholder(TInt32.class, Placeholder.shape(Shape.of(1)));
+    c = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(timesteps, hidden)));
+    h = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(timesteps, hidden)));
+    // Every window reads the same newest row: one gathered [1, 4H] row broadcast over the T windows.
+    Operand<TFloat32> gates = tf.math.add(tf.math.add(tf.gather(step.table, note, tf.constant(0)),
+        tf.linalg.matMul(h, step.recurrent)), step.biasRead);
+    Operand<TFloat32>[] stepped = FastMusicLstm.cellUpdate(tf, gates, c);
+    Operand<TFloat32> oldestH = tf.slice(stepped[1], tf.constant(new int[] {0, 0}), tf.constant(new int[] {1, hidden}));
+    probabilities = tf.nn.softmax(tf.math.add(tf.linalg.matMul(oldestH, step.weightsRead), step.biasesRead));
+    nextC = dropOldestAddFresh(tf, stepped[0]);
+    nextH = dropOldestAddFresh(tf, stepped[1]);
+  }
+
+  /** The windows after the oldest, then a zero-state window at the end. */
+  private Operand<TFloat32> dropOldestAddFresh(Ops tf, Operand<TFloat32> state) {
+    Operand<TFloat32> younger = tf.slice(state, tf.constant(new int[] {1, 0}), tf.constant(new int[] {-1, -1}));
+    Operand<TFloat32> fresh = tf.zeros(tf.constant(new int[] {1, hidden}), TFloat32.class);
+    return tf.concat(List.of(younger, fresh), tf.constant(0));
+  }
+
+  /** A stream of the lab's windows over {@code seed} (its T rows) and the notes appended after it. */
+  NotePredictor.WindowStream start(Session session, int[] seed) {
+    if (seed.length != timesteps) {
+      throw new IllegalArgumentException("the seed has " + seed.length + " rows, the model reads " + timesteps);
+    }
+    Stream stream = new Stream(session);
+    float[] p = null;
+    for (int row : seed) {
+      p = stream.read(row);
+    }
+    stream.next = p;
+    return stream;
+  }
+
+  private final class Stream implements NotePredictor.WindowStream {
+    private final Session session;
+    private Tensor cValue = zeros();
+    private Tensor hValue = zeros();
+    private float[] next;
+
+    Stream(Session session) {
+      this.session = session;
+    }
+
+    private Tensor zeros() {
+      return TFloat32.tensorOf(Shape.of(timesteps, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f)));
+    }
+
+    @Override
+    public float[] next() {
+      return next;
+    }
+
+    @Override
+    public void append(int row) {
+      next = read(row);
+    }
+
+    /** Every window reads {@code row}; returns the finished window's distribution of the note after it. */
+    private float[] read(int row) {
+      try (TInt32 noteT = TInt32.vectorOf(row == Melody.REST ? FastMusicLstm.NOTE_COUNT : row)) {
+        Result r = session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
+            .fetch(probabilities).fetch(nextC).fetch(nextH).run();
+        float[] p;
+        try {
+          p = MusicTensors.floats((TFloat32) r.get(0));
+        } catch (RuntimeException e) {
+          r.close();
+          throw e;
+        }
+        r.get(0).close();
+        cValue.close();
+        hValue.close();
+        cValue = r.get(1); // the stream owns the new state; the Result stays open so that it lives on
+        hValue = r.get(2);
+        return p;
+      }
+    }
+
+    @Override
+    public void close() {
+      cValue.close();
+      hValue.close();
+    }
+  }
+}
