@@ -19,4 +19,14 @@ class MusicCommandTest {
     assertTrue(err.toString().contains("use --greedy"), err.toString());
     assertEquals(1, err.toString().lines().count(), err.toString());
   }
+
+  @Test
+  void statefulGenerationHasNoWindowsToRecompute() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Cli.configure(new CommandLine(new MusicCommand()), false);
+    cli.setErr(new PrintWriter(err, true));
+    assertEquals(2, cli.execute("generate", "--checkpoint", "run", "--stateful", "--recompute-windows"));
+    assertTrue(err.toString().contains("leave out --recompute-windows"), err.toString());
+    assertEquals(1, err.toString().lines().count(), err.toString());
+  }
 }
