@@ -91,10 +91,21 @@ public record BenchRun(String machine, double peakGflops, List<Timing> workloads
       return JSON.readTree(bytes);
     } catch (JsonProcessingException e) {
       throw UserError.inFile(file, "not valid JSON at line " + e.getLocation().getLineNr() + ", column "
-          + e.getLocation().getColumnNr() + " (" + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+          + e.getLocation().getColumnNr() + " (" + firstClause(e.getOriginalMessage()) + ")");
     } catch (IOException e) {
       throw UserError.inFile(file, "cannot read (" + e.getMessage() + ")");
     }
+  }
+
+  /** The parser's message up to its details: "Unexpected end-of-input", "Unrecognized token 'machine'". */
+  private static String firstClause(String message) {
+    String m = message == null ? "" : message.strip();
+    int end = m.length();
+    for (String stop : new String[] {":", " (", "\n"}) {
+      int at = m.indexOf(stop);
+      end = at > 0 ? Math.min(end, at) : end;
+    }
+    return m.substring(0, end);
   }
 
   /** Workload {@code number} (from 1) of the file's list. */
