@@ -79,8 +79,7 @@ public final class BenchCommand implements Callable<Integer> {
       if (from == null) {
         System.out.println();
       }
-      printComparison(BenchComparison.of(here, saved), from == null ? "this run" : from.toString(),
-          compare.toString());
+      printComparison(BenchComparison.of(here, saved), from == null ? null : from.toString(), compare.toString());
     }
     return 0;
   }
@@ -131,18 +130,21 @@ public final class BenchCommand implements Callable<Integer> {
    * The comparison: both machines with their peaks, then one row per workload with both medians and their ratio; a
    * workload one side lacks shows "-" and says which side.
    */
-  private static void printComparison(BenchComparison c, String hereLabel, String savedLabel) {
-    System.out.println("this:  " + hereLabel + ": " + c.here().machine() + ", peak " + gflops(c.here().peakGflops()));
-    System.out.println("saved: " + savedLabel + ": " + c.saved().machine() + ", peak " + gflops(c.saved().peakGflops()));
+  private static void printComparison(BenchComparison c, String hereFile, String savedFile) {
+    System.out.println("this:  " + c.here().machine() + ", peak " + gflops(c.here().peakGflops())
+        + (hereFile == null ? "" : " (" + hereFile + ")"));
+    System.out.println("saved: " + c.saved().machine() + ", peak " + gflops(c.saved().peakGflops()) + " (" + savedFile
+        + ")");
     double peak = c.peakRatio();
     System.out.println(Double.isNaN(peak) ? "raw speed: unknown (a run without peak_gflops)"
         : String.format(Locale.ROOT, "raw speed: this peak is %s the saved one (a workload bound by it alone would"
-            + " take %s the saved time)", ratio(peak), ratio(1 / peak)));
+            + " take %s the saved time)%s", ratio(peak), ratio(1 / peak),
+            c.samePeakWorkload() ? "" : "\n  (rough: the two peaks come from different MatMuls, see the peak rows)"));
     System.out.println("ratio = this median / saved median: under 1x is faster here");
     System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%n", "workload", "this ms", "saved ms", "ratio");
     for (BenchComparison.Row r : c.rows()) {
-      String lacking = r.here() == null ? "  (not in " + hereLabel + ")"
-          : r.saved() == null ? "  (not in " + savedLabel + ")" : "";
+      String lacking = r.here() == null ? "  (not in " + (hereFile == null ? "this run" : hereFile) + ")"
+          : r.saved() == null ? "  (not in " + savedFile + ")" : "";
       System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%s%n", r.name(), millis(r.here()), millis(r.saved()),
           r.here() == null || r.saved() == null ? "-" : ratio(r.ratio()), lacking);
     }

@@ -28,8 +28,8 @@ class BenchCompareCliTest {
     Output o = run("bench", "--from", mine.toString(), "--compare", theirs.toString());
     assertEquals(0, o.exitCode(), o.err());
     List<String> lines = o.out().lines().toList();
-    assertEquals("this:  " + mine + ": Java machine, peak 204.0 GFLOP/s", lines.get(0));
-    assertEquals("saved: " + theirs + ": PyTorch machine, peak 170.0 GFLOP/s", lines.get(1));
+    assertEquals("this:  Java machine, peak 204.0 GFLOP/s (" + mine + ")", lines.get(0));
+    assertEquals("saved: PyTorch machine, peak 170.0 GFLOP/s (" + theirs + ")", lines.get(1));
     // 204 / 170 = 1.2; 170 / 204 = 0.833; 30 / 20 = 1.5.
     assertTrue(lines.get(2).contains("this peak is 1.20x the saved one") && lines.get(2).contains("take 0.83x"),
         lines.get(2));

@@ -50,4 +50,17 @@ public record BenchComparison(BenchRun here, BenchRun saved, List<Row> rows) {
   public double peakRatio() {
     return here.peakGflops() / saved.peakGflops();
   }
+
+  /**
+   * Whether both runs measured their peak on the same workload (the first row named "peak: ..."): {@code --quick}
+   * times a smaller MatMul, whose peak is lower, so its ratio to a full run's peak says little about the machines.
+   */
+  public boolean samePeakWorkload() {
+    return peakRow(here).equals(peakRow(saved));
+  }
+
+  private static String peakRow(BenchRun run) {
+    return run.workloads().stream().map(Timing::name).filter(n -> n.startsWith(MatMulPeak.ROW_PREFIX)).findFirst()
+        .orElse("");
+  }
 }

@@ -1,6 +1,7 @@
 package org.introdl.core.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -54,6 +55,16 @@ class BenchComparisonTest {
     assertEquals(1.2, BenchComparison.of(HERE, SAVED).peakRatio(), 1e-12); // 204 / 170
     assertEquals(1 / 1.2, BenchComparison.of(SAVED, HERE).peakRatio(), 1e-12);
     assertTrue(Double.isNaN(BenchComparison.of(HERE, run("saved", Double.NaN)).peakRatio()));
+  }
+
+  @Test
+  void peaksOfDifferentMatMulsAreNoticed() {
+    BenchRun quick = run("here", 75.0, timing("peak: float32 MatMul 1024^3", 28.5), timing("W1 music train step", 1));
+    BenchRun full = run("saved", 170.0, timing("peak: float32 MatMul 2048^3", 99.1), timing("W1 music train step", 2));
+    BenchRun fullHere = run("here", 204.0, timing("peak: float32 MatMul 2048^3", 84.2));
+    assertFalse(BenchComparison.of(quick, full).samePeakWorkload());
+    assertTrue(BenchComparison.of(fullHere, full).samePeakWorkload());
+    assertFalse(BenchComparison.of(HERE, full).samePeakWorkload(), "a run without a peak row");
   }
 
   @Test
