@@ -68,17 +68,20 @@ public final class BenchCommand implements Callable<Integer> {
     }
     // The saved run is read first, so that a mistake in it costs no benchmark.
     BenchRun saved = compare == null ? null : BenchRun.read(compare);
-    BenchRun here = from == null ? measure() : BenchRun.read(from);
-    if (from == null || saved == null) {
+    BenchRun here;
+    if (from == null) {
+      here = measure();
       printTable(here);
-    }
-    if (from == null && out != null) {
-      here.write(out);
+      if (out != null) {
+        here.write(out);
+      }
+    } else {
+      here = BenchRun.read(from);
+      if (saved == null) {
+        printTable(here); // --from alone shows a saved run's table
+      }
     }
     if (saved != null) {
-      if (from == null) {
-        System.out.println();
-      }
       printComparison(BenchComparison.of(here, saved), from == null ? null : from.toString(), compare.toString());
     }
     return 0;
@@ -128,9 +131,12 @@ public final class BenchCommand implements Callable<Integer> {
 
   /**
    * The comparison: both machines with their peaks, then one row per workload with both medians and their ratio; a
-   * workload one side lacks shows "-" and says which side.
+   * workload one side lacks shows "-" and says which side. {@code hereFile} is null for a run measured just now.
    */
   private static void printComparison(BenchComparison c, String hereFile, String savedFile) {
+    if (hereFile == null) {
+      System.out.println(); // below this run's own table
+    }
     System.out.println("this:  " + c.here().machine() + ", peak " + gflops(c.here().peakGflops())
         + (hereFile == null ? "" : " (" + hereFile + ")"));
     System.out.println("saved: " + c.saved().machine() + ", peak " + gflops(c.saved().peakGflops()) + " (" + savedFile

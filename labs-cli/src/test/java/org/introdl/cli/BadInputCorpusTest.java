@@ -72,6 +72,7 @@ class BadInputCorpusTest {
       {"basics", "collatz", "--start", "0"}, {"music", "train", "--steps", "-5"}, {"music", "train", "--batch", "x"},
       {"music", "train", "--lr", "0"}, {"music", "generate", "--notes", "-1"}, {"xray", "train", "--batch", "0"},
       {"xray", "train", "--image-size", "100"}, {"xray", "train", "--lr", "nan"}, {"bench", "--runs", "zero"},
+      {"bench", "--runs", "0"},
       {"savedmodel", "run"}, {"checkpoint", "list"}, {"data", "fetch", "mnist"}
     };
     for (String[] args : wrong) {
