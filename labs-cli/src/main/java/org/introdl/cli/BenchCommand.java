@@ -1,7 +1,5 @@
 package org.introdl.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,22 +14,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.introdl.core.bench.BenchComparison;
+import org.introdl.core.bench.BenchRun;
 import org.introdl.core.bench.BenchRunner;
 import org.introdl.core.bench.BenchRunner.Timing;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.bench.MatMulPeak;
-import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.cli.Cli;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./labs bench}: times the labs' real workloads and prints a table: median, min and max milliseconds, achieved
  * GFLOP/s, the share of this machine's float32 peak (a large MatMul measured in the same run) and the ratio to each
- * workload's baseline (the straightforward graph, measured in the same run).
+ * workload's baseline (the straightforward graph, measured in the same run). With {@code --compare FILE.json} it then
+ * prints the run beside a saved one (another machine's, or PyTorch's on this machine) as ratios; {@code --from}
+ * takes this side from a saved run instead of measuring.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark the labs' workloads on this machine (not part of the tests).")
 public final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--quick", description = "Fewer runs and a smaller peak MatMul (a smoke test, not a measurement).")
   boolean quick;
 
@@ -44,8 +50,45 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Also write the results as JSON to this file.")
   Path out;
 
+  @Option(names = "--compare", paramLabel = "FILE.json",
+      description = "Then print this run beside a saved one (from --out, or docs/bench/pytorch_bench.py), as ratios.")
+  Path compare;
+
+  @Option(names = "--from", paramLabel = "RUN.json",
+      description = "Take this side from a saved run instead of running the bench (with --compare: two files).")
+  Path from;
+
   @Override
   public Integer call() {
+    if (from != null && (quick || runs != null || only != null || out != null)) {
+      throw Cli.badValue(spec, "--from reads a saved run: --quick, --runs, --only and --out apply to a run made here");
+    }
+    if (runs != null && runs < 1) {
+      throw Cli.badValue(spec, "--runs must be at least 1, not " + runs);
+    }
+    // The saved run is read first, so that a mistake in it costs no benchmark.
+    BenchRun saved = compare == null ? null : BenchRun.read(compare);
+    BenchRun here;
+    if (from == null) {
+      here = measure();
+      printTable(here);
+      if (out != null) {
+        here.write(out);
+      }
+    } else {
+      here = BenchRun.read(from);
+      if (saved == null) {
+        printTable(here); // --from alone shows a saved run's table
+      }
+    }
+    if (saved != null) {
+      printComparison(BenchComparison.of(here, saved), from == null ? null : from.toString(), compare.toString());
+    }
+    return 0;
+  }
+
+  /** Runs every workload (those matching --only) after the peak MatMul, then the start-up timing. */
+  private BenchRun measure() {
     int timedRuns = runs != null ? runs : quick ? 5 : 20;
     int warmup = quick ? 1 : 3;
     List<Timing> timings = new ArrayList<>();
@@ -67,40 +110,67 @@ public final class BenchCommand implements Callable<Integer> {
     if (startup != null) {
       timings.add(startup);
     }
-    printTable(timings, peak);
-    if (out != null) {
-      writeJson(timings, peak);
-    }
-    return 0;
+    return new BenchRun(machine(), peak.gflops(), timings);
   }
 
-  private static void printTable(List<Timing> timings, Timing peak) {
-    System.out.println("machine: " + machine());
+  private static void printTable(BenchRun run) {
+    System.out.println("machine: " + run.machine());
     System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s %9s %7s %9s%n",
         "workload", "median ms", "min ms", "max ms", "GFLOP/s", "% peak", "vs base");
     Map<String, Timing> byName = new LinkedHashMap<>();
-    timings.forEach(t -> byName.put(t.name(), t));
-    for (Timing t : timings) {
+    run.workloads().forEach(t -> byName.put(t.name(), t));
+    for (Timing t : run.workloads()) {
       double gflops = t.gflops();
       Timing base = t.baseline() == null ? null : byName.get(t.baseline());
-      System.out.printf(Locale.ROOT, "%-58s %10.2f %10.2f %10.2f %9s %7s %9s%n", t.name(), t.medianMs(), t.minMs(),
-          t.maxMs(), Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.1f", gflops),
-          Double.isNaN(gflops) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * gflops / peak.gflops()),
-          base == null ? "-" : String.format(Locale.ROOT, "%.2fx", t.medianMs() / base.medianMs()));
+      double share = 100 * gflops / run.peakGflops();
+      System.out.printf(Locale.ROOT, "%-58s %10s %10s %10s %9s %7s %9s%n", t.name(), number("%.2f", t.medianMs()),
+          number("%.2f", t.minMs()), number("%.2f", t.maxMs()), number("%.1f", gflops), number("%.0f%%", share),
+          base == null ? "-" : ratio(t.medianMs() / base.medianMs()));
     }
   }
 
-  private void writeJson(List<Timing> timings, Timing peak) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("machine", machine());
-    doc.put("peak_gflops", peak.gflops());
-    doc.put("workloads", timings);
-    try {
-      byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(doc);
-      AtomicFiles.writeBytes(out, bytes);
-    } catch (IOException e) {
-      throw new org.introdl.core.UserError(out + ": cannot write results (" + e.getMessage() + ")");
+  /**
+   * The comparison: both machines with their peaks, then one row per workload with both medians and their ratio; a
+   * workload one side lacks shows "-" and says which side. {@code hereFile} is null for a run measured just now.
+   */
+  private static void printComparison(BenchComparison c, String hereFile, String savedFile) {
+    if (hereFile == null) {
+      System.out.println(); // below this run's own table
     }
+    System.out.println("this:  " + c.here().machine() + ", peak " + gflops(c.here().peakGflops())
+        + (hereFile == null ? "" : " (" + hereFile + ")"));
+    System.out.println("saved: " + c.saved().machine() + ", peak " + gflops(c.saved().peakGflops()) + " (" + savedFile
+        + ")");
+    double peak = c.peakRatio();
+    System.out.println(Double.isNaN(peak) ? "raw speed: unknown (a run without peak_gflops)"
+        : String.format(Locale.ROOT, "raw speed: this peak is %s the saved one (a workload bound by it alone would"
+            + " take %s the saved time)%s", ratio(peak), ratio(1 / peak),
+            c.samePeakWorkload() ? "" : "\n  (rough: the two peaks come from different MatMuls, see the peak rows)"));
+    System.out.println("ratio = this median / saved median: under 1x is faster here");
+    System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%n", "workload", "this ms", "saved ms", "ratio");
+    for (BenchComparison.Row r : c.rows()) {
+      String lacking = r.here() == null ? "  (not in " + (hereFile == null ? "this run" : hereFile) + ")"
+          : r.saved() == null ? "  (not in " + savedFile + ")" : "";
+      System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%s%n", r.name(), millis(r.here()), millis(r.saved()),
+          r.here() == null || r.saved() == null ? "-" : ratio(r.ratio()), lacking);
+    }
+  }
+
+  private static String millis(Timing t) {
+    return t == null ? "-" : number("%.2f", t.medianMs());
+  }
+
+  /** {@code value} in {@code format}, or "-" for NaN (a number the workload or the saved file does not give). */
+  private static String number(String format, double value) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
+  }
+
+  private static String gflops(double value) {
+    return Double.isNaN(value) ? "unknown" : String.format(Locale.ROOT, "%.1f GFLOP/s", value);
+  }
+
+  private static String ratio(double value) {
+    return String.format(Locale.ROOT, "%.2fx", value);
   }
 
   /**

@@ -42,6 +42,7 @@ class BadInputCorpusTest {
     addSavedModels(cases);
     addCheckpointIndexes(cases);
     addReferenceJson(cases);
+    addBenchRuns(cases);
     assertTrue(cases.size() >= 200, "corpus of " + cases.size());
 
     Map<String, Integer> perKind = new TreeMap<>();
@@ -71,6 +72,7 @@ class BadInputCorpusTest {
       {"basics", "collatz", "--start", "0"}, {"music", "train", "--steps", "-5"}, {"music", "train", "--batch", "x"},
       {"music", "train", "--lr", "0"}, {"music", "generate", "--notes", "-1"}, {"xray", "train", "--batch", "0"},
       {"xray", "train", "--image-size", "100"}, {"xray", "train", "--lr", "nan"}, {"bench", "--runs", "zero"},
+      {"bench", "--runs", "0"},
       {"savedmodel", "run"}, {"checkpoint", "list"}, {"data", "fetch", "mnist"}
     };
     for (String[] args : wrong) {
@@ -153,6 +155,21 @@ class BadInputCorpusTest {
       Path file = write("json", "reference-" + i + ".json", bad.get(i));
       cases.add(new Case("reference .json", file,
           List.of("savedmodel", "compare", model.toString(), "--reference", file.toString())));
+    }
+  }
+
+  private void addBenchRuns(List<Case> cases) throws IOException {
+    byte[] valid = ("{\"machine\": \"a CPU\", \"peak_gflops\": 204.5, \"workloads\": [{\"name\": \"W1 music train step\","
+        + " \"medianMs\": 51.4, \"minMs\": 50.1, \"maxMs\": 60.2, \"runs\": 20, \"flopsPerRun\": 1.0E10,"
+        + " \"baseline\": null}]}").getBytes(StandardCharsets.UTF_8);
+    Path good = write("bench", "good.json", valid);
+    List<byte[]> bad = damaged(valid, 11, 8, 18, 256);
+    for (int i = 0; i < bad.size(); i++) {
+      Path file = write("bench", "run-" + i + ".json", bad.get(i));
+      // Each damaged run on either side of the comparison; --from means no benchmark runs.
+      List<String> args = i % 2 == 0 ? List.of("bench", "--from", good.toString(), "--compare", file.toString())
+          : List.of("bench", "--from", file.toString(), "--compare", good.toString());
+      cases.add(new Case("bench run .json", file, args));
     }
   }
 

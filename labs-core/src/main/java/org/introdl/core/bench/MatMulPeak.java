@@ -14,6 +14,9 @@ import org.tensorflow.types.TFloat32;
  * fed from tensors made once, run for its side effect only so that no output is copied back to Java.
  */
 public final class MatMulPeak implements BenchWorkload {
+  /** The start of this workload's row name in a bench table. */
+  public static final String ROW_PREFIX = "peak: ";
+
   private final int n;
   private final Graph graph = new Graph();
   private final Session session;
@@ -49,7 +52,7 @@ public final class MatMulPeak implements BenchWorkload {
 
   @Override
   public String name() {
-    return "peak: float32 MatMul " + n + "^3";
+    return ROW_PREFIX + "float32 MatMul " + n + "^3";
   }
 
   @Override
