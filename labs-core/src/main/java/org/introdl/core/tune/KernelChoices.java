@@ -106,22 +106,23 @@ public final class KernelChoices {
   }
 
   /**
-   * The fastest of {@code candidates} for {@code what} at {@code shape}: the stored winner when this machine has
+   * The choice of the fastest of {@code candidates} for {@code what} at {@code shape}: the stored winner when this machine has
    * measured it before (nothing is timed), else each candidate timed by {@code timer} (one warm-up, then the median
    * of {@value #TIMED_RUNS} runs), the fastest stored and returned.
    */
-  public synchronized String choose(String what, String shape, List<String> candidates, Timer timer) {
+  public synchronized Choice choose(String what, String shape, List<String> candidates, Timer timer) {
     Choice known = find(what, shape);
     if (known != null && candidates.contains(known.winner())) {
-      return known.winner();
+      return known;
     }
     Map<String, Double> ms = new LinkedHashMap<>();
     for (String candidate : candidates) {
       ms.put(candidate, medianMillis(timer, candidate));
     }
     String winner = candidates.stream().min((a, b) -> Double.compare(ms.get(a), ms.get(b))).orElseThrow();
-    remember(new Choice(machine, what, shape, winner, ms, Instant.now().toString()));
-    return winner;
+    Choice measured = new Choice(machine, what, shape, winner, ms, Instant.now().toString());
+    remember(measured);
+    return measured;
   }
 
   /** The choices stored for this machine, in the order they were measured. */
