@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.Tensors;
@@ -89,7 +90,7 @@ public final class XrayBench {
     void ready() {
       if (net == null) {
         XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT);
-        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(), how.convolution()));
+        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(), ConvolutionPlan.fixed(how.convolution())));
         cams = new CamGraph(net.ops(), net.model(), size);
         data = ChestPhantom.generate(batch, size, 5);
         input = how.reuseInput() ? Tensors.images(data.pixels(), 0, batch, size) : null;
