@@ -78,22 +78,34 @@ public final class PneumothoraxDetectionModel {
     b.images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, imageSize, imageSize, 1)));
     b.standardized = perImageStandardization(tf, b.images);
     Operand<TFloat32> x = b.standardized;
-    int channels = 1;
-    int side = imageSize;
-    for (int[] block : BLOCKS) {
-      Operand<TFloat32> a = b.conv(x, new ConvolutionPlan.Layer(side, side, channels, block[1], block[0]));
-      Operand<TFloat32> c = b.conv(a, new ConvolutionPlan.Layer(side, side, block[1], block[1], block[0]));
+    List<ConvolutionPlan.Layer> layers = convolutionLayers(imageSize);
+    for (int block = 0; block < BLOCKS.length; block++) {
+      Operand<TFloat32> a = b.conv(x, layers.get(2 * block));
+      Operand<TFloat32> c = b.conv(a, layers.get(2 * block + 1));
       Operand<TFloat32> skip = maxPool2x2(tf, tf.math.add(a, c));
       b.skips.add(skip);
       x = skip;
-      channels = block[1];
-      side /= 2;
     }
+    int channels = BLOCKS[BLOCKS.length - 1][1];
     b.gap = tf.math.mean(x, tf.constant(new int[] {1, 2}));
     b.logits = b.dense(b.gap, channels, CLASSES);
     b.probabilities = tf.nn.softmax(b.logits);
     b.prediction = tf.math.argMax(b.probabilities, tf.constant(1), TInt64.class);
     return new PneumothoraxDetectionModel(b);
+  }
+
+  /** The eight convolutions in order: two per block, each block's input halved by the pool before it. */
+  public static List<ConvolutionPlan.Layer> convolutionLayers(int imageSize) {
+    List<ConvolutionPlan.Layer> layers = new ArrayList<>();
+    int channels = 1;
+    int side = imageSize;
+    for (int[] block : BLOCKS) {
+      layers.add(new ConvolutionPlan.Layer(side, side, channels, block[1], block[0]));
+      layers.add(new ConvolutionPlan.Layer(side, side, block[1], block[1], block[0]));
+      channels = block[1];
+      side /= 2;
+    }
+    return layers;
   }
 
   /**

@@ -108,17 +108,14 @@ public final class KernelChoices {
   /**
    * The choice of the fastest of {@code candidates} for {@code what} at {@code shape}: the stored winner when this machine has
    * measured it before (nothing is timed), else each candidate timed by {@code timer} (one warm-up, then the median
-   * of {@value #TIMED_RUNS} runs), the fastest stored and returned.
+   * of {@value #TIMED_RUNS} runs, the candidates taking turns), the fastest stored and returned.
    */
   public synchronized Choice choose(String what, String shape, List<String> candidates, Timer timer) {
     Choice known = find(what, shape);
     if (known != null && candidates.contains(known.winner())) {
       return known;
     }
-    Map<String, Double> ms = new LinkedHashMap<>();
-    for (String candidate : candidates) {
-      ms.put(candidate, medianMillis(timer, candidate));
-    }
+    Map<String, Double> ms = medianMillis(candidates, timer);
     String winner = candidates.stream().min((a, b) -> Double.compare(ms.get(a), ms.get(b))).orElseThrow();
     Choice measured = new Choice(machine, what, shape, winner, ms, Instant.now().toString());
     remember(measured);
@@ -130,15 +127,32 @@ public final class KernelChoices {
     return loaded().stream().filter(c -> c.machine().equals(machine)).toList();
   }
 
-  private static double medianMillis(Timer timer, String candidate) {
-    try (Trial trial = timer.open(candidate)) {
-      trial.runMillis();
-      double[] ms = new double[TIMED_RUNS];
-      for (int i = 0; i < TIMED_RUNS; i++) {
-        ms[i] = trial.runMillis();
+  /**
+   * Each candidate's median time. The runs take turns (A, B, A, B, ...) so that a machine busy with something else
+   * for a while slows every candidate alike instead of the one that happened to run then.
+   */
+  private static Map<String, Double> medianMillis(List<String> candidates, Timer timer) {
+    List<Trial> trials = new ArrayList<>();
+    try {
+      for (String candidate : candidates) {
+        Trial trial = timer.open(candidate);
+        trials.add(trial);
+        trial.runMillis();
       }
-      Arrays.sort(ms);
-      return ms[TIMED_RUNS / 2];
+      double[][] ms = new double[trials.size()][TIMED_RUNS];
+      for (int run = 0; run < TIMED_RUNS; run++) {
+        for (int i = 0; i < trials.size(); i++) {
+          ms[i][run] = trials.get(i).runMillis();
+        }
+      }
+      Map<String, Double> medians = new LinkedHashMap<>();
+      for (int i = 0; i < trials.size(); i++) {
+        Arrays.sort(ms[i]);
+        medians.put(candidates.get(i), ms[i][TIMED_RUNS / 2]);
+      }
+      return medians;
+    } finally {
+      trials.forEach(Trial::close);
     }
   }
 

@@ -55,6 +55,23 @@ class KernelChoicesTest {
     assertEquals("A", choices(HERE).choose("conv", "s2", AB, new FakeTimer(2, 5)).winner());
   }
 
+  /** B is faster, but the machine gets busy after the fourth run: only taking turns still sees that B is faster. */
+  @Test
+  void candidatesTakeTurnsSoThatLoadArrivingMidwaySlowsBoth() {
+    Map<String, Double> cost = Map.of("A", 5.0, "B", 2.0);
+    int[] calls = {0};
+    KernelChoices.Timer busyLater = candidate -> new KernelChoices.Trial() {
+      @Override
+      public double runMillis() {
+        return cost.get(candidate) + (++calls[0] > 4 ? 100 : 0);
+      }
+
+      @Override
+      public void close() {}
+    };
+    assertEquals("B", choices(HERE).choose("conv", "s1", AB, busyLater).winner());
+  }
+
   @Test
   void aStoredChoiceIsReturnedWithoutTiming() {
     FakeTimer first = new FakeTimer(5, 2);
