@@ -62,7 +62,7 @@ public final class XrayLab {
     XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XraySettings.LAB_IMAGE_SIZE, CAM_SEED);
     int[] indices = IntStream.range(0, CAM_IMAGES).toArray();
     XrayCam.Result cams;
-    try (TrainedModel net = TrainedModel.restore(run.checkpoint(), settings.imageSize())) {
+    try (TrainedModel net = TrainedModel.restore(run.checkpoint(), settings.imageSize(), XrayCam.oneImageAtATime())) {
       cams = XrayCam.draw(net, camImages, indices, XrayDataset.PNEUMOTHORAX, outDir.resolve("cam"), camImages.source());
       out.printf(Locale.ROOT, "CAMs (class 1) of %d new phantoms: peak inside the lesion for %.0f%% of the positives,"
           + " within one feature-map cell of it for %.0f%%%n", CAM_IMAGES, 100 * cams.peakInLesionRate(),

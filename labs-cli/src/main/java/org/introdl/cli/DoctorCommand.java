@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.bytedeco.javacpp.Loader;
 import org.introdl.core.LabPaths;
+import org.introdl.core.tune.KernelChoices;
 import org.tensorflow.TensorFlow;
 import org.tensorflow.internal.c_api.TF_DeviceList;
 import org.tensorflow.internal.c_api.TF_Graph;
@@ -67,6 +68,7 @@ public final class DoctorCommand implements Callable<Integer> {
       advice.add("No GPU seen: that is fine for every lab. For CUDA 12 natives build with `./mvnw -Pgpu package`.");
     }
     row("Cache folder", describe(LabPaths.cacheDir()));
+    kernelChoices().forEach(line -> row("Kernels", line));
     boolean songs = Files.isDirectory(LabPaths.cacheDir().resolve("music"));
     boolean xrays = Files.isDirectory(LabPaths.cacheDir().resolve("xray"));
     row("Lab 2 songs", songs ? "the lab's songs in the cache (" + LabPaths.cacheDir().resolve("music") + ")"
@@ -94,6 +96,20 @@ public final class DoctorCommand implements Callable<Integer> {
       advice.forEach(a -> System.out.println("- " + a));
     }
     return 0;
+  }
+
+  /** The kernels measured fastest on this machine (one line each), or a line saying none has been measured. */
+  static List<String> kernelChoices() {
+    List<KernelChoices.Choice> stored = KernelChoices.inCache().forThisMachine();
+    if (stored.isEmpty()) {
+      return List.of("none measured yet; the first x-ray run measures them");
+    }
+    return stored.stream().map(c -> {
+      StringBuilder times = new StringBuilder();
+      c.ms().forEach((k, ms) -> times.append(String.format(Locale.ROOT, "%s%s %.1f ms", times.isEmpty() ? "" : ", ",
+          k, ms)));
+      return c.what() + " at " + c.shape() + ": " + c.winner() + " (" + times + ")";
+    }).toList();
   }
 
   /** The machine's memory: total and available (Linux's MemAvailable where there is one), and the JVM's heap limit. */

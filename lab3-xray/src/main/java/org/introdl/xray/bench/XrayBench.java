@@ -2,10 +2,15 @@ package org.introdl.xray.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.ConvolutionTrial;
+import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.model.PneumothoraxDetectionModel;
 import org.introdl.xray.model.Tensors;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.train.XraySettings;
@@ -18,9 +23,11 @@ import org.tensorflow.types.TFloat32;
  * The x-ray lab's workloads for {@code ./labs bench}: W3 the forward pass of one 256x256 image, W4 a training step
  * at the lab's batch of 15, and the CAM of one image. Each fast variant has a baseline in the same run: the lab's
  * graph from plain ops ({@code Conv2D}) with default session options, fed through a Java {@code float[][][][]}
- * copied into a new tensor each run. The fast variants run the convolutions on TF's own kernel (op {@code Conv},
- * see {@link Convolution}), set the session's thread pools (intra-op = cores, inter-op = 1) and feed a tensor
- * filled once from a flat buffer (inputs are constant across runs, so nothing is copied per run).
+ * copied into a new tensor each run. The fast variants run each convolution on the kernel measured fastest on this
+ * machine for its shape ({@link MeasuredConvolutions}), set the session's thread pools (intra-op = cores, inter-op =
+ * 1) and feed a tensor filled once from a flat buffer (inputs are constant across runs, so nothing is copied per
+ * run). Lever rows run every layer on one kernel, and per-layer rows time each candidate kernel on each layer of
+ * W3 afresh (not from the stored choices), so the table shows what the choice was made from.
  */
 public final class XrayBench {
   /** Multiply-adds x 2 of the lab's CNN forward at 256x256 (8 convolutions + dense), per image. */
@@ -35,16 +42,21 @@ public final class XrayBench {
     // --quick is a smoke test: the training step runs at 128 px so that it finishes in seconds.
     int trainSize = quick ? 128 : 256;
     List<BenchWorkload> all = new ArrayList<>();
-    Variant plain = new Variant(false, 0, 0, Convolution.Kernel.CONV2D);
-    Variant fast = new Variant(true, cores, 1, Convolution.Kernel.CONV);
+    Variant plain = new Variant(false, 0, 0, fixed(Convolution.Kernel.CONV2D));
+    Variant fast = new Variant(true, cores, 1, batch -> MeasuredConvolutions.forThisMachine(batch, System.err));
     String forwardBase = "W3 x-ray forward 256 (baseline)";
     all.add(new Forward(forwardBase, 256, 1, plain, null));
     all.add(new Forward("W3 x-ray forward 256", 256, 1, fast, forwardBase));
     if (!quick) {
-      all.add(new Forward("W3 lever: Conv2D (oneDNN convolution), fast feed and threads", 256, 1,
-          new Variant(true, cores, 1, Convolution.Kernel.CONV2D), forwardBase));
-      all.add(new Forward("W3 lever: Conv (TF's own convolution), default feed and threads", 256, 1,
-          new Variant(false, 0, 0, Convolution.Kernel.CONV), forwardBase));
+      for (Convolution.Kernel kernel : Convolution.Kernel.values()) {
+        all.add(new Forward("W3 lever: every layer " + kernel.label() + ", fast feed and threads", 256, 1,
+            new Variant(true, cores, 1, fixed(kernel)), forwardBase));
+      }
+      for (ConvolutionPlan.Layer layer : PneumothoraxDetectionModel.convolutionLayers(256)) {
+        for (Convolution.Kernel kernel : Convolution.Kernel.values()) {
+          all.add(new Layer("W3 layer " + layer + ": " + kernel.label(), layer, kernel));
+        }
+      }
     }
     String trainBase = "W4 x-ray train step b15 " + trainSize + " (baseline)";
     all.add(new TrainStep(trainBase, trainSize, 15, plain, null));
@@ -59,9 +71,13 @@ public final class XrayBench {
 
   /**
    * What a variant changes: feeding a tensor filled once (else a Java array copied per run), the session's threads
-   * (0 = TF's default), the convolution kernel.
+   * (0 = TF's default), the convolution plan for a graph run at a given batch.
    */
-  record Variant(boolean reuseInput, int intra, int inter, Convolution.Kernel convolution) {}
+  record Variant(boolean reuseInput, int intra, int inter, IntFunction<ConvolutionPlan> convolutions) {}
+
+  private static IntFunction<ConvolutionPlan> fixed(Convolution.Kernel kernel) {
+    return batch -> ConvolutionPlan.fixed(kernel);
+  }
 
   /**
    * Shared set-up: a network, phantom inputs, and how they are fed. Built on the first run (a warm-up run), so that
@@ -89,7 +105,8 @@ public final class XrayBench {
     void ready() {
       if (net == null) {
         XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT);
-        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(), how.convolution()));
+        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(),
+            how.convolutions().apply(batch)));
         cams = new CamGraph(net.ops(), net.model(), size);
         data = ChestPhantom.generate(batch, size, 5);
         input = how.reuseInput() ? Tensors.images(data.pixels(), 0, batch, size) : null;
@@ -193,6 +210,50 @@ public final class XrayBench {
       ready();
       try (Result r = net.session().runner().feed(net.model().images(), input).fetch(cams.cam(1)).run()) {
         r.get(0);
+      }
+    }
+  }
+
+  /** One layer of W3 on one kernel: its convolution, bias and ReLU alone, one image. */
+  static final class Layer implements BenchWorkload {
+    final String name;
+    final ConvolutionPlan.Layer layer;
+    final Convolution.Kernel kernel;
+    ConvolutionTrial trial;
+
+    Layer(String name, ConvolutionPlan.Layer layer, Convolution.Kernel kernel) {
+      this.name = name;
+      this.layer = layer;
+      this.kernel = kernel;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return layer.flopsPerImage();
+    }
+
+    @Override
+    public String baseline() {
+      return null;
+    }
+
+    @Override
+    public void run() {
+      if (trial == null) {
+        trial = new ConvolutionTrial(layer, 1, kernel);
+      }
+      trial.runMillis();
+    }
+
+    @Override
+    public void close() {
+      if (trial != null) {
+        trial.close();
       }
     }
   }

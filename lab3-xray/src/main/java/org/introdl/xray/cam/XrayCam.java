@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.CheckpointPaths;
@@ -53,7 +55,7 @@ public final class XrayCam {
     int trainedAt = XrayTrainer.settingsNear(prefix, "xray cam").map(XraySettings::imageSize)
         .orElse(XraySettings.LAB_IMAGE_SIZE);
     int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
-    try (TrainedModel trained = TrainedModel.restore(prefix, size)) {
+    try (TrainedModel trained = TrainedModel.restore(prefix, size, oneImageAtATime())) {
       XrayDataset pictures = XrayData.loadAtOwnSize(o.data(), o.seed());
       int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(pictures) : o.indices();
       XrayDataset chosen = pictures.select(indices);
@@ -62,6 +64,11 @@ public final class XrayCam {
       AtomicFiles.requireWritableDir(o.outDir());
       return draw(trained, chosen, indices, o.classIndex(), o.outDir(), pictures.source(), camStep);
     }
+  }
+
+  /** The convolution kernels measured fastest for one image at a time, as the maps are computed. */
+  public static ConvolutionPlan oneImageAtATime() {
+    return MeasuredConvolutions.forThisMachine(1, System.err);
   }
 
   /**

@@ -6,6 +6,10 @@ import java.util.Locale;
 import java.util.Set;
 import org.introdl.core.train.TrainingRun;
 import org.introdl.xray.train.XraySettings;
+import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.MeasuredConvolutions;
+import org.introdl.xray.bench.XrayProfile;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
 import org.introdl.core.cli.Cli;
@@ -25,7 +29,8 @@ import picocli.CommandLine.Spec;
 /** {@code ./labs xray}: Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps. */
 @Command(name = "xray", mixinStandardHelpOptions = true,
     description = "Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps.",
-    subcommands = {XrayCommand.Data.class, XrayCommand.Train.class, XrayCommand.Eval.class, XrayCommand.Cam.class})
+    subcommands = {XrayCommand.Data.class, XrayCommand.Train.class, XrayCommand.Eval.class, XrayCommand.Cam.class,
+        XrayCommand.Profile.class})
 public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
@@ -241,6 +246,57 @@ public final class XrayCommand extends CommandGroup {
       }
       System.out.println("Contact sheet: " + r.contactSheet());
       return 0;
+    }
+  }
+
+  @Command(name = "profile", mixinStandardHelpOptions = true,
+      description = "Where the forward pass spends its time on this machine: ms per op type and per layer, from"
+          + " TensorFlow's step statistics.")
+  static final class Profile implements Callable<Integer> {
+    /** Which kernel each convolution runs on. */
+    enum Kernels {
+      measured, CONV2D, CONV;
+
+      ConvolutionPlan plan(int batch) {
+        return this == measured ? MeasuredConvolutions.forThisMachine(batch, System.err)
+            : ConvolutionPlan.fixed(Convolution.Kernel.valueOf(name()));
+      }
+    }
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--image-size", description = "Image side (default ${DEFAULT-VALUE}, the lab's).")
+    int imageSize = XraySettings.LAB_IMAGE_SIZE;
+
+    @Option(names = "--batch", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
+    int batch = 1;
+
+    @Option(names = "--kernels", description = "measured (default: the fastest on this machine per layer), CONV2D"
+        + " (oneDNN) or CONV (TensorFlow's own) for every layer.")
+    Kernels kernels = Kernels.measured;
+
+    @Option(names = "--runs", description = "Traced runs, averaged (default ${DEFAULT-VALUE}).")
+    int runs = 5;
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, false);
+      if (batch < 1 || runs < 1) {
+        throw Cli.badValue(spec, "--batch and --runs must be at least 1");
+      }
+      XrayProfile.Profile p = XrayProfile.forward(imageSize, batch, kernels.plan(batch), runs);
+      System.out.printf(Locale.ROOT, "Forward pass of %d image(s) at %dx%d, kernels %s: %.1f ms per run"
+          + " (%.1f ms in ops)%n", batch, imageSize, imageSize, kernels, p.wallMs(), p.opsMs());
+      print("op type", p.byType(), p.opsMs());
+      print("layer", p.byLayer(), p.opsMs());
+      return 0;
+    }
+
+    private static void print(String what, java.util.List<XrayProfile.Row> rows, double total) {
+      System.out.printf(Locale.ROOT, "%n%-32s %10s %7s %5s%n", what, "ms", "share", "ops");
+      for (XrayProfile.Row r : rows) {
+        System.out.printf(Locale.ROOT, "%-32s %10.2f %6.1f%% %5d%n", r.name(), r.ms(), 100 * r.ms() / total, r.ops());
+      }
     }
   }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.xray.data.XrayDataset;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -59,35 +60,52 @@ public final class PneumothoraxDetectionModel {
   /**
    * Builds the model for {@code imageSize} x {@code imageSize} x 1 images (values 0-255 or anything else: the
    * standardisation removes scale). Kernels start Glorot-uniform from {@code seed}, biases at zero, as in TF1. The
-   * convolutions run on the faster CPU kernel ({@link Convolution.Kernel#CONV}).
+   * convolutions are {@code Conv2D}, as {@code tf.layers.conv2d} builds them.
    */
   public static PneumothoraxDetectionModel build(Ops tf, int imageSize, long seed) {
-    return build(tf, imageSize, seed, Convolution.Kernel.CONV);
+    return build(tf, imageSize, seed, ConvolutionPlan.fixed(Convolution.Kernel.CONV2D));
   }
 
-  /** As {@link #build(Ops, int, long)}, with the convolutions on {@code convolution}'s kernel. */
-  public static PneumothoraxDetectionModel build(Ops tf, int imageSize, long seed, Convolution.Kernel convolution) {
+  /**
+   * As {@link #build(Ops, int, long)}, each convolution on the kernel {@code convolutions} picks for its shape (the
+   * numbers are the same to float rounding, the speed is not).
+   */
+  public static PneumothoraxDetectionModel build(Ops tf, int imageSize, long seed, ConvolutionPlan convolutions) {
     if (imageSize < 16 || imageSize % 16 != 0) {
       throw new IllegalArgumentException("image size must be a multiple of 16 (four 2x2 pools), got " + imageSize);
     }
-    Builder b = new Builder(tf, imageSize, seed, convolution);
+    Builder b = new Builder(tf, imageSize, seed, convolutions);
     b.images = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, imageSize, imageSize, 1)));
     b.standardized = perImageStandardization(tf, b.images);
     Operand<TFloat32> x = b.standardized;
-    int channels = 1;
-    for (int[] block : BLOCKS) {
-      Operand<TFloat32> a = b.conv(x, block[0], channels, block[1]);
-      Operand<TFloat32> c = b.conv(a, block[0], block[1], block[1]);
+    List<ConvolutionPlan.Layer> layers = convolutionLayers(imageSize);
+    for (int block = 0; block < BLOCKS.length; block++) {
+      Operand<TFloat32> a = b.conv(x, layers.get(2 * block));
+      Operand<TFloat32> c = b.conv(a, layers.get(2 * block + 1));
       Operand<TFloat32> skip = maxPool2x2(tf, tf.math.add(a, c));
       b.skips.add(skip);
       x = skip;
-      channels = block[1];
     }
+    int channels = BLOCKS[BLOCKS.length - 1][1];
     b.gap = tf.math.mean(x, tf.constant(new int[] {1, 2}));
     b.logits = b.dense(b.gap, channels, CLASSES);
     b.probabilities = tf.nn.softmax(b.logits);
     b.prediction = tf.math.argMax(b.probabilities, tf.constant(1), TInt64.class);
     return new PneumothoraxDetectionModel(b);
+  }
+
+  /** The eight convolutions in order: two per block, each block's input halved by the pool before it. */
+  public static List<ConvolutionPlan.Layer> convolutionLayers(int imageSize) {
+    List<ConvolutionPlan.Layer> layers = new ArrayList<>();
+    int channels = 1;
+    int side = imageSize;
+    for (int[] block : BLOCKS) {
+      layers.add(new ConvolutionPlan.Layer(side, side, channels, block[1], block[0]));
+      layers.add(new ConvolutionPlan.Layer(side, side, block[1], block[1], block[0]));
+      channels = block[1];
+      side /= 2;
+    }
+    return layers;
   }
 
   /**
@@ -118,7 +136,7 @@ public final class PneumothoraxDetectionModel {
     final Ops tf;
     final int imageSize;
     final long seed;
-    final Convolution.Kernel convolution;
+    final ConvolutionPlan convolutions;
     final Map<String, Variable<TFloat32>> variables = new LinkedHashMap<>();
     final List<Operand<TFloat32>> skips = new ArrayList<>();
     Placeholder<TFloat32> images;
@@ -129,21 +147,24 @@ public final class PneumothoraxDetectionModel {
     Operand<TInt64> prediction;
     int convCount;
 
-    Builder(Ops tf, int imageSize, long seed, Convolution.Kernel convolution) {
+    Builder(Ops tf, int imageSize, long seed, ConvolutionPlan convolutions) {
       this.tf = tf;
       this.imageSize = imageSize;
       this.seed = seed;
-      this.convolution = convolution;
+      this.convolutions = convolutions;
     }
 
-    Operand<TFloat32> conv(Operand<TFloat32> x, int k, int in, int out) {
+    Operand<TFloat32> conv(Operand<TFloat32> x, ConvolutionPlan.Layer shape) {
+      int k = shape.side();
+      int in = shape.in();
+      int out = shape.out();
       String scope = convCount == 0 ? "conv2d" : "conv2d_" + convCount;
       convCount++;
       Ops layer = tf.withSubScope(scope);
       Variable<TFloat32> kernel = variable(layer, scope, "kernel", glorotUniform(layer, Shape.of(k, k, in, out), k * k * in, k * k * out));
       Variable<TFloat32> bias = variable(layer, scope, "bias", layer.zeros(layer.constant(new long[] {out}), TFloat32.class));
       Operand<TFloat32> conv = Convolution.conv2d(layer, x, layer.identity(kernel), List.of(1L, 1L, 1L, 1L), "SAME",
-          convolution);
+          convolutions.kernelFor(shape));
       return layer.nn.relu(layer.nn.biasAdd(conv, layer.identity(bias)));
     }
 

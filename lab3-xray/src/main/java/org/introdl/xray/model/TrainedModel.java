@@ -3,6 +3,8 @@ package org.introdl.xray.model;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.introdl.core.UserError;
+import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.xray.data.XrayDataset;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
@@ -28,6 +30,11 @@ public final class TrainedModel implements AutoCloseable {
 
   /** Builds the model for {@code imageSize} images and restores the checkpoint at {@code prefix} into it. */
   public static TrainedModel restore(Path prefix, int imageSize) {
+    return restore(prefix, imageSize, ConvolutionPlan.fixed(Convolution.Kernel.CONV2D));
+  }
+
+  /** As {@link #restore(Path, int)}, each convolution on the kernel {@code convolutions} picks. */
+  public static TrainedModel restore(Path prefix, int imageSize, ConvolutionPlan convolutions) {
     Path index = Path.of(prefix + ".index");
     if (!Files.isRegularFile(index)) {
       throw UserError.inFile(prefix, "no checkpoint here (missing " + index.getFileName() + ")");
@@ -35,7 +42,7 @@ public final class TrainedModel implements AutoCloseable {
     Graph graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      PneumothoraxDetectionModel model = PneumothoraxDetectionModel.build(tf, imageSize, 0);
+      PneumothoraxDetectionModel model = PneumothoraxDetectionModel.build(tf, imageSize, 0, convolutions);
       Session session = new Session(graph);
       try {
         session.restore(prefix.toString());

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.introdl.core.io.AtomicFiles;
+import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.CheckpointPaths;
@@ -29,12 +30,13 @@ public final class XrayEvaluator {
         .orElse(XraySettings.LAB_IMAGE_SIZE);
     int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
     // The checkpoint first: a wrong one fails before any image is made or read.
-    try (TrainedModel net = TrainedModel.restore(prefix, size)) {
+    try (TrainedModel net = TrainedModel.restore(prefix, size,
+        MeasuredConvolutions.forThisMachine(XrayTrainer.EVAL_BATCH, System.err))) {
       XrayDataset data = XrayData.load(o.data(), size, o.seed());
       out.printf("Data: %s (%d images, %d with pneumothorax, %dx%d)%nCheckpoint: %s%n", data.source(), data.count(),
           data.positives(), size, size, prefix);
       AtomicFiles.requireWritableDir(o.outDir());
-      Evaluation e = Evaluation.of(net.probabilities(data, 20), data.labels());
+      Evaluation e = Evaluation.of(net.probabilities(data, XrayTrainer.EVAL_BATCH), data.labels());
       Path png = e.roc() == null ? null : rocPlot(e.roc(), o.outDir().resolve("roc.png"), data.source());
       Path json = writeJson(e, o.outDir().resolve("eval.json"), data.source(), prefix);
       return new Result(data.source(), prefix, e, png, json);

@@ -91,7 +91,7 @@ public final class XrayTrainer {
     if (run.complete()) {
       return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), run.nothingToDo(), null);
     }
-    try (XrayTraining net = new XrayTraining(s)) {
+    try (XrayTraining net = new XrayTraining(XrayTraining.Config.forThisMachine(s, System.err))) {
       long start = run.restoreOrInitialize(net.session());
       BatchSampler sampler = new BatchSampler(train.labels(), s.batch(), s.seed());
       TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {

@@ -2,7 +2,10 @@ package org.introdl.xray.train;
 
 import java.nio.file.Path;
 import org.introdl.core.optim.Momentum;
+import java.io.PrintStream;
 import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
 import org.introdl.xray.model.Tensors;
@@ -35,12 +38,22 @@ public final class XrayTraining implements AutoCloseable {
   private final Momentum optimizer;
 
   /**
-   * The settings of a run plus how the graph runs: session threads (0 = TF's default) and the convolution kernel
-   * (same numbers to float rounding; {@link Convolution.Kernel#CONV} is the faster one measured).
+   * The settings of a run plus how the graph runs: session threads (0 = TF's default) and the convolution kernel of
+   * each layer (same numbers to float rounding, not the same speed).
    */
-  public record Config(XraySettings settings, int intraOpThreads, int interOpThreads, Convolution.Kernel convolution) {
+  public record Config(XraySettings settings, int intraOpThreads, int interOpThreads, ConvolutionPlan convolutions) {
+    /** The lab's graph as Python builds it: {@code Conv2D}, TF's default threads. */
     public static Config of(XraySettings settings) {
-      return new Config(settings, 0, 0, Convolution.Kernel.CONV);
+      return new Config(settings, 0, 0, ConvolutionPlan.fixed(Convolution.Kernel.CONV2D));
+    }
+
+    /**
+     * The fastest form on this machine: each layer on the kernel measured fastest at the training batch (measured
+     * the first time, saying so on {@code progress}), all cores for each op, one op at a time (the CNN is a chain).
+     */
+    public static Config forThisMachine(XraySettings settings, PrintStream progress) {
+      return new Config(settings, Runtime.getRuntime().availableProcessors(), 1,
+          MeasuredConvolutions.forThisMachine(settings.batch(), progress));
     }
 
     float learningRate() {
@@ -59,7 +72,7 @@ public final class XrayTraining implements AutoCloseable {
       Ops tf = Ops.create(graph);
       this.tf = tf;
       XraySettings s = config.settings();
-      model = PneumothoraxDetectionModel.build(tf, s.imageSize(), s.seed(), config.convolution());
+      model = PneumothoraxDetectionModel.build(tf, s.imageSize(), s.seed(), config.convolutions());
       labels = tf.placeholder(TFloat32.class);
       loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(model.logits(), labels).loss(), tf.constant(0));
       learningRate = tf.placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());

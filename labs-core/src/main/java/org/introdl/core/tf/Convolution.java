@@ -19,17 +19,31 @@ import org.tensorflow.types.TFloat32;
  *   <li>{@link Kernel#CONV2D}: op {@code Conv2D}, what {@code tf.nn.conv2d} and the Python lab build. With oneDNN on
  *       (TensorFlow's default on x86) the graph rewrite sends it to oneDNN's convolution.</li>
  *   <li>{@link Kernel#CONV}: TensorFlow's generic op {@code Conv}, which that rewrite leaves alone, so it runs
- *       TensorFlow's own spatial convolution: image patches packed into oneDNN's matrix multiply. On the 2-core
- *       AMD EPYC (AVX-512) machines these labs are measured on it is 2.4x faster than oneDNN's convolution for the
- *       x-ray CNN's layers; see docs/performance-xray.md.</li>
+ *       TensorFlow's own spatial convolution: image patches packed into oneDNN's matrix multiply.</li>
  * </ul>
+ * Which is faster depends on the CPU and the layer (2.4x either way on two AVX-512 machines), so the labs choose per
+ * layer by measurement ({@link ConvolutionPlan}, {@link MeasuredConvolutions}); see docs/performance-xray.md.
  * TF Java has no gradient for {@code Conv}; {@link #conv2d} registers one (process-wide, once) that builds
  * {@code Conv2DBackpropInput} and {@code Conv2DBackpropFilter}, as {@code Conv2D}'s own gradient does, so training
- * keeps oneDNN's backward kernels (TensorFlow's own are 1.8x slower here).
+ * keeps oneDNN's backward kernels (TensorFlow's own were 1.8x slower where measured).
  */
 public final class Convolution {
   /** Which TensorFlow op computes the convolution. */
-  public enum Kernel { CONV2D, CONV }
+  public enum Kernel {
+    CONV2D("Conv2D (oneDNN, fused bias+relu)"),
+    CONV("Conv (TF's own)");
+
+    private final String label;
+
+    Kernel(String label) {
+      this.label = label;
+    }
+
+    /** What runs it, for people: the op and the library behind it on x86. */
+    public String label() {
+      return label;
+    }
+  }
 
   private static boolean gradientRegistered;
 
