@@ -30,7 +30,12 @@ IMAGE = 256
 BLOCKS = [(5, 64), (5, 128), (3, 256), (3, 512)]
 
 
+ONLY = None  # --only: run the workloads whose name contains this text (and the peak)
+
+
 def timing(name, fn, warmup=3, runs=20, flops=0.0):
+    if ONLY and ONLY not in name and not name.startswith("peak"):
+        return None
     for _ in range(warmup):
         fn()
     ms = []
@@ -151,13 +156,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", required=True, help="where to write the JSON")
     parser.add_argument("--train-runs", type=int, default=20, help="timed runs of W4 (default 20)")
+    parser.add_argument("--only", help="only workloads whose name contains this text (e.g. W3), as ./labs bench")
     args = parser.parse_args()
+    global ONLY
+    ONLY = args.only
     torch.set_num_threads(os.cpu_count())
     results = []
     peak(results)
     music_workloads(results)
     xray_workloads(results, args.train_runs)
     machine = f"{cpu_model()}, {os.cpu_count()} cores, {platform.system()}, PyTorch {torch.__version__}"
+    results = [r for r in results if r is not None]
     doc = {"machine": machine, "peak_gflops": results[0]["flopsPerRun"] / (results[0]["medianMs"] * 1e6),
            "workloads": results}
     tmp = args.out + ".tmp"

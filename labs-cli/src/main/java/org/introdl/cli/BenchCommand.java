@@ -148,12 +148,28 @@ public final class BenchCommand implements Callable<Integer> {
             c.samePeakWorkload() ? "" : "\n  (rough: the two peaks come from different MatMuls, see the peak rows)"));
     System.out.println("ratio = this median / saved median: under 1x is faster here");
     System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%n", "workload", "this ms", "saved ms", "ratio");
+    int onlyHere = 0;
+    int onlySaved = 0;
     for (BenchComparison.Row r : c.rows()) {
-      String lacking = r.here() == null ? "  (not in " + (hereFile == null ? "this run" : hereFile) + ")"
-          : r.saved() == null ? "  (not in " + savedFile + ")" : "";
-      System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%s%n", r.name(), millis(r.here()), millis(r.saved()),
-          r.here() == null || r.saved() == null ? "-" : ratio(r.ratio()), lacking);
+      if (r.here() == null || r.saved() == null) {
+        onlyHere += r.saved() == null ? 1 : 0;
+        onlySaved += r.here() == null ? 1 : 0;
+        continue;
+      }
+      System.out.printf(Locale.ROOT, "%-58s %10s %10s %8s%n", r.name(), millis(r.here()), millis(r.saved()),
+          ratio(r.ratio()));
     }
+    // Rows one side lacks (this project's levers, which a PyTorch run has not) are counted, not listed.
+    if (onlyHere > 0) {
+      System.out.println("not compared: " + workloads(onlyHere) + " only in " + (hereFile == null ? "this run" : hereFile));
+    }
+    if (onlySaved > 0) {
+      System.out.println("not compared: " + workloads(onlySaved) + " only in " + savedFile);
+    }
+  }
+
+  private static String workloads(int n) {
+    return n + (n == 1 ? " workload" : " workloads");
   }
 
   private static String millis(Timing t) {

@@ -52,11 +52,17 @@ class DocumentedCommandsTest {
       Map.entry("./labs graph run FILE.meta --checkpoint PREFIX --input 'X=[0.0, 1.0]' --output pred",
           "template: FILE, PREFIX"),
       Map.entry("./labs bench [--quick]", "template; a benchmark"),
-      Map.entry("./labs bench", "a benchmark of about 25 minutes"),
+      Map.entry("./labs bench", "a benchmark of about 12 minutes"),
+      Map.entry("./labs bench --out mine.json", "a benchmark of about 12 minutes"),
+      Map.entry("./labs bench --compare docs/bench/tfjava-xeon-2core.json", "a benchmark of about 12 minutes"),
+      Map.entry("./labs bench --from mine.json --compare docs/bench/tfjava-xeon-2core.json", "reads the run of"
+          + " the benchmark before it; BenchCompareCliTest and PerformanceDocsTest compare saved runs"),
+      Map.entry("./labs bench --from mine.json --compare pytorch.json", "reads runs made by benchmarks;"
+          + " BenchCompareCliTest and PerformanceDocsTest compare saved runs"),
       Map.entry("./labs bench --quick", "a benchmark"),
       Map.entry("./labs bench --only W1", "a benchmark of minutes"),
       Map.entry("./labs bench --only W2", "a benchmark of minutes"),
-      Map.entry("./labs bench --out bench.json", "a benchmark of about 25 minutes"));
+      Map.entry("./labs bench --out bench.json", "a benchmark of about 12 minutes"));
 
   /** Option values that keep each kind of command short (the first matching prefix wins). */
   static final List<Map.Entry<String, String>> SMALL_SETTINGS = List.of(
@@ -168,17 +174,19 @@ class DocumentedCommandsTest {
 
   /**
    * A folder laid out like a fresh checkout: the launcher at its root (so out/ is the sandbox's), the docs' example
-   * files, the shared fixtures beside it as ../shared, and a cache holding the lab's songs and x-rays as
+   * files and saved bench runs, the shared fixtures beside it as ../shared, and a cache holding the lab's songs and x-rays as
    * {@code data fetch} leaves them.
    */
   private Path prepareSandbox(Path sharedData) throws IOException {
     Path checkout = Files.createDirectories(sandbox.resolve("checkout"));
     Files.copy(LabPaths.repoRoot().resolve("labs"), checkout.resolve("labs"));
     checkout.resolve("labs").toFile().setExecutable(true);
-    Path examples = Files.createDirectories(checkout.resolve("docs/examples"));
-    try (Stream<Path> files = Files.list(LabPaths.repoRoot().resolve("docs/examples"))) {
-      for (Path f : files.toList()) {
-        Files.copy(f, examples.resolve(f.getFileName().toString()));
+    for (String folder : List.of("docs/examples", "docs/bench")) {
+      Path copy = Files.createDirectories(checkout.resolve(folder));
+      try (Stream<Path> files = Files.list(LabPaths.repoRoot().resolve(folder))) {
+        for (Path f : files.toList()) {
+          Files.copy(f, copy.resolve(f.getFileName().toString()));
+        }
       }
     }
     Files.createSymbolicLink(Files.createDirectories(sandbox.resolve("shared")).resolve("data"), sharedData);
