@@ -185,6 +185,21 @@ public final class CheckpointPredictor implements NotePredictor {
     graph.close();
   }
 
+  /**
+   * What a run of a state-carrying graph gives: the probabilities (output 0, read and closed here) and the new (c, h)
+   * (outputs 1 and 2, which the caller owns from now on: the Result is not closed, so that they live on).
+   */
+  record StateStep(float[] probabilities, Tensor c, Tensor h) {
+    static StateStep of(Result r) {
+      try (Tensor p = r.get(0)) {
+        return new StateStep(MusicTensors.floats((TFloat32) p), r.get(1), r.get(2));
+      } catch (RuntimeException e) {
+        r.close();
+        throw e;
+      }
+    }
+  }
+
   /** The (c, h) tensors a stepper carries between runs. */
   interface StepperState {
     Tensor c();
@@ -331,21 +346,13 @@ public final class CheckpointPredictor implements NotePredictor {
         public float[] step(int n) {
           int index = n == Melody.REST ? FastMusicLstm.NOTE_COUNT : n;
           try (TInt32 noteT = TInt32.vectorOf(index)) {
-            Result r = session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
-                .fetch(probabilities).fetch(newC).fetch(newH).run();
-            float[] p;
-            try {
-              p = MusicTensors.floats((TFloat32) r.get(0));
-            } catch (RuntimeException e) {
-              r.close();
-              throw e;
-            }
+            StateStep next = StateStep.of(session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
+                .fetch(probabilities).fetch(newC).fetch(newH).run());
             cValue.close();
             hValue.close();
-            cValue = r.get(1); // kept for the next step; the Result is not closed so that they live on
-            hValue = r.get(2);
-            r.get(0).close();
-            return p;
+            cValue = next.c();
+            hValue = next.h();
+            return next.probabilities();
           }
         }
 

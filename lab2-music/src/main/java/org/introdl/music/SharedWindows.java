@@ -2,7 +2,6 @@ package org.introdl.music;
 
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -103,21 +102,13 @@ final class SharedWindows {
     /** Every window reads {@code row}; returns the finished window's distribution of the note after it. */
     private float[] read(int row) {
       try (TInt32 noteT = TInt32.vectorOf(row == Melody.REST ? FastMusicLstm.NOTE_COUNT : row)) {
-        Result r = session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
-            .fetch(probabilities).fetch(nextC).fetch(nextH).run();
-        float[] p;
-        try {
-          p = MusicTensors.floats((TFloat32) r.get(0));
-        } catch (RuntimeException e) {
-          r.close();
-          throw e;
-        }
-        r.get(0).close();
+        var next = CheckpointPredictor.StateStep.of(session.runner().feed(note, noteT).feed(c, cValue)
+            .feed(h, hValue).fetch(probabilities).fetch(nextC).fetch(nextH).run());
         cValue.close();
         hValue.close();
-        cValue = r.get(1); // the stream owns the new state; the Result stays open so that it lives on
-        hValue = r.get(2);
-        return p;
+        cValue = next.c();
+        hValue = next.h();
+        return next.probabilities();
       }
     }
 

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +22,7 @@ class BenchCompareCliTest {
     Path theirs = write("pytorch.json", "PyTorch machine", 170.0,
         "{\"name\": \"W4 x-ray train step b15 256\", \"medianMs\": 7.0},"
             + " {\"name\": \"W1 music train step\", \"medianMs\": 20.0}");
-    Output o = run("bench", "--from", mine.toString(), "--compare", theirs.toString());
+    CapturedRun o = CapturedRun.of("bench", "--from", mine.toString(), "--compare", theirs.toString());
     assertEquals(0, o.exitCode(), o.err());
     List<String> lines = o.out().lines().toList();
     assertEquals("this:  Java machine, peak 204.0 GFLOP/s (" + mine + ")", lines.get(0));
@@ -53,7 +50,7 @@ class BenchCompareCliTest {
       for (String[] args : List.of(new String[] {"bench", "--from", good.toString(), "--compare", bad[0]},
           new String[] {"bench", "--from", bad[0], "--compare", good.toString()},
           new String[] {"bench", "--from", bad[0]})) {
-        Output o = run(args);
+        CapturedRun o = CapturedRun.of(args);
         assertEquals(1, o.exitCode(), String.join(" ", args));
         assertEquals("labs bench: error: " + bad[0] + ": " + bad[1], o.err().strip());
         assertFalse(o.err().contains("\tat "), o.err());
@@ -64,7 +61,7 @@ class BenchCompareCliTest {
   @Test
   void aSavedRunIsNotMeasuredSoRunOptionsAreRefused() throws IOException {
     Path good = write("good.json", "m", 100.0, "{\"name\": \"W1\", \"medianMs\": 1.0}");
-    Output o = run("bench", "--from", good.toString(), "--only", "W1");
+    CapturedRun o = CapturedRun.of("bench", "--from", good.toString(), "--only", "W1");
     assertEquals(2, o.exitCode());
     assertTrue(o.err().startsWith("labs bench: --from reads a saved run"), o.err());
     assertEquals(1, o.err().lines().count(), o.err());
@@ -73,23 +70,5 @@ class BenchCompareCliTest {
   private Path write(String name, String machine, double peak, String workloads) throws IOException {
     return Files.writeString(tmp.resolve(name), "{\"machine\": \"" + machine + "\", \"peak_gflops\": " + peak
         + ", \"workloads\": [" + workloads + "]}");
-  }
-
-  private record Output(int exitCode, String out, String err) {}
-
-  private static Output run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int code = LabsMain.execute(args);
-      return new Output(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
   }
 }

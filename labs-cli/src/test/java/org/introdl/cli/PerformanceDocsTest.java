@@ -3,10 +3,7 @@ package org.introdl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,15 +52,9 @@ class PerformanceDocsTest {
   private static String run(Path root, String command) {
     String[] args = Arrays.stream(command.substring("./labs ".length()).split(" +"))
         .map(a -> a.startsWith("docs/") ? root.resolve(a).toString() : a).toArray(String[]::new);
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    try {
-      assertEquals(0, LabsMain.execute(args), command);
-    } finally {
-      System.setOut(old);
-    }
-    return out.toString(StandardCharsets.UTF_8).replace(root + "/", "").lines().map(String::stripTrailing)
+    CapturedRun r = CapturedRun.of(args);
+    assertEquals(0, r.exitCode(), command + ": " + r.err());
+    return r.out().replace(root + "/", "").lines().map(String::stripTrailing)
         .reduce((a, b) -> a + "\n" + b).orElse("");
   }
 }
