@@ -7,7 +7,6 @@ import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -55,22 +54,13 @@ public final class CheckpointPredictor implements NotePredictor {
     }
     java.util.SplittableRandom random = new java.util.SplittableRandom(o.seed());
     int[] out = new int[notes];
-    float[] p;
-    Tensor c;
-    Tensor h;
-    try (ModelFeed feed = ModelFeed.inputsOnly(model, seed, 1)) {
-      Result r = feed.into(session.runner()).fetch(model.prediction).fetch(model.lastC).fetch(model.lastH).run();
-      try (Tensor probabilities = r.get(0)) {
-        p = MusicTensors.floats((TFloat32) probabilities);
-      } catch (RuntimeException e) {
-        r.close();
-        throw e;
+    // The seed is read from a zero state by the window graph; its last (c, h) start the chunks.
+    try (CarriedState state = CarriedState.zeros(1, model.config.hidden())) {
+      float[] p;
+      try (ModelFeed feed = ModelFeed.inputsOnly(model, seed, 1)) {
+        p = state.advance(feed.into(session.runner()).fetch(model.prediction).fetch(model.lastC).fetch(model.lastH)
+            .run());
       }
-      c = r.get(1); // the stepper owns these now
-      h = r.get(2);
-    }
-    try (StatefulStepper s = step.start(session, c, h)) {
-      StepperState state = (StepperState) s;
       int first = SongSampler.choose(p, o, random);
       out[0] = first;
       int done = 1;
@@ -186,30 +176,6 @@ public final class CheckpointPredictor implements NotePredictor {
   }
 
   /**
-   * What a run of a state-carrying graph gives: the probabilities (output 0, read and closed here) and the new (c, h)
-   * (outputs 1 and 2, which the caller owns from now on: the Result is not closed, so that they live on).
-   */
-  record StateStep(float[] probabilities, Tensor c, Tensor h) {
-    static StateStep of(Result r) {
-      try (Tensor p = r.get(0)) {
-        return new StateStep(MusicTensors.floats((TFloat32) p), r.get(1), r.get(2));
-      } catch (RuntimeException e) {
-        r.close();
-        throw e;
-      }
-    }
-  }
-
-  /** The (c, h) tensors a stepper carries between runs. */
-  interface StepperState {
-    Tensor c();
-
-    Tensor h();
-
-    void replace(Tensor c, Tensor h);
-  }
-
-  /**
    * {@link #STEPS} stateful steps in one run: feed the previous note, (c, h) and one uniform number per step; each
    * step's distribution (softmax, then p^(1/T)) is sampled by inverse CDF (or argmax when greedy) and fed to the next.
    */
@@ -261,7 +227,7 @@ public final class CheckpointPredictor implements NotePredictor {
       lastH = hs;
     }
 
-    int[] run(Session session, StepperState state, int previous, float[] u, SongSampler.Options o) {
+    int[] run(Session session, CarriedState state, int previous, float[] u, SongSampler.Options o) {
       try (TInt32 noteT = TInt32.vectorOf(previous == Melody.REST ? FastMusicLstm.NOTE_COUNT : previous);
           TFloat32 uT = TFloat32.vectorOf(u);
           TFloat32 invT = TFloat32.scalarOf((float) (1.0 / o.temperature()));
@@ -325,61 +291,33 @@ public final class CheckpointPredictor implements NotePredictor {
       probabilities = tf.nn.softmax(tf.math.add(tf.linalg.matMul(newH, weightsRead), biasesRead));
     }
 
-    interface Stepper extends StatefulStepper, StepperState {}
-
     /** A stepper from the zero state. */
     StatefulStepper start(Session session, int hidden) {
-      return start(session, zeros(hidden), zeros(hidden));
+      return new Stepper(session, CarriedState.zeros(1, hidden));
     }
 
-    private static Tensor zeros(int hidden) {
-      return TFloat32.tensorOf(Shape.of(1, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f)));
-    }
+    /** One cell step per call, the state carried between runs. */
+    private final class Stepper implements StatefulStepper {
+      private final Session session;
+      private final CarriedState state;
 
-    /** A stepper from the state (c, h), each [1, H]; it owns and closes them. */
-    StatefulStepper start(Session session, Tensor c0, Tensor h0) {
-      return new Stepper() {
-        private Tensor cValue = c0;
-        private Tensor hValue = h0;
+      private Stepper(Session session, CarriedState state) {
+        this.session = session;
+        this.state = state;
+      }
 
-        @Override
-        public float[] step(int n) {
-          int index = n == Melody.REST ? FastMusicLstm.NOTE_COUNT : n;
-          try (TInt32 noteT = TInt32.vectorOf(index)) {
-            StateStep next = StateStep.of(session.runner().feed(note, noteT).feed(c, cValue).feed(h, hValue)
-                .fetch(probabilities).fetch(newC).fetch(newH).run());
-            cValue.close();
-            hValue.close();
-            cValue = next.c();
-            hValue = next.h();
-            return next.probabilities();
-          }
+      @Override
+      public float[] step(int n) {
+        try (TInt32 noteT = TInt32.vectorOf(n == Melody.REST ? FastMusicLstm.NOTE_COUNT : n)) {
+          return state.advance(session.runner().feed(note, noteT).feed(c, state.c()).feed(h, state.h())
+              .fetch(probabilities).fetch(newC).fetch(newH).run());
         }
+      }
 
-        @Override
-        public Tensor c() {
-          return cValue;
-        }
-
-        @Override
-        public Tensor h() {
-          return hValue;
-        }
-
-        @Override
-        public void replace(Tensor c, Tensor h) {
-          cValue.close();
-          hValue.close();
-          cValue = c;
-          hValue = h;
-        }
-
-        @Override
-        public void close() {
-          cValue.close();
-          hValue.close();
-        }
-      };
+      @Override
+      public void close() {
+        state.close();
+      }
     }
   }
 }

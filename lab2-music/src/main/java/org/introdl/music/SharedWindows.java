@@ -3,7 +3,6 @@ package org.introdl.music;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
-import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -77,16 +76,11 @@ final class SharedWindows {
 
   private final class Stream implements NotePredictor.WindowStream {
     private final Session session;
-    private Tensor cValue = zeros();
-    private Tensor hValue = zeros();
+    private final CarriedState windows = CarriedState.zeros(timesteps, hidden);
     private float[] next;
 
     Stream(Session session) {
       this.session = session;
-    }
-
-    private Tensor zeros() {
-      return TFloat32.tensorOf(Shape.of(timesteps, hidden), d -> d.scalars().forEach(x -> x.setFloat(0f)));
     }
 
     @Override
@@ -102,20 +96,14 @@ final class SharedWindows {
     /** Every window reads {@code row}; returns the finished window's distribution of the note after it. */
     private float[] read(int row) {
       try (TInt32 noteT = TInt32.vectorOf(row == Melody.REST ? FastMusicLstm.NOTE_COUNT : row)) {
-        var next = CheckpointPredictor.StateStep.of(session.runner().feed(note, noteT).feed(c, cValue)
-            .feed(h, hValue).fetch(probabilities).fetch(nextC).fetch(nextH).run());
-        cValue.close();
-        hValue.close();
-        cValue = next.c();
-        hValue = next.h();
-        return next.probabilities();
+        return windows.advance(session.runner().feed(note, noteT).feed(c, windows.c()).feed(h, windows.h())
+            .fetch(probabilities).fetch(nextC).fetch(nextH).run());
       }
     }
 
     @Override
     public void close() {
-      cValue.close();
-      hValue.close();
+      windows.close();
     }
   }
 }

@@ -211,25 +211,12 @@ public final class Lab2Exercises {
       logits[i] *= 2;
     }
     float[] labels = oneHotRows(random, batch);
-    float got;
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> l = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
-      Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
-      Operand<TFloat32> loss = code.call("lossOp", tf, l, y);
-      if (loss == null) {
-        return Verdict.fail("lossOp returned null");
-      }
-      try (TFloat32 lv = Feeds.of(logits, batch, NOTES); TFloat32 yv = Feeds.of(labels, batch, NOTES);
-          Result r = session.runner().feed(l, lv).feed(y, yv).fetch(loss).run()) {
-        float[] values = Numbers.values(r.get(0));
-        if (values.length != 1) {
-          return Verdict.fail("the loss has " + values.length + " values, expected one number (the mean over the "
-              + "batch)");
-        }
-        got = values[0];
-      }
+    OneValue loss = runOnRows(code, "lossOp", logits, labels, batch, "the loss",
+        "one number (the mean over the batch)");
+    if (loss.failure() != null) {
+      return loss.failure();
     }
+    float got = loss.value();
     double expected = crossEntropy(logits, labels, batch, false) / batch;
     String evidence = "Your loss " + got + ", expected " + Numbers.format(expected) + " (6 random rows).";
     if (Numbers.close(new float[] {got}, new double[] {expected})) {
@@ -242,6 +229,34 @@ public final class Lab2Exercises {
       return LOSS_SUM.verdict(evidence);
     }
     return Verdict.fail(evidence);
+  }
+
+  /** What a student's op gave when run: its one value, or the verdict saying why there is none. */
+  private record OneValue(float value, Verdict failure) {}
+
+  /**
+   * Runs the student's {@code method}(tf, a, b) on two [batch, 78] inputs and reads the one number it must give;
+   * {@code what} names it in the message when it gives several, {@code expected} says what one number means.
+   */
+  private static OneValue runOnRows(StudentCode code, String method, float[] a, float[] b, int batch, String what,
+      String expected) {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      Placeholder<TFloat32> first = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Placeholder<TFloat32> second = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
+      Operand<TFloat32> out = code.call(method, tf, first, second);
+      if (out == null) {
+        return new OneValue(Float.NaN, Verdict.fail(method + " returned null"));
+      }
+      try (TFloat32 av = Feeds.of(a, batch, NOTES); TFloat32 bv = Feeds.of(b, batch, NOTES);
+          Result r = session.runner().feed(first, av).feed(second, bv).fetch(out).run()) {
+        float[] values = Numbers.values(r.get(0));
+        if (values.length != 1) {
+          return new OneValue(Float.NaN, Verdict.fail(what + " has " + values.length + " values, expected " + expected));
+        }
+        return new OneValue(values[0], null);
+      }
+    }
   }
 
   /** The summed cross-entropy of the rows; {@code softmaxFirst} feeds softmax(logits) as the logits (the mistake). */
@@ -345,24 +360,11 @@ public final class Lab2Exercises {
       int truth = n < 4 ? best : (best + 1 + random.nextInt(NOTES - 1)) % NOTES;
       labels[n * NOTES + truth] = 1f;
     }
-    float got;
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> p = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
-      Placeholder<TFloat32> y = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, NOTES)));
-      Operand<TFloat32> accuracy = code.call("accuracy", tf, p, y);
-      if (accuracy == null) {
-        return Verdict.fail("accuracy returned null");
-      }
-      try (TFloat32 pv = Feeds.of(prediction, batch, NOTES); TFloat32 yv = Feeds.of(labels, batch, NOTES);
-          Result r = session.runner().feed(p, pv).feed(y, yv).fetch(accuracy).run()) {
-        float[] values = Numbers.values(r.get(0));
-        if (values.length != 1) {
-          return Verdict.fail("accuracy has " + values.length + " values, expected one number");
-        }
-        got = values[0];
-      }
+    OneValue accuracy = runOnRows(code, "accuracy", prediction, labels, batch, "accuracy", "one number");
+    if (accuracy.failure() != null) {
+      return accuracy.failure();
     }
+    float got = accuracy.value();
     String evidence = "With 4 of 10 rows right your accuracy is " + got + ", expected 0.4.";
     if (Math.abs(got - 0.4) < 1e-6) {
       return Verdict.pass("4 right of 10 gives 0.4");
