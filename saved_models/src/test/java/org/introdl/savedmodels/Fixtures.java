@@ -19,6 +19,11 @@ public final class Fixtures {
     return SharedFixtures.require("python-savedmodels/keras_single_input_tf23");
   }
 
+  /** Keras 2.15 GRU(64), Dense(8, relu), Dense(1), with the cuDNN/CPU implementation selector. */
+  public static Path kerasGruTf215() {
+    return SharedFixtures.require("python-savedmodels/keras2_gru_cudnn_selector_tf215");
+  }
+
   /** Prefix {@code .../linear_regression_checkpoint/model}. */
   public static Path linearRegression() {
     return SharedFixtures.require("python-tf1-graphs/linear_regression_checkpoint").resolve("model");

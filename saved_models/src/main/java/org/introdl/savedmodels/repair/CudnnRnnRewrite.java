@@ -61,12 +61,52 @@ public final class CudnnRnnRewrite {
           graphLayers.getOrDefault(node.getName(), 1), false));
     }
     FunctionDefLibrary.Builder library = graph.getLibrary().toBuilder().clearFunction();
+    Set<String> called = calledFunctions(graph);
     for (FunctionDef f : graph.getLibrary().getFunctionList()) {
-      library.addFunction(rewriter.rewriteFunction(f));
+      // A function nothing calls never runs: the cuDNN alternative that Keras 2 registers beside its CPU layer for
+      // TensorFlow's implementation selector, the forward halves kept for gradients. It stays as it is.
+      library.addFunction(called.contains(f.getSignature().getName()) ? rewriter.rewriteFunction(f) : f);
+    }
+    if (rewriter.notes.isEmpty()) {
+      return new Result(metaGraph, List.of()); // only functions that never run hold cuDNN nodes
     }
     rewriter.added.forEach(library::addFunction);
     out.setLibrary(library);
     return new Result(metaGraph.toBuilder().setGraphDef(out).build(), rewriter.notes);
+  }
+
+  /**
+   * The functions of the library that the graph's nodes call, directly or through other functions: a node whose op
+   * is a function's name, or any function-valued attribute ({@code f} of a call, a loop's {@code body}, a branch).
+   */
+  static Set<String> calledFunctions(GraphDef graph) {
+    Map<String, FunctionDef> library = new HashMap<>();
+    graph.getLibrary().getFunctionList().forEach(f -> library.put(f.getSignature().getName(), f));
+    Set<String> called = new HashSet<>();
+    List<String> pending = new ArrayList<>();
+    graph.getNodeList().forEach(n -> pending.addAll(callees(n, library)));
+    while (!pending.isEmpty()) {
+      String name = pending.remove(pending.size() - 1);
+      if (called.add(name)) {
+        library.get(name).getNodeDefList().forEach(n -> pending.addAll(callees(n, library)));
+      }
+    }
+    return called;
+  }
+
+  private static List<String> callees(NodeDef node, Map<String, FunctionDef> library) {
+    List<String> names = new ArrayList<>();
+    if (library.containsKey(node.getOp())) {
+      names.add(node.getOp());
+    }
+    for (AttrValue a : node.getAttrMap().values()) {
+      if (a.hasFunc()) {
+        names.add(a.getFunc().getName());
+      }
+      a.getList().getFuncList().forEach(f -> names.add(f.getName()));
+    }
+    names.removeIf(n -> !library.containsKey(n));
+    return names;
   }
 
   /** Whether {@code graph} or its library holds a cuDNN RNN node. */
