@@ -14,29 +14,55 @@ import org.introdl.core.io.Npy;
 /**
  * The values a user feeds, checked against what the model expects before anything runs: every expected key given
  * once, no extra key, a dtype the model takes, a shape that fits. Each value is {@code key=JSON} or
- * {@code key=@file.npy}.
+ * {@code key=@file.npy}; the {@code key=} may be left out when the model has one input.
  */
 public final class ModelInputs {
   /** Strict: trailing content after the value ("[[1]], [2]") is an error, not silently dropped. */
   static final ObjectMapper JSON =
       new ObjectMapper().enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+  /** The key of an input given without {@code key=}: the model's one input, named once the inputs are known. */
+  static final String UNNAMED = "";
+
   private ModelInputs() {}
 
-  /** Splits {@code key=value} options, rejecting malformed and repeated keys. */
+  /**
+   * Splits {@code key=value} options, rejecting malformed and repeated keys. A value that starts like JSON
+   * ({@code [}, <code>{</code>) or a file ({@code @}) may come without its key: it is then the model's one input.
+   */
   public static Map<String, String> parseOptions(List<String> options) {
     Map<String, String> raw = new LinkedHashMap<>();
     for (String option : options) {
+      boolean unnamed = option.startsWith("[") || option.startsWith("{") || option.startsWith("@");
       int eq = option.indexOf('=');
-      if (eq <= 0) {
+      if (!unnamed && eq <= 0) {
         throw new UserError("--input '" + option + "': expected key=JSON or key=@file.npy");
       }
-      String key = option.substring(0, eq);
-      if (raw.put(key, option.substring(eq + 1)) != null) {
-        throw new UserError("--input " + key + " is given twice");
+      String key = unnamed ? UNNAMED : option.substring(0, eq);
+      if (raw.put(key, unnamed ? option : option.substring(eq + 1)) != null) {
+        throw new UserError(key.equals(UNNAMED) ? "--input without key= is given twice"
+            : "--input " + key + " is given twice");
       }
     }
     return raw;
+  }
+
+  /** {@code raw} with an input given without its key named after the model's one input. */
+  public static Map<String, String> named(Map<String, String> raw, Map<String, TensorSpec> expected, String what) {
+    if (!raw.containsKey(UNNAMED)) {
+      return raw;
+    }
+    if (expected.size() != 1) {
+      throw new UserError(what + ": --input without key= is only for a model with one input; this one takes "
+          + describe(expected) + " (give each as key=VALUE)");
+    }
+    String key = expected.keySet().iterator().next();
+    if (raw.containsKey(key)) {
+      throw new UserError("--input " + key + " is given twice (with and without key=)");
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    raw.forEach((k, v) -> out.put(k.equals(UNNAMED) ? key : k, v));
+    return out;
   }
 
   /**
@@ -92,8 +118,9 @@ public final class ModelInputs {
   }
 
   /** Resolves every raw value to an array and checks the set against {@code expected}. */
-  public static Map<String, Npy.Array> resolve(Map<String, String> raw, Map<String, TensorSpec> expected,
+  public static Map<String, Npy.Array> resolve(Map<String, String> given, Map<String, TensorSpec> expected,
       String what) {
+    Map<String, String> raw = named(given, expected, what);
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {
       TensorSpec spec = expected.get(e.getKey());
@@ -110,8 +137,9 @@ public final class ModelInputs {
    * Like {@link #resolve}, for every dtype a signature can take: numbers as arrays, {@code string} inputs from JSON
    * strings ({@code "b64:..."} for raw bytes) or from an {@code .npy} file of NumPy bytes or unicode strings.
    */
-  public static Map<String, TensorValue> resolveValues(Map<String, String> raw, Map<String, TensorSpec> expected,
-      String what) {
+  public static Map<String, TensorValue> resolveValues(Map<String, String> given,
+      Map<String, TensorSpec> expected, String what) {
+    Map<String, String> raw = named(given, expected, what);
     Map<String, TensorValue> values = new LinkedHashMap<>();
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {

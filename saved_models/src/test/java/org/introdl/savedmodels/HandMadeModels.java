@@ -70,6 +70,20 @@ public final class HandMadeModels {
         .putSignatureDef("reset", refSignature("reset:0", null)).build());
   }
 
+  /** {@code serving_default}: sum = a + b, both float32 [-1, 1]. */
+  public static Path twoInputs(Path dir) throws IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      var shape = Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 1));
+      Placeholder<TFloat32> a = tf.withName("a").placeholder(TFloat32.class, shape);
+      Placeholder<TFloat32> b = tf.withName("b").placeholder(TFloat32.class, shape);
+      Variable<TFloat32> zero = tf.withName("zero").variable(tf.constant(0f));
+      var sum = tf.withName("sum").math.add(tf.math.add(a, b), zero);
+      export(g, dir, Signature.builder().input("a", a).input("b", b).output("sum", sum).build());
+    }
+    return dir;
+  }
+
   private static SignatureDef refSignature(String output, String input) {
     SignatureDef.Builder s = SignatureDef.newBuilder().setMethodName("tensorflow/serving/predict")
         .putOutputs("count", info(output, DataType.DT_FLOAT_REF));

@@ -72,6 +72,21 @@ class SignatureRunnerTest {
   }
 
   @Test
+  void theOneInputOfASignatureNeedsNoKey() throws Exception {
+    Path x = tmp.resolve("x.npy");
+    Npy.write(x, Npy.Array.of(new float[] {4f, 6f}, 2, 1));
+    CliRun r = CliRun.run(new SavedModelCommand(), "run", Fixtures.halfPlusTwoTf1().toString(), "--input", "@" + x,
+        "--format", "json").assertOk();
+    assertEquals("{\"y\":{\"dtype\":\"float32\",\"shape\":[2,1],\"data\":[[4.0],[5.0]]}}", r.out().strip());
+    CliRun.run(new SavedModelCommand(), "run", Fixtures.halfPlusTwoTf1().toString(), "--input", "[[2.0]]")
+        .assertOk();
+    // Only where the signature has one input: with two, the key says which.
+    Path model = HandMadeModels.twoInputs(tmp.resolve("two"));
+    CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "@" + x)
+        .assertOneLineError(1, "--input without key= is only for a model with one input", "a (float32", "b (float32");
+  }
+
+  @Test
   void inputFromJsonFile() throws Exception {
     Path x = Files.writeString(tmp.resolve("x.json"),
         "{\"dtype\": \"float32\", \"shape\": [2, 1], \"data\": [10, 20]}");

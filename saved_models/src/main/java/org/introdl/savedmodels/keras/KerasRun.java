@@ -1,6 +1,5 @@
 package org.introdl.savedmodels.keras;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +29,7 @@ public final class KerasRun {
     try (KerasGraph graph = KerasGraph.build(file)) {
       SavedModelDir.Signature sig = signature(graph);
       String what = request.source().shown().toString();
-      List<String> named = nameInputs(request.inputs(), new ArrayList<>(sig.inputs().keySet()));
-      Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(named), sig.inputs(), what);
+      Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(request.inputs()), sig.inputs(), what);
       return runChecked(graph, sig, inputs, what);
     }
   }
@@ -51,7 +49,8 @@ public final class KerasRun {
    * is cast to float32, as Keras's {@code predict} does; everything else is read and checked as
    * {@code savedmodel run} does.
    */
-  static Map<String, Npy.Array> resolve(Map<String, String> raw, Map<String, TensorSpec> expected, String what) {
+  static Map<String, Npy.Array> resolve(Map<String, String> given, Map<String, TensorSpec> expected, String what) {
+    Map<String, String> raw = ModelInputs.named(given, expected, what);
     Map<String, String> rest = new LinkedHashMap<>(raw);
     Map<String, Npy.Array> cast = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -91,21 +90,5 @@ public final class KerasRun {
     graph.outputs().forEach((k, v) -> outs.put(k, new TensorSpec(k, v.op().name() + ":0", DataType.DT_FLOAT,
         v.shape().isUnknown() ? null : v.shape().asArray())));
     return new SavedModelDir.Signature("keras", "tensorflow/serving/predict", ins, outs);
-  }
-
-  /**
-   * With one model input its name may be left out: a value that starts like JSON ({@code [}, {@code {}) or a file
-   * ({@code @}) gets that name.
-   */
-  static List<String> nameInputs(List<String> options, List<String> inputNames) {
-    if (inputNames.size() != 1) {
-      return options;
-    }
-    List<String> out = new ArrayList<>();
-    for (String o : options) {
-      boolean unnamed = o.startsWith("[") || o.startsWith("{") || o.startsWith("@");
-      out.add(unnamed ? inputNames.get(0) + "=" + o : o);
-    }
-    return out;
   }
 }
