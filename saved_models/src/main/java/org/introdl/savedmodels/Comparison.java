@@ -46,7 +46,8 @@ public final class Comparison {
     Reference ref = Reference.read(referenceFile);
     SavedModelDir model = SavedModelDir.open(dir);
     MetaGraphDef mg = model.metaGraph(ref.tag().orElse(SavedModelDir.DEFAULT_TAG));
-    SavedModelDir.Signature sig = model.signature(mg, ref.signature().orElse(SavedModelDir.DEFAULT_SIGNATURE));
+    SavedModelDir.Signature sig = org.introdl.savedmodels.repair.SignatureRepair.followPlaceholders(mg,
+        model.signature(mg, ref.signature().orElse(SavedModelDir.DEFAULT_SIGNATURE)));
     String what = referenceFile.toString();
     Map<String, Npy.Array> inputs = new LinkedHashMap<>();
     ref.inputs().forEach((k, node) -> {

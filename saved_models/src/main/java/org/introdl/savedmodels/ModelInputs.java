@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
@@ -120,6 +121,16 @@ public final class ModelInputs {
   /** Resolves every raw value to an array and checks the set against {@code expected}. */
   public static Map<String, Npy.Array> resolve(Map<String, String> given, Map<String, TensorSpec> expected,
       String what) {
+    return resolve(given, expected, what, Set.of());
+  }
+
+  /**
+   * Like {@link #resolve(Map, Map, String)}; the inputs named in {@code fitByCount} (where the model's graph
+   * contradicts its signature) are fed in the expected shape when their element count fits it
+   * ({@link TensorSpec#fittedByCount}).
+   */
+  public static Map<String, Npy.Array> resolve(Map<String, String> given, Map<String, TensorSpec> expected,
+      String what, Set<String> fitByCount) {
     Map<String, String> raw = named(given, expected, what);
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : raw.entrySet()) {
@@ -127,7 +138,8 @@ public final class ModelInputs {
       if (spec == null) {
         continue;
       }
-      arrays.put(e.getKey(), read(e.getKey(), e.getValue(), spec));
+      Npy.Array array = read(e.getKey(), e.getValue(), spec);
+      arrays.put(e.getKey(), fitByCount.contains(e.getKey()) ? spec.fittedByCount(array) : array);
     }
     check(arrays, raw.keySet(), expected, what, sources(raw));
     return arrays;
@@ -139,6 +151,12 @@ public final class ModelInputs {
    */
   public static Map<String, TensorValue> resolveValues(Map<String, String> given,
       Map<String, TensorSpec> expected, String what) {
+    return resolveValues(given, expected, what, Set.of());
+  }
+
+  /** Like {@link #resolveValues(Map, Map, String)}, with {@code fitByCount} as for {@link #resolve}. */
+  public static Map<String, TensorValue> resolveValues(Map<String, String> given,
+      Map<String, TensorSpec> expected, String what, Set<String> fitByCount) {
     Map<String, String> raw = named(given, expected, what);
     Map<String, TensorValue> values = new LinkedHashMap<>();
     Map<String, Npy.Array> arrays = new LinkedHashMap<>();
@@ -150,7 +168,8 @@ public final class ModelInputs {
       if (spec.isString()) {
         values.put(e.getKey(), readStrings(e.getKey(), e.getValue()));
       } else {
-        Npy.Array array = read(e.getKey(), e.getValue(), spec);
+        Npy.Array asGiven = read(e.getKey(), e.getValue(), spec);
+        Npy.Array array = fitByCount.contains(e.getKey()) ? spec.fittedByCount(asGiven) : asGiven;
         arrays.put(e.getKey(), array);
         values.put(e.getKey(), new TensorValue.Numbers(array));
       }

@@ -11,6 +11,7 @@ import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.repair.RepairedModel;
+import org.introdl.savedmodels.repair.SignatureRepair;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
@@ -67,9 +68,11 @@ public final class SignatureRunner {
   public static Outcome run(Request request) {
     SavedModelDir model = SavedModelDir.open(request.dir());
     MetaGraphDef metaGraph = model.metaGraph(request.tag());
-    SavedModelDir.Signature sig = model.signature(metaGraph, request.signature());
+    SavedModelDir.Signature declared = model.signature(metaGraph, request.signature());
+    SavedModelDir.Signature sig = SignatureRepair.followPlaceholders(metaGraph, declared);
     String what = request.dir() + " signature '" + sig.key() + "'";
-    Map<String, Npy.Array> inputs = ModelInputs.resolve(request.rawInputs(), sig.inputs(), what);
+    Map<String, Npy.Array> inputs = ModelInputs.resolve(request.rawInputs(), sig.inputs(), what,
+        contradicted(declared, sig));
     return runChecked(model, metaGraph, sig, inputs, request.limits());
   }
 
@@ -93,12 +96,22 @@ public final class SignatureRunner {
     MetaGraphDef metaGraph = model.metaGraph(script.tag());
     List<PreparedCall> prepared = new ArrayList<>();
     for (Call call : script.calls()) {
-      SavedModelDir.Signature sig = model.signature(metaGraph, call.signature());
+      SavedModelDir.Signature declared = model.signature(metaGraph, call.signature());
+      SavedModelDir.Signature sig = SignatureRepair.followPlaceholders(metaGraph, declared);
       String what = script.dir() + " signature '" + sig.key() + "'";
       Map<String, String> raw = call.examples() == null ? call.rawInputs() : withExamples(call, sig, what);
-      prepared.add(new PreparedCall(sig, ModelInputs.resolveValues(raw, sig.inputs(), what)));
+      prepared.add(new PreparedCall(sig, ModelInputs.resolveValues(raw, sig.inputs(), what,
+          contradicted(declared, sig))));
     }
     return runPrepared(model, metaGraph, prepared, script.limits());
+  }
+
+  /** The inputs whose declaration the graph's placeholder contradicts: {@code followed} takes the graph's shape. */
+  private static java.util.Set<String> contradicted(SavedModelDir.Signature declared,
+      SavedModelDir.Signature followed) {
+    return followed.inputs().keySet().stream()
+        .filter(k -> !followed.inputs().get(k).equals(declared.inputs().get(k)))
+        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** The raw inputs plus the examples, fed to the signature's one string input. */

@@ -90,6 +90,26 @@ public record TensorSpec(String key, String tensorName, DataType dtype, long[] s
     return true;
   }
 
+  /**
+   * {@code array} in this shape when it does not fit as it is, has fewer dimensions, and its element count fits (at
+   * most one unknown dimension, which takes the rest): a batch of scalars {@code [3]} for a {@code [-1, 1]}
+   * placeholder, as TF Serving feeds it. Else {@code array} itself (and the shape check says what is wrong).
+   */
+  public Npy.Array fittedByCount(Npy.Array array) {
+    if (shape == null || accepts(array.shape()) || array.shape().length >= shape.length
+        || Arrays.stream(shape).filter(d -> d < 0).count() > 1) {
+      return array;
+    }
+    long known = Arrays.stream(shape).filter(d -> d >= 0).reduce(1, (a, b) -> a * b);
+    long count = array.size();
+    boolean open = Arrays.stream(shape).anyMatch(d -> d < 0);
+    if (known == 0 || (open ? count % known != 0 : count != known)) {
+      return array;
+    }
+    long[] fitted = Arrays.stream(shape).map(d -> d < 0 ? count / known : d).toArray();
+    return new Npy.Array(array.dtype(), fitted, array.data());
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof TensorSpec t && key.equals(t.key) && tensorName.equals(t.tensorName) && dtype == t.dtype

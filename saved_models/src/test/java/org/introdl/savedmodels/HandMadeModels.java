@@ -70,6 +70,28 @@ public final class HandMadeModels {
         .putSignatureDef("reset", refSignature("reset:0", null)).build());
   }
 
+  /**
+   * TF Serving's {@code saved_model_half_plus_three} as TF 1.0 exported it: y = 0.5 x + 3 on a {@code [-1, 1]}
+   * placeholder, while {@code serving_default} declares {@code x} and {@code y} as scalars.
+   */
+  public static Path halfPlusThreeWithScalarSignature(Path dir) throws IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class,
+          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 1)));
+      Variable<TFloat32> a = tf.withName("a").variable(tf.constant(0.5f));
+      Variable<TFloat32> b = tf.withName("b").variable(tf.constant(3f));
+      var y = tf.withName("y").math.add(tf.math.mul(a, x), b);
+      export(g, dir, Signature.builder().input("x", x).output("y", y).build());
+    }
+    TensorInfo scalar = TensorInfo.newBuilder().setDtype(DataType.DT_FLOAT)
+        .setTensorShape(TensorShapeProto.getDefaultInstance()).build();
+    return editSignatures(dir, mg -> mg.toBuilder().putSignatureDef("serving_default", SignatureDef.newBuilder()
+        .setMethodName("tensorflow/serving/predict")
+        .putInputs("x", scalar.toBuilder().setName("x:0").build())
+        .putOutputs("y", scalar.toBuilder().setName("y:0").build()).build()).build());
+  }
+
   /** {@code serving_default}: sum = a + b, both float32 [-1, 1]. */
   public static Path twoInputs(Path dir) throws IOException {
     try (Graph g = new Graph()) {

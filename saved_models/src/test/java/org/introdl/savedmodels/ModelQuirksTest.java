@@ -63,6 +63,25 @@ class ModelQuirksTest {
   }
 
   @Test
+  void aSignatureDeclaringScalarsOnABatchPlaceholderFollowsTheGraphWithOneLine() throws Exception {
+    Path model = HandMadeModels.halfPlusThreeWithScalarSignature(tmp.resolve("half-plus-three"));
+    String note = "note: signature 'serving_default' declares input x [] but x:0 is [-1, 1], output y [] but y:0 "
+        + "is [-1, 1] in the graph; the graph is what runs, so its shapes are followed (inputs are checked against "
+        + "them, and a batch whose element count fits is fed in the graph's shape)\n";
+    // As Python feeds it: y = 0.5 x + 3.
+    CliRun python = savedmodel("run", model.toString(), "--input", "x=[[2.0]]").assertOk();
+    assertEquals("y: float32 [1, 1]\n[[4.0]]\n", python.out());
+    assertEquals(note, python.err(), "one line");
+    // As TF Serving feeds it: a batch of scalars, reshaped to the placeholder's [-1, 1].
+    CliRun serving = savedmodel("run", model.toString(), "--input", "x=[1.0, 2.0, 5.0]").assertOk();
+    assertEquals("y: float32 [3, 1]\n[[3.5], [4.0], [5.5]]\n", serving.out());
+    assertEquals(note, serving.err());
+    // What fits neither the graph nor a batch of scalars is still refused, before anything runs.
+    savedmodel("run", model.toString(), "--input", "x=[[1.0, 2.0], [3.0, 4.0]]")
+        .assertOneLineError(1, "input x has shape [2, 2] but the model expects x (float32 [-1, 1])");
+  }
+
+  @Test
   void calledSignatureThatDisagreesWithTheGraphIsRefused() throws Exception {
     Path model = HandMadeModels.withDisagreeingSignature(tmp.resolve("stale"));
     savedmodel("run", model.toString(), "--signature", "regress", "--input", "inputs=[1.0]")

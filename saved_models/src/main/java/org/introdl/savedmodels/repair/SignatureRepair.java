@@ -2,12 +2,14 @@ package org.introdl.savedmodels.repair;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.introdl.core.UserError;
 import org.introdl.savedmodels.Dtypes;
+import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.TensorSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Output;
@@ -29,7 +31,12 @@ import org.tensorflow.proto.TensorShapeProto;
  *       in the graph: a variable returned directly) is corrected, which changes nothing it computes;</li>
  *   <li>a declared unknown rank on a tensor of known shape is declared as the graph's shape (TensorFlow Java 1.1.0
  *       reads an unknown rank as a scalar and would refuse the model);</li>
- *   <li>a called signature that disagrees otherwise is an error: running it would not mean what it says.</li>
+ *   <li>a called signature whose declared shapes contradict the graph's (TF Serving's
+ *       {@code saved_model_half_plus_three} declares {@code x} a scalar on a {@code [-1, 1]} placeholder) is
+ *       declared as the graph's shapes, with one line: the graph is what runs, and what Python and TF Serving feed
+ *       it ({@code [[2.0]]}, a batch of scalars) only fits the graph;</li>
+ *   <li>a called signature that disagrees otherwise (a dtype, a missing tensor) is an error: running it would not
+ *       mean what it says.</li>
  * </ul>
  * The graph is only imported to read its tensors' dtypes and shapes; nothing in it runs.
  */
@@ -59,8 +66,17 @@ public final class SignatureRepair {
           continue; // TensorFlow's own entries (the init op); TensorFlow Java does not check them either
         }
         SignatureDef.Builder sig = e.getValue().toBuilder();
-        Optional<String> problem = check(graph, "input", sig.getInputsMap(), sig::putInputs)
-            .or(() -> check(graph, "output", sig.getOutputsMap(), sig::putOutputs));
+        boolean followGraph = called.contains(key);
+        List<String> contradicted = new ArrayList<>();
+        Optional<String> problem = check(graph, "input", sig.getInputsMap(), sig::putInputs, followGraph, contradicted)
+            .or(() -> check(graph, "output", sig.getOutputsMap(), sig::putOutputs, followGraph, contradicted));
+        if (problem.isEmpty() && !contradicted.isEmpty()) {
+          out.putSignatureDef(key, sig.build());
+          notes.add("signature '" + key + "' declares " + String.join(", ", contradicted) + " in the graph; the "
+              + "graph is what runs, so its shapes are followed (inputs are checked against them, and a batch whose "
+              + "element count fits is fed in the graph's shape)");
+          continue;
+        }
         if (problem.isPresent()) {
           if (called.contains(key)) {
             throw new UserError(source + ": signature '" + key + "' disagrees with the graph: " + problem.get());
@@ -77,6 +93,33 @@ public final class SignatureRepair {
     return new Result(notes.isEmpty() ? metaGraph : out.build(), notes);
   }
 
+  /**
+   * {@code sig} with each input whose tensor is a placeholder of a shape that contradicts the declaration declared
+   * as the placeholder's shape, so that inputs are checked against what the graph takes. Read from the nodes alone
+   * (nothing is imported: this runs before the scan); {@link #repair} later corrects and reports the same.
+   */
+  public static SavedModelDir.Signature followPlaceholders(MetaGraphDef metaGraph, SavedModelDir.Signature sig) {
+    Map<String, TensorSpec> inputs = new LinkedHashMap<>();
+    sig.inputs().forEach((k, spec) -> inputs.put(k, placeholderShape(metaGraph, spec)
+        .filter(shape -> spec.shape() != null && !compatible(shape, spec.shape()))
+        .map(shape -> new TensorSpec(k, spec.tensorName(), spec.dtype(), shape)).orElse(spec)));
+    return new SavedModelDir.Signature(sig.key(), sig.methodName(), inputs, sig.outputs());
+  }
+
+  private static Optional<long[]> placeholderShape(MetaGraphDef metaGraph, TensorSpec spec) {
+    if (!spec.tensorName().endsWith(":0")) {
+      return Optional.empty();
+    }
+    String node = spec.tensorName().substring(0, spec.tensorName().length() - 2);
+    return metaGraph.getGraphDef().getNodeList().stream()
+        .filter(n -> n.getName().equals(node) && n.getOp().equals("Placeholder") && n.containsAttr("shape"))
+        .findFirst().map(n -> TensorSpec.shape(n.getAttrOrThrow("shape").getShape()));
+  }
+
+  private static boolean compatible(long[] a, long[] b) {
+    return a == null || Shape.of(a).isCompatibleWith(Shape.of(b));
+  }
+
   private static TensorShapeProto proto(Shape shape) {
     TensorShapeProto.Builder b = TensorShapeProto.newBuilder();
     for (long d : shape.asArray()) {
@@ -89,9 +132,12 @@ public final class SignatureRepair {
     void put(String key, TensorInfo info);
   }
 
-  /** The first disagreement among {@code infos}, after correcting reference-only differences through {@code put}. */
-  private static Optional<String> check(Graph graph, String kind,
-      Map<String, TensorInfo> infos, Put put) {
+  /**
+   * The first disagreement among {@code infos}, after correcting reference-only differences through {@code put}.
+   * With {@code followGraph}, a contradicted shape is corrected too and described in {@code contradicted}.
+   */
+  private static Optional<String> check(Graph graph, String kind, Map<String, TensorInfo> infos, Put put,
+      boolean followGraph, List<String> contradicted) {
     for (Map.Entry<String, TensorInfo> e : new TreeMap<>(infos).entrySet()) {
       TensorInfo info = e.getValue();
       if (info.getEncodingCase() != TensorInfo.EncodingCase.NAME) {
@@ -118,7 +164,11 @@ public final class SignatureRepair {
         }
         continue;
       }
-      if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
+      if (!tensor.shape().isCompatibleWith(Shape.of(declared)) && followGraph) {
+        put.put(e.getKey(), info.toBuilder().setDtype(inGraph).setTensorShape(proto(tensor.shape())).build());
+        contradicted.add(kind + " " + e.getKey() + " " + TensorSpec.shapeText(declared) + " but "
+            + info.getName() + " is " + TensorSpec.shapeText(tensor.shape().asArray()));
+      } else if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
         return Optional.of(kind + " " + e.getKey() + " is declared " + TensorSpec.shapeText(declared) + " but "
             + info.getName() + " has shape " + TensorSpec.shapeText(tensor.shape().asArray()) + " in the graph");
       }
