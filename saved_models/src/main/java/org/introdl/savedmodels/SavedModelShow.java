@@ -69,10 +69,11 @@ public final class SavedModelShow {
           + " budget (see savedmodel scan)");
       return warnings;
     }
-    List<String> repairs = new ArrayList<>(CudnnRnnRewrite.plan(mg));
+    List<String> repairs = new ArrayList<>(org.introdl.savedmodels.repair.RestoredVariables.bind(mg).notes());
+    repairs.addAll(CudnnRnnRewrite.plan(mg));
     repairs.addAll(SignatureRepair.repair(mg, List.of(), model.dir().toString()).notes());
     repairs.forEach(r -> warnings.add("run and convert: " + r.replace("rewrote ", "rewrite ")
-        .replace("ignored signature", "ignore signature")));
+        .replace("ignored signature", "ignore signature").replace("bound ", "bind ")));
     return warnings;
   }
 

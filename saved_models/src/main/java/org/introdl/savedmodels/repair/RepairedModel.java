@@ -16,8 +16,8 @@ import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 
 /**
- * A SavedModel made ready to load here, before anything of it runs: cuDNN-only recurrent layers rewritten for the
- * CPU, then signatures that disagree with the graph repaired or dropped (see {@link SignatureRepair}). When
+ * A SavedModel made ready to load here, before anything of it runs: signature calls bound to the variables the
+ * checkpoint restores (see {@link RestoredVariables}), cuDNN-only recurrent layers rewritten for the CPU, then signatures that disagree with the graph repaired or dropped (see {@link SignatureRepair}). When
  * nothing needed changing, the original folder is loaded as it is. Otherwise the repaired {@code saved_model.pb}
  * is written into a temporary folder beside links to the original {@code variables/} and {@code assets/}, and
  * TensorFlow's own loader loads that (so variables are restored exactly as they would be from the original);
@@ -61,10 +61,15 @@ public final class RepairedModel implements AutoCloseable {
     return new RepairedModel(temporary, repaired, notes, temporary);
   }
 
-  /** The cuDNN rewrite and the signature repair, each adding one line per change to {@code notes}. */
+  /**
+   * Signature calls bound to the restored variables, the cuDNN rewrite and the signature repair, each adding one
+   * line per change to {@code notes}.
+   */
   public static MetaGraphDef repairMetaGraph(SavedModelDir model, MetaGraphDef metaGraph, Collection<String> called,
       List<String> notes) {
-    CudnnRnnRewrite.Result rnn = CudnnRnnRewrite.rewrite(metaGraph);
+    RestoredVariables.Result bound = RestoredVariables.bind(metaGraph);
+    notes.addAll(bound.notes());
+    CudnnRnnRewrite.Result rnn = CudnnRnnRewrite.rewrite(bound.metaGraph());
     notes.addAll(rnn.notes());
     SignatureRepair.Result signatures = SignatureRepair.repair(rnn.metaGraph(), called, model.dir().toString());
     notes.addAll(signatures.notes());

@@ -25,7 +25,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Squeeze;
-import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
@@ -36,6 +35,12 @@ import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedConcreteFunction;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObject;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObjectGraph;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedUserObject;
+import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedVariable;
+import org.tensorflow.proto.TrackableObjectGraphOuterClass.TrackableObjectGraph.TrackableObject.ObjectReference;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
@@ -44,12 +49,12 @@ import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TString;
 
 /**
- * A Keras 3 LSTM as {@code tf.saved_model.save} writes it on a GPU machine: {@code CudnnRNNV3} alone, inside the
- * serving function, its {@code params} packed (as Keras 3 packs them) from the values of resource variables the
- * function reads from handles the graph passes in, restored from {@code variables/}. The variables are named unlike
- * anything Keras would call them, and the graph also restores decoys under the names Keras would use
- * ({@code sequential/lstm/lstm_cell/...}) holding other weights: after the CPU rewrite the layer must compute from
- * exactly the variables the cuDNN op read, checked against a plain Java LSTM in doubles.
+ * A Keras 3 LSTM as {@code tf.saved_model.save} writes it on a GPU machine: {@code CudnnRNNV3} alone inside the
+ * serving function, its {@code params} packed (as Keras 3 packs them) from resource variables the function captures.
+ * As Keras 3 writes every weight, the captured handles ({@code sequential/lstm/lstm_cell/...}) are not the ones the
+ * restore function fills from {@code variables/} ({@code Variable}, {@code Variable_1}, ...); the object graph ties
+ * both to the same object. TensorFlow's C++ loader then fails with "Could not find variable"; here the calls are
+ * bound to the restored variables and the rewritten layer must equal a plain Java LSTM in doubles.
  */
 class CudnnOnlyLstmWithVariablesTest {
   static final int BATCH = 3;
@@ -57,18 +62,8 @@ class CudnnOnlyLstmWithVariablesTest {
   static final int INPUT = 4;
   static final int UNITS = 3;
   static final double TOLERANCE = 1e-5;
-  static final String FUNCTION = "__inference_lstm_call_4242";
-  /** The variables the cuDNN op reads: node name, shared (resource) name, checkpoint key. */
-  static final List<String[]> WEIGHTS = List.of(
-      new String[] {"encoder_7/w_in", "enc_w_in_0", "model/0/kernel"},
-      new String[] {"encoder_7/w_state", "enc_w_state_0", "model/0/recurrent_kernel"},
-      new String[] {"encoder_7/b", "enc_b_0", "model/0/bias"});
-  /** Decoys under the names Keras gives an LSTM's weights, restored with other values; nothing reads them. */
-  static final List<String[]> DECOYS = List.of(
-      new String[] {"sequential/lstm/lstm_cell/kernel", "sequential/lstm/lstm_cell/kernel", "decoy/kernel"},
-      new String[] {"sequential/lstm/lstm_cell/recurrent_kernel", "sequential/lstm/lstm_cell/recurrent_kernel",
-          "decoy/recurrent_kernel"},
-      new String[] {"sequential/lstm/lstm_cell/bias", "sequential/lstm/lstm_cell/bias", "decoy/bias"});
+  static final String FUNCTION = "__inference_serving_default_4242";
+  static final String RESTORE = "__inference__traced_restore_4300";
 
   @TempDir Path tmp;
 
@@ -77,38 +72,85 @@ class CudnnOnlyLstmWithVariablesTest {
     static Lstm random(Random r) {
       return new Lstm(matrix(r, INPUT, 4 * UNITS), matrix(r, UNITS, 4 * UNITS), matrix(r, 1, 4 * UNITS)[0]);
     }
+  }
 
-    List<float[][]> values() {
-      return List.of(kernel, recurrent, new float[][] {bias});
+  /** One weight as Keras 3 exports it: the captured handle's name, the object's path, its value. */
+  record Weight(String captured, String path, Object value, long... shape) {
+    String key() {
+      return path + "/.ATTRIBUTES/VARIABLE_VALUE";
     }
   }
 
   @Test
-  void theRewrittenLayerComputesFromTheVariablesTheCudnnOpReads() throws Exception {
+  void aDenseLayerReadsTheRestoredVariableNotTheCapturedCopy() throws Exception {
+    float[][] kernel = matrix(new Random(5), INPUT, UNITS);
+    Path model = keras3Export(denseFunction(), List.of(new Weight("sequential/dense/kernel",
+        "layer_with_weights-0/kernel", kernel, INPUT, UNITS)), -1, INPUT, tmp.resolve("dense"));
+    float[][] x = matrix(new Random(6), 2, INPUT);
+    // As TensorFlow's own loader leaves it: the captured copy was never restored.
+    Exception unbound = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> {
+      try (var bundle = org.tensorflow.SavedModelBundle.load(model.toString(), "serve");
+          var in = TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(x));
+          var r = bundle.session().runner().feed("serving_default_x", in).fetch("StatefulPartitionedCall").run()) {
+        r.size();
+      }
+    });
+    assertTrue(unbound.getMessage().contains("Could not find variable sequential/dense/kernel"),
+        unbound.getMessage());
+
+    SignatureRunner.ScriptOutcome run = SignatureRunner.run(new SignatureRunner.Script(model, "serve",
+        List.of(new SignatureRunner.Call("serving_default", Map.of("x", ArrayJson.toJson(
+            Npy.Array.of(flat(new float[][][] {x}), 2, INPUT)).toString()))), false));
+    assertEquals(List.of("bound 1 captured variable that no restore op fills (sequential/dense/kernel) to the "
+        + "variables the checkpoint restores for the same objects (as Keras 3's tf.saved_model.save writes them; "
+        + "Python binds them the same way)"), run.notes());
+    float[] y = ((TensorValue.Numbers) run.results().get(0).outputs().get("y")).array().toFloats();
+    for (int b = 0; b < 2; b++) {
+      for (int u = 0; u < UNITS; u++) {
+        double want = 0;
+        for (int i = 0; i < INPUT; i++) {
+          want += (double) x[b][i] * kernel[i][u];
+        }
+        assertEquals(want, y[b * UNITS + u], 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void theRewrittenLstmComputesFromTheRestoredVariables() throws Exception {
     Random random = new Random(3);
     Lstm weights = Lstm.random(random);
-    Lstm decoy = Lstm.random(random);
+    Lstm other = Lstm.random(random);
     float[][][] x = new float[BATCH][STEPS][];
     for (float[][] sequence : x) {
       for (int t = 0; t < STEPS; t++) {
         sequence[t] = matrix(random, 1, INPUT)[0];
       }
     }
-    Path model = keras3CudnnLstm(weights, decoy, tmp.resolve("keras3-lstm-gpu"));
+    Path model = keras3Export(lstmFunction(), List.of(
+        new Weight("sequential/lstm/lstm_cell/kernel", "layer_with_weights-0/cell/kernel", weights.kernel(), INPUT,
+            4 * UNITS),
+        new Weight("sequential/lstm/lstm_cell/recurrent_kernel", "layer_with_weights-0/cell/recurrent_kernel",
+            weights.recurrent(), UNITS, 4 * UNITS),
+        new Weight("sequential/lstm/lstm_cell/bias", "layer_with_weights-0/cell/bias", weights.bias(), 4 * UNITS)),
+        STEPS, INPUT, tmp.resolve("keras3-lstm-gpu"));
 
     SignatureRunner.ScriptOutcome run = SignatureRunner.run(new SignatureRunner.Script(model, "serve",
         List.of(new SignatureRunner.Call("serving_default", Map.of("x", ArrayJson.toJson(
             Npy.Array.of(flat(x), BATCH, STEPS, INPUT)).toString()))), false));
-    assertEquals(1, run.notes().size(), run.notes().toString());
-    assertTrue(run.notes().get(0).startsWith("rewrote CudnnRNNV3 'rnn' in function " + FUNCTION + " (lstm"),
-        run.notes().get(0));
-    Npy.Array h = ((TensorValue.Numbers) run.results().get(0).outputs().get("h")).array();
+    assertEquals(2, run.notes().size(), run.notes().toString());
+    assertTrue(run.notes().get(0).startsWith("bound 3 captured variables that no restore op fills "
+        + "(sequential/lstm/lstm_cell/kernel, sequential/lstm/lstm_cell/recurrent_kernel, "
+        + "sequential/lstm/lstm_cell/bias)"), run.notes().get(0));
+    assertTrue(run.notes().get(1).startsWith("rewrote CudnnRNNV3 'rnn' in function " + FUNCTION + " (lstm"),
+        run.notes().get(1));
+    Npy.Array h = ((TensorValue.Numbers) run.results().get(0).outputs().get("y")).array();
     assertArrayEquals(new long[] {BATCH, UNITS}, h.shape());
     double worst = maxAbsDiff(lastState(weights, x), h.toFloats());
     assertTrue(worst < TOLERANCE, "max abs diff vs the plain LSTM: " + worst);
-    // The check can fail: the same LSTM from the decoys' weights is far off.
-    double fromDecoys = maxAbsDiff(lastState(decoy, x), h.toFloats());
-    assertTrue(fromDecoys > 100 * TOLERANCE, "the decoy weights went unnoticed: " + fromDecoys);
+    // The check can fail: the same LSTM with other weights is far off.
+    double fromOther = maxAbsDiff(lastState(other, x), h.toFloats());
+    assertTrue(fromOther > 100 * TOLERANCE, "other weights went unnoticed: " + fromOther);
   }
 
   /** Keras's LSTM in doubles, zero initial state: the last h of each sequence. */
@@ -145,72 +187,140 @@ class CudnnOnlyLstmWithVariablesTest {
   // ---- the model --------------------------------------------------------------------------------------------------
 
   /**
-   * The SavedModel: placeholder x [-1, T, I]; six {@code VarHandleOp}s (the weights and the decoys) restored by a
-   * TF1-style saver from {@code variables/}; a {@code StatefulPartitionedCall} of {@link #FUNCTION} with x and the
-   * three weight handles, whose body reads them and feeds {@code CudnnRNNV3}. Written by hand: TensorFlow Java cannot
-   * declare resource arguments of a function, and no session here can run the cuDNN op.
+   * A SavedModel laid out as Keras 3's {@code tf.saved_model.save} writes one: placeholder
+   * {@code serving_default_x}; per weight a captured handle (the Keras name) and a restored one ({@code Variable},
+   * {@code Variable_1}, ...); {@code StatefulPartitionedCall} of the serving function with x and the captured handles;
+   * {@code StatefulPartitionedCall_1}, the saver's restore op, calling a restore function that assigns the restored
+   * handles from {@code variables/}; an object graph whose variables are the weights' objects and whose serving
+   * function's {@code bound_inputs} are those objects. Written by hand: TensorFlow Java cannot declare resource
+   * arguments of a function, and no session here can run the cuDNN op.
    */
-  static Path keras3CudnnLstm(Lstm weights, Lstm decoy, Path dir) throws Exception {
+  static Path keras3Export(FunctionDef serving, List<Weight> weights, long steps, long features, Path dir)
+      throws Exception {
     Files.createDirectories(dir.resolve("variables"));
-    writeCheckpoint(weights, decoy, dir.resolve("variables/variables"));
-    GraphDef.Builder graph;
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      tf.withName("x").placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, STEPS, INPUT)));
-      List<String[]> all = new ArrayList<>(WEIGHTS);
-      all.addAll(DECOYS);
-      List<org.tensorflow.Output<?>> handles = new ArrayList<>();
-      List<long[]> shapes = List.of(new long[] {INPUT, 4 * UNITS}, new long[] {UNITS, 4 * UNITS},
-          new long[] {4 * UNITS});
-      for (int i = 0; i < all.size(); i++) {
-        handles.add(g.opBuilder("VarHandleOp", all.get(i)[0], g.baseScope()).setAttr("dtype", DataType.DT_FLOAT)
-            .setAttr("shape", Shape.of(shapes.get(i % 3))).setAttr("shared_name", all.get(i)[1]).build().output(0));
-      }
-      Ops save = tf.withSubScope("save");
-      var prefix = save.withName("Const").placeholderWithDefault(tf.constant("model"), Shape.scalar());
-      var restored = save.withName("RestoreV2").train.restore(prefix,
-          strings(tf, all.stream().map(v -> v[2]).toList()),
-          strings(tf, all.stream().map(v -> "").toList()),
-          all.stream().<Class<? extends org.tensorflow.types.family.TType>>map(v -> TFloat32.class).toList());
-      List<org.tensorflow.op.Op> assigns = new ArrayList<>();
-      for (int i = 0; i < all.size(); i++) {
-        assigns.add(save.withName("Assign_" + i).assignVariableOp(handles.get(i), restored.tensors().get(i)));
-      }
-      save.withControlDependencies(assigns).withName("restore_all").noOp();
-      graph = g.toGraphDef().toBuilder();
+    writeCheckpoint(weights, dir.resolve("variables/variables"));
+    GraphDef.Builder graph = GraphDef.newBuilder();
+    TensorShapeProto.Builder xShape = TensorShapeProto.newBuilder().addDim(dim(-1));
+    if (steps > 0) {
+      xShape.addDim(dim(steps));
     }
-    graph.addNode(NodeDef.newBuilder().setName("StatefulPartitionedCall").setOp("StatefulPartitionedCall")
-        .addInput("x").addAllInput(WEIGHTS.stream().map(v -> v[0]).toList())
-        .putAttr("Tin", types(DataType.DT_FLOAT, DataType.DT_RESOURCE, DataType.DT_RESOURCE, DataType.DT_RESOURCE))
-        .putAttr("Tout", types(DataType.DT_FLOAT))
-        .putAttr("f", AttrValue.newBuilder().setFunc(NameAttrList.newBuilder().setName(FUNCTION)).build())
-        .putAttr("config", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build())
-        .putAttr("config_proto", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build())
-        .putAttr("executor_type", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build()));
-    graph.getLibraryBuilder().addFunction(servingFunction());
+    xShape.addDim(dim(features));
+    graph.addNode(NodeDef.newBuilder().setName("serving_default_x").setOp("Placeholder")
+        .putAttr("dtype", type(DataType.DT_FLOAT)).putAttr("shape", AttrValue.newBuilder().setShape(xShape).build()));
+    graph.addNode(NodeDef.newBuilder().setName("saver_filename").setOp("Placeholder")
+        .putAttr("dtype", type(DataType.DT_STRING))
+        .putAttr("shape", AttrValue.newBuilder().setShape(TensorShapeProto.getDefaultInstance()).build()));
+    NodeDef.Builder call = call("StatefulPartitionedCall", FUNCTION, DataType.DT_FLOAT).addInput("serving_default_x");
+    NodeDef.Builder restore = call("StatefulPartitionedCall_1", RESTORE, DataType.DT_STRING)
+        .addInput("saver_filename");
+    SavedObjectGraph.Builder objects = SavedObjectGraph.newBuilder();
+    objects.addNodes(SavedObject.newBuilder().setUserObject(SavedUserObject.getDefaultInstance()));
+    SavedConcreteFunction.Builder bound = SavedConcreteFunction.newBuilder();
+    for (int i = 0; i < weights.size(); i++) {
+      Weight w = weights.get(i);
+      String restored = i == 0 ? "Variable" : "Variable_" + i;
+      graph.addNode(handle(w.captured(), w.shape()));
+      graph.addNode(handle(restored, w.shape()));
+      call.addInput(w.captured());
+      restore.addInput(restored);
+      bound.addBoundInputs(objectFor(objects, w));
+    }
+    call.putAttr("Tin", types(DataType.DT_FLOAT, weights.size()));
+    restore.putAttr("Tin", types(DataType.DT_STRING, weights.size()));
+    graph.addNode(call).addNode(restore);
+    graph.getLibraryBuilder().addFunction(serving).addFunction(restoreFunction(weights));
+    objects.putConcreteFunctions(FUNCTION, bound.build());
     MetaGraphDef mg = MetaGraphDef.newBuilder()
         .setMetaInfoDef(MetaGraphDef.MetaInfoDef.newBuilder().addTags("serve"))
         .setGraphDef(graph)
-        .setSaverDef(SaverDef.newBuilder().setFilenameTensorName("save/Const:0")
-            .setRestoreOpName("save/restore_all").setVersion(SaverDef.CheckpointFormatVersion.V2))
+        .setSaverDef(SaverDef.newBuilder().setFilenameTensorName("saver_filename:0")
+            .setRestoreOpName("StatefulPartitionedCall_1").setVersion(SaverDef.CheckpointFormatVersion.V2))
+        .setObjectGraphDef(objects)
         .putSignatureDef("serving_default", SignatureDef.newBuilder().setMethodName("tensorflow/serving/predict")
-            .putInputs("x", info("x:0", -1, STEPS, INPUT))
-            .putOutputs("h", info("StatefulPartitionedCall:0", -1, UNITS)).build())
+            .putInputs("x", TensorInfo.newBuilder().setName("serving_default_x:0").setDtype(DataType.DT_FLOAT)
+                .setTensorShape(xShape).build())
+            .putOutputs("y", info("StatefulPartitionedCall:0", -1, UNITS)).build())
         .build();
     Files.write(dir.resolve("saved_model.pb"),
         SavedModel.newBuilder().setSavedModelSchemaVersion(1).addMetaGraphs(mg).build().toByteArray());
     return dir;
   }
 
+  /** The variable object at {@code w.path()} (user objects above it), its id in {@code objects}. */
+  private static int objectFor(SavedObjectGraph.Builder objects, Weight w) {
+    int parent = 0;
+    String[] names = w.path().split("/");
+    for (int i = 0; i < names.length; i++) {
+      String name = names[i];
+      var existing = objects.getNodes(parent).getChildrenList().stream()
+          .filter(c -> c.getLocalName().equals(name)).findFirst();
+      if (existing.isPresent()) {
+        parent = existing.get().getNodeId();
+        continue;
+      }
+      int id = objects.getNodesCount();
+      objects.getNodesBuilder(parent).addChildren(ObjectReference.newBuilder().setNodeId(id).setLocalName(name));
+      objects.addNodes(i < names.length - 1 ? SavedObject.newBuilder().setUserObject(SavedUserObject
+          .getDefaultInstance()) : SavedObject.newBuilder().setVariable(SavedVariable.newBuilder()
+          .setDtype(DataType.DT_FLOAT).setName(w.captured())));
+      parent = id;
+    }
+    return parent;
+  }
+
+  /** The restore function: RestoreV2 of every key, each value assigned to its resource argument, in order. */
+  private static FunctionDef restoreFunction(List<Weight> weights) {
+    FunctionDef.Builder f = FunctionDef.newBuilder();
+    OpDef.Builder sig = f.getSignatureBuilder().setName(RESTORE).setIsStateful(true)
+        .addInputArg(OpDef.ArgDef.newBuilder().setName("file_prefix").setType(DataType.DT_STRING))
+        .addOutputArg(OpDef.ArgDef.newBuilder().setName("identity").setType(DataType.DT_STRING));
+    org.tensorflow.proto.TensorProto.Builder keys = org.tensorflow.proto.TensorProto.newBuilder()
+        .setDtype(DataType.DT_STRING).setTensorShape(TensorShapeProto.newBuilder().addDim(dim(weights.size())));
+    org.tensorflow.proto.TensorProto.Builder slices = keys.clone();
+    AttrValue.ListValue.Builder dtypes = AttrValue.ListValue.newBuilder();
+    for (Weight w : weights) {
+      keys.addStringVal(com.google.protobuf.ByteString.copyFromUtf8(w.key()));
+      slices.addStringVal(com.google.protobuf.ByteString.EMPTY);
+      dtypes.addType(DataType.DT_FLOAT);
+    }
+    f.addNodeDef(constant("RestoreV2/tensor_names", keys)).addNodeDef(constant("RestoreV2/shape_and_slices", slices));
+    f.addNodeDef(NodeDef.newBuilder().setName("RestoreV2").setOp("RestoreV2").addInput("file_prefix")
+        .addInput("RestoreV2/tensor_names:output:0").addInput("RestoreV2/shape_and_slices:output:0")
+        .putAttr("dtypes", AttrValue.newBuilder().setList(dtypes).build()));
+    NodeDef.Builder done = NodeDef.newBuilder().setName("Identity_out").setOp("Identity").addInput("file_prefix")
+        .putAttr("T", type(DataType.DT_STRING));
+    for (int i = 0; i < weights.size(); i++) {
+      sig.addInputArg(OpDef.ArgDef.newBuilder().setName("handle_" + i).setType(DataType.DT_RESOURCE));
+      f.addNodeDef(NodeDef.newBuilder().setName("Identity_" + i).setOp("Identity").addInput("RestoreV2:tensors:" + i)
+          .putAttr("T", type(DataType.DT_FLOAT)));
+      f.addNodeDef(NodeDef.newBuilder().setName("AssignVariableOp_" + i).setOp("AssignVariableOp")
+          .addInput("handle_" + i).addInput("Identity_" + i + ":output:0").putAttr("dtype", type(DataType.DT_FLOAT)));
+      done.addInput("^AssignVariableOp_" + i);
+      sig.addControlOutput("AssignVariableOp_" + i);
+      f.putControlRet("AssignVariableOp_" + i, "AssignVariableOp_" + i);
+    }
+    return f.addNodeDef(done).putRet("identity", "Identity_out:output:0").build();
+  }
+
+  /** The serving function of a Dense layer without bias: y = x kernel, the kernel read from a resource argument. */
+  static FunctionDef denseFunction() {
+    try (ConcreteFunction built = ConcreteFunction.create(tf -> {
+      Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, INPUT)));
+      Placeholder<TFloat32> kernel = tf.placeholder(TFloat32.class);
+      return Signature.builder().key("dense").input("x", x).input("kernel", kernel)
+          .output("y", tf.linalg.matMul(x, kernel)).build();
+    })) {
+      return withResourceArguments(built.getFunctionDef(), 1);
+    }
+  }
+
   /**
-   * The serving function: reads the three weight handles and packs cuDNN's params as Keras 3's
+   * The serving function of the LSTM: reads the three weights and packs cuDNN's params as Keras 3's
    * {@code _standardize_cudnn_weights} does (each gate's kernel and recurrent kernel transposed and flattened, then
    * zeros for the input biases and the bias for the recurrent ones), then {@code CudnnRNNV3} batch-major with full
-   * lengths; returns the last state. Built with float arguments, whose three weight arguments then become resource
-   * handles read by {@code ReadVariableOp}.
+   * lengths; returns the last state.
    */
-  static FunctionDef servingFunction() {
-    FunctionDef f;
+  static FunctionDef lstmFunction() {
     try (ConcreteFunction built = ConcreteFunction.create(tf -> {
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, STEPS, INPUT)));
       Placeholder<TFloat32> kernel = tf.placeholder(TFloat32.class);
@@ -236,11 +346,15 @@ class CudnnOnlyLstmWithVariablesTest {
       return Signature.builder().key("lstm").input("x", x).input("kernel", kernel).input("recurrent", recurrent)
           .input("bias", bias).output("h", tf.identity(h)).build();
     })) {
-      f = built.getFunctionDef();
+      return withResourceArguments(built.getFunctionDef(), 3);
     }
+  }
+
+  /** {@code f} named {@link #FUNCTION}, its arguments after the first resource handles read by ReadVariableOp. */
+  private static FunctionDef withResourceArguments(FunctionDef f, int count) {
     FunctionDef.Builder out = f.toBuilder();
     out.getSignatureBuilder().setName(FUNCTION).setIsStateful(true);
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= count; i++) {
       OpDef.ArgDef.Builder arg = out.getSignatureBuilder().getInputArgBuilder(i);
       String name = arg.getName();
       arg.setName(name + "_handle").setType(DataType.DT_RESOURCE);
@@ -252,41 +366,68 @@ class CudnnOnlyLstmWithVariablesTest {
         }
       }
       out.addNodeDef(NodeDef.newBuilder().setName(name + "_read").setOp("ReadVariableOp").addInput(name + "_handle")
-          .putAttr("dtype", AttrValue.newBuilder().setType(DataType.DT_FLOAT).build()));
+          .putAttr("dtype", type(DataType.DT_FLOAT)));
     }
-    out.clearArgAttr();
-    return out.build();
+    return out.clearArgAttr().build();
   }
 
-  /** variables/ as Python writes it: every weight and decoy under its checkpoint key. */
-  private static void writeCheckpoint(Lstm weights, Lstm decoy, Path prefix) {
+  /** variables/ as Python writes it: every weight under its object's key. */
+  private static void writeCheckpoint(List<Weight> weights, Path prefix) {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       List<Operand<?>> values = new ArrayList<>();
-      List<String> keys = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        for (var pair : List.of(Map.entry(WEIGHTS.get(i)[2], weights), Map.entry(DECOYS.get(i)[2], decoy))) {
-          float[][] v = pair.getValue().values().get(i);
-          keys.add(pair.getKey());
-          values.add(i == 2 ? tf.constant(v[0]) : tf.constant(v));
-        }
+      for (Weight w : weights) {
+        values.add(w.value() instanceof float[][] m ? tf.constant(m) : tf.constant((float[]) w.value()));
       }
-      var save = tf.train.save(tf.constant(prefix.toString()), strings(tf, keys),
-          strings(tf, keys.stream().map(k -> "").toList()), values);
+      var save = tf.train.save(tf.constant(prefix.toString()), strings(tf, weights.stream().map(Weight::key).toList()),
+          strings(tf, weights.stream().map(w -> "").toList()), values);
       s.runner().addTarget(save).run();
     }
   }
 
-  private static Operand<TString> strings(Ops tf, List<String> values) {
-    return tf.constant(org.tensorflow.ndarray.StdArrays.ndCopyOf(values.toArray(String[]::new)));
+  private static NodeDef handle(String name, long... shape) {
+    TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
+    for (long d : shape) {
+      s.addDim(dim(d));
+    }
+    return NodeDef.newBuilder().setName(name).setOp("VarHandleOp").putAttr("dtype", type(DataType.DT_FLOAT))
+        .putAttr("shape", AttrValue.newBuilder().setShape(s).build())
+        .putAttr("shared_name", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.copyFromUtf8(name)).build())
+        .build();
   }
 
-  private static AttrValue types(DataType... types) {
-    AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
-    for (DataType t : types) {
-      list.addType(t);
+  private static NodeDef.Builder call(String name, String function, DataType out) {
+    return NodeDef.newBuilder().setName(name).setOp("StatefulPartitionedCall")
+        .putAttr("Tout", AttrValue.newBuilder().setList(AttrValue.ListValue.newBuilder().addType(out)).build())
+        .putAttr("f", AttrValue.newBuilder().setFunc(NameAttrList.newBuilder().setName(function)).build())
+        .putAttr("config", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build())
+        .putAttr("config_proto", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build())
+        .putAttr("executor_type", AttrValue.newBuilder().setS(com.google.protobuf.ByteString.EMPTY).build());
+  }
+
+  private static NodeDef constant(String name, org.tensorflow.proto.TensorProto.Builder value) {
+    return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(value.getDtype()))
+        .putAttr("value", AttrValue.newBuilder().setTensor(value).build()).build();
+  }
+
+  private static AttrValue types(DataType first, int resources) {
+    AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder().addType(first);
+    for (int i = 0; i < resources; i++) {
+      list.addType(DataType.DT_RESOURCE);
     }
     return AttrValue.newBuilder().setList(list).build();
+  }
+
+  private static AttrValue type(DataType t) {
+    return AttrValue.newBuilder().setType(t).build();
+  }
+
+  private static TensorShapeProto.Dim dim(long size) {
+    return TensorShapeProto.Dim.newBuilder().setSize(size).build();
+  }
+
+  private static Operand<TString> strings(Ops tf, List<String> values) {
+    return tf.constant(org.tensorflow.ndarray.StdArrays.ndCopyOf(values.toArray(String[]::new)));
   }
 
   private static TensorInfo info(String name, long... dims) {
@@ -308,7 +449,7 @@ class CudnnOnlyLstmWithVariablesTest {
   }
 
   private static float[] flat(float[][][] x) {
-    float[] out = new float[BATCH * STEPS * INPUT];
+    float[] out = new float[x.length * x[0].length * x[0][0].length];
     int k = 0;
     for (float[][] sequence : x) {
       for (float[] step : sequence) {
