@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.savedmodels.Outputs;
 import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.keras.KerasConvert;
@@ -15,6 +16,7 @@ import org.introdl.savedmodels.keras.KerasShow;
 import org.introdl.savedmodels.keras.KerasSource;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -57,10 +59,12 @@ public final class KerasCommand extends CommandGroup {
     @Spec CommandSpec spec;
     @ArgGroup(exclusive = false, multiplicity = "1") Source source;
 
+    @Mixin ModelSafetyOptions safety;
+
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      out.print(KerasShow.format(KerasShow.describe(source.source(spec))));
+      out.print(KerasShow.format(KerasShow.describe(source.source(spec), safety.limits())));
       out.flush();
       return 0;
     }
@@ -85,10 +89,12 @@ public final class KerasCommand extends CommandGroup {
         description = "Console format: text or json.")
     String format;
 
+    @Mixin ModelSafetyOptions safety;
+
     @Override
     public Integer call() {
       Outputs.Format fmt = SavedModelCommand.Formats.parse(spec, format);
-      KerasRun.Outcome outcome = KerasRun.run(new KerasRun.Request(source.source(spec), inputs));
+      KerasRun.Outcome outcome = KerasRun.run(new KerasRun.Request(source.source(spec), inputs, safety.limits()));
       PrintWriter console = spec.commandLine().getOut();
       if (out != null) {
         Outputs.write(outcome.outputs(), out, fmt, console);
@@ -109,9 +115,12 @@ public final class KerasCommand extends CommandGroup {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "The new SavedModel folder.")
     Path to;
 
+    @Mixin ModelSafetyOptions safety;
+
     @Override
     public Integer call() {
-      KerasConvert.Outcome o = KerasConvert.convert(new KerasConvert.Request(source.source(spec), to));
+      KerasConvert.Outcome o = KerasConvert.convert(new KerasConvert.Request(source.source(spec), to,
+          safety.limits()));
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote " + o.out() + " (signature serving_default, " + o.variables().size() + " variables, "
           + String.format(Locale.ROOT, "%,d", o.parameters()) + " parameters)");

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SavedModelExport;
 import org.introdl.savedmodels.TensorSpec;
@@ -20,7 +22,13 @@ import org.tensorflow.Signature;
 public final class KerasConvert {
   private KerasConvert() {}
 
-  public record Request(KerasSource source, Path out) {}
+  /** {@code limits} bound what the model may declare and how long building and writing may take. */
+  public record Request(KerasSource source, Path out, RunLimits limits) {
+    /** With the default memory budget and timeout. */
+    public Request(KerasSource source, Path out) {
+      this(source, out, RunLimits.of(false));
+    }
+  }
 
   public record Outcome(Path out, Map<String, TensorSpec> inputs, Map<String, TensorSpec> outputs,
       List<String> variables, long parameters) {}
@@ -30,7 +38,12 @@ public final class KerasConvert {
       throw UserError.inFile(request.out(), "already exists; choose a new folder for the SavedModel");
     }
     KerasFile file = request.source().open();
-    try (KerasGraph graph = KerasGraph.build(file); Session session = graph.openSession()) {
+    return Watchdog.call(request.limits().timeout(), request.source().shown().toString(), () -> write(file,
+        request));
+  }
+
+  private static Outcome write(KerasFile file, Request request) {
+    try (KerasGraph graph = KerasGraph.build(file, request.limits()); Session session = graph.openSession()) {
       SavedModelDir.Signature sig = KerasRun.signature(graph);
       Signature.Builder builder = Signature.builder().key(Signature.DEFAULT_KEY)
           .methodName("tensorflow/serving/predict");

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.RunLimits;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
@@ -88,13 +89,26 @@ public final class KerasGraph implements AutoCloseable {
     return out;
   }
 
-  /** Builds the graph of {@code file}'s model; refuses (naming the layer and why) if any layer cannot be built. */
+  /** {@link #build(KerasFile, RunLimits)} with the default memory budget. */
   public static KerasGraph build(KerasFile file) {
+    return build(file, RunLimits.of(false));
+  }
+
+  /**
+   * Builds the graph of {@code file}'s model; refuses (naming the layer and why) if any layer cannot be built, or,
+   * before building anything, if the sizes its config declares exceed the memory budget of {@code limits}
+   * ({@link KerasBudget}; {@code allowUnsafeOps} builds it anyway).
+   */
+  public static KerasGraph build(KerasFile file, RunLimits limits) {
     KerasModel model = KerasModel.parse(file.model(), file.path().toString());
     List<String> problems = problems(model);
     if (!problems.isEmpty()) {
       throw UserError.inFile(file.path(), "cannot import " + problems.get(0)
           + (problems.size() > 1 ? " (and " + (problems.size() - 1) + " more, see ./labs keras show)" : ""));
+    }
+    KerasBudget.Estimate declared = KerasBudget.estimate(model);
+    if (declared.totalBytes() > limits.memoryBudgetBytes() && !limits.allowUnsafeOps()) {
+      throw UserError.inFile(file.path(), declared.describe(limits.memoryBudgetBytes()));
     }
     Graph graph = new Graph();
     KerasGraph kg = new KerasGraph(graph);

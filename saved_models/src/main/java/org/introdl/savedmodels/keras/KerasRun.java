@@ -4,6 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.io.Npy;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
@@ -19,19 +21,30 @@ import org.tensorflow.proto.DataType;
 public final class KerasRun {
   private KerasRun() {}
 
-  /** {@code inputs} are the raw {@code --input} options: {@code NAME=JSON}, {@code NAME=@file.npy}, or unnamed. */
-  public record Request(KerasSource source, List<String> inputs) {}
+  /**
+   * {@code inputs} are the raw {@code --input} options: {@code NAME=JSON}, {@code NAME=@file.npy}, or unnamed;
+   * {@code limits} bound what the model may declare and how long building and running may take.
+   */
+  public record Request(KerasSource source, List<String> inputs, RunLimits limits) {
+    /** With the default memory budget and timeout. */
+    public Request(KerasSource source, List<String> inputs) {
+      this(source, inputs, RunLimits.of(false));
+    }
+  }
 
   public record Outcome(Map<String, TensorSpec> inputs, Map<String, Npy.Array> outputs) {}
 
   public static Outcome run(Request request) {
     KerasFile file = request.source().open();
-    try (KerasGraph graph = KerasGraph.build(file)) {
-      SavedModelDir.Signature sig = signature(graph);
-      String what = request.source().shown().toString();
-      Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(request.inputs()), sig.inputs(), what);
-      return runChecked(graph, sig, inputs, what);
-    }
+    String what = request.source().shown().toString();
+    RunLimits limits = request.limits();
+    return Watchdog.call(limits.timeout(), what, () -> {
+      try (KerasGraph graph = KerasGraph.build(file, limits)) {
+        SavedModelDir.Signature sig = signature(graph);
+        Map<String, Npy.Array> inputs = resolve(ModelInputs.parseOptions(request.inputs()), sig.inputs(), what);
+        return runChecked(graph, sig, inputs, what, Watchdog.runOptions(limits.timeout()));
+      }
+    });
   }
 
   /** Runs the model on arrays already in memory (checked against its inputs first). */
@@ -40,7 +53,7 @@ public final class KerasRun {
       SavedModelDir.Signature sig = signature(graph);
       String what = source.shown().toString();
       ModelInputs.check(inputs, inputs.keySet(), sig.inputs(), what);
-      return runChecked(graph, sig, inputs, what);
+      return runChecked(graph, sig, inputs, what, RunOptions.getDefaultInstance());
     }
   }
 
@@ -73,10 +86,9 @@ public final class KerasRun {
   }
 
   private static Outcome runChecked(KerasGraph graph, SavedModelDir.Signature sig, Map<String, Npy.Array> inputs,
-      String what) {
+      String what, RunOptions options) {
     try (Session session = graph.openSession()) {
-      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what,
-          RunOptions.getDefaultInstance()));
+      return new Outcome(sig.inputs(), SignatureRunner.feedAndFetch(session, sig, inputs, what, options));
     }
   }
 

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.safety.Watchdog;
 
 /**
  * {@code keras show}: where the model came from (format, Keras version, backend), its layers in order with output
@@ -24,8 +26,18 @@ public final class KerasShow {
     }
   }
 
+  /** {@link #describe(KerasSource, RunLimits)} with the default memory budget and timeout. */
   public static Summary describe(KerasSource source) {
+    return describe(source, RunLimits.of(false));
+  }
+
+  /** The summary; a model over the memory budget of {@code limits} is listed from its config, not built. */
+  public static Summary describe(KerasSource source, RunLimits limits) {
     KerasFile file = source.open();
+    return Watchdog.call(limits.timeout(), source.shown().toString(), () -> describe(file, source, limits));
+  }
+
+  private static Summary describe(KerasFile file, KerasSource source, RunLimits limits) {
     String shown = source.shown().toString();
     KerasModel model;
     try {
@@ -44,9 +56,10 @@ public final class KerasShow {
     }
     KerasGraph built;
     try {
-      built = KerasGraph.build(file);
+      built = KerasGraph.build(file, limits);
     } catch (UserError e) {
-      // A layer that only fails while it is built (an unknown number of time steps, say): listed, not thrown.
+      // A layer that only fails while it is built (an unknown number of time steps, say), or a model over the
+      // memory budget (refused before building): listed, not thrown.
       String problem = e.getMessage().startsWith(shown + ": ") ? e.getMessage().substring(shown.length() + 2)
           : e.getMessage();
       return new Summary(shown, file.format().description, file.kerasVersion(), file.backend(), model.className(),
