@@ -26,8 +26,9 @@ final class KerasBudget {
   private static final long VALUE_BYTES = 4;
   /**
    * What one unrolled step costs while the graph is built, whatever the layer's size: TensorFlow keeps a node, its
-   * definition and its inferred shapes for each of the step's ops (an LSTM step is a few dozen ops). A deliberately
-   * low estimate: it is there to catch steps by the hundred thousand, not to refuse real models.
+   * definition and its inferred shapes for each of the step's ops. Measured on this importer: an LSTM step is 13 ops,
+   * and building 4,000 steps grew the process by 84 MB (about 21 KiB a step, and 1.7 ms). Set below that on purpose:
+   * it is there to catch steps by the hundred thousand, not to refuse real models.
    */
   static final long GRAPH_BYTES_PER_STEP = 16 * 1024;
   private static final Set<String> RECURRENT = Set.of("SimpleRNN", "LSTM", "GRU");
