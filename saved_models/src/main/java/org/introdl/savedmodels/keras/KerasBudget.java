@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.introdl.core.safety.Bytes;
 
@@ -73,8 +72,7 @@ final class KerasBudget {
         KerasModel.Layer input = byName.get(model.inputs().get(i).layer());
         if (input != null) {
           long[] shape = given != null && i < given.size() ? given.get(i) : declared(input.config());
-          calls.computeIfAbsent(input.name(), k -> new ArrayList<>()).add(List.of(Optional.ofNullable(shape)
-              .orElse(UNKNOWN)));
+          calls.computeIfAbsent(input.name(), k -> new ArrayList<>()).add(List.of(shape));
         }
       }
       int[] done = new int[model.layers().size()];
@@ -137,13 +135,13 @@ final class KerasBudget {
     }
   }
 
-  /** An unknown shape: nothing after it is counted. */
-  private static final long[] UNKNOWN = null;
+  /** An unknown shape (compared by identity): nothing after it is counted. */
+  private static final long[] UNKNOWN = new long[0];
 
   /** The output shapes of one layer class from its config and input shapes ({@link #UNKNOWN} where not known). */
   private static List<long[]> outputs(String className, LayerConfig config, JsonNode json, List<long[]> ins) {
     long[] x = ins.isEmpty() ? UNKNOWN : ins.get(0);
-    if (x == UNKNOWN) {
+    if (x == UNKNOWN || x.length == 0) {
       return List.of(UNKNOWN);
     }
     if (SAME_SHAPE.contains(className)) {
