@@ -79,6 +79,15 @@ class ModelQuirksTest {
     // What fits neither the graph nor a batch of scalars is still refused, before anything runs.
     savedmodel("run", model.toString(), "--input", "x=[[1.0, 2.0], [3.0, 4.0]]")
         .assertOneLineError(1, "input x has shape [2, 2] but the model expects x (float32 [-1, 1])");
+    // convert keeps the signature, declared as the graph's shapes, and stock TensorFlow Java runs the copy.
+    Path converted = tmp.resolve("converted");
+    savedmodel("convert", model.toString(), "--to", converted.toString()).assertOk();
+    try (SavedModelBundle bundle = SavedModelBundle.load(converted.toString(), "serve");
+        var x = org.tensorflow.types.TFloat32.tensorOf(org.tensorflow.ndarray.StdArrays.ndCopyOf(
+            new float[][] {{2f}}));
+        var y = bundle.function("serving_default").call(Map.of("x", x))) {
+      assertEquals(4.0f, ((org.tensorflow.types.TFloat32) y.get("y").orElseThrow()).getFloat(0, 0), 0f);
+    }
   }
 
   @Test

@@ -25,18 +25,19 @@ import org.tensorflow.proto.TensorShapeProto;
  * tensor exists, with the declared dtype and a compatible shape), so that one stale signature does not stop the
  * model from loading:
  * <ul>
- *   <li>a signature that disagrees with the graph and is not being called is dropped from the copy that is loaded
- *       (old TF1 exports declare {@code regress} inputs float32 on a string {@code tf_example} placeholder);</li>
+ *   <li>a signature whose dtypes or tensors disagree with the graph and that is not being called is dropped from
+ *       the copy that is loaded (old TF1 exports declare {@code regress} inputs float32 on a string
+ *       {@code tf_example} placeholder);</li>
  *   <li>a declaration that differs from the graph only by reference-ness ({@code float} declared, {@code float_ref}
  *       in the graph: a variable returned directly) is corrected, which changes nothing it computes;</li>
  *   <li>a declared unknown rank on a tensor of known shape is declared as the graph's shape (TensorFlow Java 1.1.0
  *       reads an unknown rank as a scalar and would refuse the model);</li>
- *   <li>a called signature whose declared shapes contradict the graph's (TF Serving's
+ *   <li>a signature whose declared shapes contradict the graph's (TF Serving's
  *       {@code saved_model_half_plus_three} declares {@code x} a scalar on a {@code [-1, 1]} placeholder) is
  *       declared as the graph's shapes, with one line: the graph is what runs, and what Python and TF Serving feed
  *       it ({@code [[2.0]]}, a batch of scalars) only fits the graph;</li>
- *   <li>a called signature that disagrees otherwise (a dtype, a missing tensor) is an error: running it would not
- *       mean what it says.</li>
+ *   <li>a called signature whose dtypes or tensors disagree is an error: running it would not mean what it
+ *       says.</li>
  * </ul>
  * The graph is only imported to read its tensors' dtypes and shapes; nothing in it runs.
  */
@@ -66,10 +67,9 @@ public final class SignatureRepair {
           continue; // TensorFlow's own entries (the init op); TensorFlow Java does not check them either
         }
         SignatureDef.Builder sig = e.getValue().toBuilder();
-        boolean followGraph = called.contains(key);
         List<String> contradicted = new ArrayList<>();
-        Optional<String> problem = check(graph, "input", sig.getInputsMap(), sig::putInputs, followGraph, contradicted)
-            .or(() -> check(graph, "output", sig.getOutputsMap(), sig::putOutputs, followGraph, contradicted));
+        Optional<String> problem = check(graph, "input", sig.getInputsMap(), sig::putInputs, contradicted)
+            .or(() -> check(graph, "output", sig.getOutputsMap(), sig::putOutputs, contradicted));
         if (problem.isEmpty() && !contradicted.isEmpty()) {
           out.putSignatureDef(key, sig.build());
           notes.add("signature '" + key + "' declares " + String.join(", ", contradicted) + " in the graph; the "
@@ -133,11 +133,11 @@ public final class SignatureRepair {
   }
 
   /**
-   * The first disagreement among {@code infos}, after correcting reference-only differences through {@code put}.
-   * With {@code followGraph}, a contradicted shape is corrected too and described in {@code contradicted}.
+   * The first disagreement among {@code infos}, after correcting reference-only differences and contradicted shapes
+   * (each described in {@code contradicted}) through {@code put}.
    */
   private static Optional<String> check(Graph graph, String kind, Map<String, TensorInfo> infos, Put put,
-      boolean followGraph, List<String> contradicted) {
+      List<String> contradicted) {
     for (Map.Entry<String, TensorInfo> e : new TreeMap<>(infos).entrySet()) {
       TensorInfo info = e.getValue();
       if (info.getEncodingCase() != TensorInfo.EncodingCase.NAME) {
@@ -164,13 +164,10 @@ public final class SignatureRepair {
         }
         continue;
       }
-      if (!tensor.shape().isCompatibleWith(Shape.of(declared)) && followGraph) {
+      if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
         put.put(e.getKey(), info.toBuilder().setDtype(inGraph).setTensorShape(proto(tensor.shape())).build());
         contradicted.add(kind + " " + e.getKey() + " " + TensorSpec.shapeText(declared) + " but "
             + info.getName() + " is " + TensorSpec.shapeText(tensor.shape().asArray()));
-      } else if (!tensor.shape().isCompatibleWith(Shape.of(declared))) {
-        return Optional.of(kind + " " + e.getKey() + " is declared " + TensorSpec.shapeText(declared) + " but "
-            + info.getName() + " has shape " + TensorSpec.shapeText(tensor.shape().asArray()) + " in the graph");
       }
     }
     return Optional.empty();
