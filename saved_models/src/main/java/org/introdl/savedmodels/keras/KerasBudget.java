@@ -58,10 +58,23 @@ final class KerasBudget {
             walk.largest.layerBytes(), walk.total);
   }
 
+  /**
+   * The output shapes the estimate follows for each layer of the top model (its first call), in Keras's notation as
+   * {@code show} prints them; layers whose shape it does not know are absent. For checking the estimate against
+   * the built graph.
+   */
+  static Map<String, String> layerShapes(KerasModel model) {
+    Walk walk = new Walk();
+    walk.model(model, null);
+    return walk.shapes;
+  }
+
   /** Follows shapes layer by layer, in the order the layers' inputs become known, as {@link KerasGraph} builds. */
   private static final class Walk {
     long total;
     Estimate largest;
+    final Map<String, String> shapes = new java.util.LinkedHashMap<>();
+    int depth;
 
     /** The output shapes of {@code model}, called on {@code given} (null: the top model, from its input layers). */
     List<long[]> model(KerasModel model, List<long[]> given) {
@@ -85,7 +98,12 @@ final class KerasBudget {
             if (ins == null) {
               break;
             }
+            depth++;
             List<long[]> outs = layer.nested() != null ? model(layer.nested(), ins) : layer(layer, ins);
+            depth--;
+            if (depth == 0 && done[li] == 0 && outs.stream().noneMatch(o -> o == UNKNOWN)) {
+              shapes.put(layer.name(), outs.size() == 1 ? shapes(outs) : "[" + shapes(outs) + "]");
+            }
             calls.computeIfAbsent(layer.name(), k -> new ArrayList<>()).add(outs);
             done[li]++;
             progress = true;

@@ -80,4 +80,32 @@ class KerasBudgetTest {
         .get(0).get(0).asDouble();
     assertEquals(i * Math.tanh(c), h, 1e-6);
   }
+
+  /**
+   * The shapes the estimate follows from the config alone are the shapes TensorFlow infers for the built graph, on
+   * every shared Keras file that builds (layers the estimate does not follow are absent, never wrong).
+   */
+  @Test
+  void theShapesFollowedFromTheConfigAreTheBuiltGraphs() {
+    int compared = 0;
+    for (String f : List.of("keras3-keras-masking-lstm/model.keras", "keras3-emg-lstm/model.keras",
+        "keras3-flownet-mlp/final_model.keras", "keras3-mnist-cnn/model.keras",
+        "h5-dl4j-simple-flatten-rnn/simple_flatten_rnn_tf_keras_2_model.h5",
+        "h5-dl4j-single-layer/embedding_lstm_tensorflow_2.h5", "h5-dl4j-single-layer/lstm_tensorflow_2.h5",
+        "h5-dl4j-simple-flatten-lstm/simple_flatten_lstm_tf_keras_2_model.h5", "h5-dl4j-cnn-batchnorm/cnn_batch_norm.h5",
+        "h5-dl4j-simple-lstm-k1/simple_lstm_tf_keras_1_model.h5", "h5-mlperf-ad01-mlp/ad01.h5",
+        "h5-dl4j-simple-rnn/simple_rnn_tf_keras_2_model.h5")) {
+      KerasFile file = KerasSource.of(KerasFixtures.file(f)).open();
+      Map<String, String> followed = KerasBudget.layerShapes(KerasModel.parse(file.model(), f));
+      try (KerasGraph graph = KerasGraph.build(file)) {
+        for (KerasGraph.LayerRow row : graph.layers()) {
+          if (followed.containsKey(row.name())) {
+            assertEquals(row.outputShape(), followed.get(row.name()), f + " layer " + row.name());
+            compared++;
+          }
+        }
+      }
+    }
+    assertTrue(compared >= 30, "only " + compared + " layers compared");
+  }
 }
