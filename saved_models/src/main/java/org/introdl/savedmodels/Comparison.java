@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
+import org.introdl.savedmodels.repair.SignatureRepair;
 import org.tensorflow.proto.MetaGraphDef;
 
 /**
@@ -46,14 +47,16 @@ public final class Comparison {
     Reference ref = Reference.read(referenceFile);
     SavedModelDir model = SavedModelDir.open(dir);
     MetaGraphDef mg = model.metaGraph(ref.tag().orElse(SavedModelDir.DEFAULT_TAG));
-    SavedModelDir.Signature sig = org.introdl.savedmodels.repair.SignatureRepair.followPlaceholders(mg,
-        model.signature(mg, ref.signature().orElse(SavedModelDir.DEFAULT_SIGNATURE)));
+    SavedModelDir.Signature declared = model.signature(mg, ref.signature().orElse(SavedModelDir.DEFAULT_SIGNATURE));
+    SavedModelDir.Signature sig = SignatureRepair.followPlaceholders(mg, declared);
+    java.util.Set<String> followed = SignatureRepair.contradicted(declared, sig);
     String what = referenceFile.toString();
     Map<String, Npy.Array> inputs = new LinkedHashMap<>();
     ref.inputs().forEach((k, node) -> {
       TensorSpec spec = sig.inputs().get(k);
       if (spec != null) {
-        inputs.put(k, ArrayJson.parse(node, spec.npyType().orElse(Npy.DType.FLOAT32), what + " input " + k));
+        Npy.Array given = ArrayJson.parse(node, spec.npyType().orElse(Npy.DType.FLOAT32), what + " input " + k);
+        inputs.put(k, followed.contains(k) ? spec.fittedByCount(given) : given);
       }
     });
     ModelInputs.check(inputs, ref.inputs().keySet(), sig.inputs(), what);

@@ -72,7 +72,7 @@ public final class SignatureRunner {
     SavedModelDir.Signature sig = SignatureRepair.followPlaceholders(metaGraph, declared);
     String what = request.dir() + " signature '" + sig.key() + "'";
     Map<String, Npy.Array> inputs = ModelInputs.resolve(request.rawInputs(), sig.inputs(), what,
-        contradicted(declared, sig));
+        SignatureRepair.contradicted(declared, sig));
     return runChecked(model, metaGraph, sig, inputs, request.limits());
   }
 
@@ -101,17 +101,9 @@ public final class SignatureRunner {
       String what = script.dir() + " signature '" + sig.key() + "'";
       Map<String, String> raw = call.examples() == null ? call.rawInputs() : withExamples(call, sig, what);
       prepared.add(new PreparedCall(sig, ModelInputs.resolveValues(raw, sig.inputs(), what,
-          contradicted(declared, sig))));
+          SignatureRepair.contradicted(declared, sig))));
     }
     return runPrepared(model, metaGraph, prepared, script.limits());
-  }
-
-  /** The inputs whose declaration the graph's placeholder contradicts: {@code followed} takes the graph's shape. */
-  private static java.util.Set<String> contradicted(SavedModelDir.Signature declared,
-      SavedModelDir.Signature followed) {
-    return followed.inputs().keySet().stream()
-        .filter(k -> !followed.inputs().get(k).equals(declared.inputs().get(k)))
-        .collect(java.util.stream.Collectors.toSet());
   }
 
   /** The raw inputs plus the examples, fed to the signature's one string input. */

@@ -79,6 +79,14 @@ class ModelQuirksTest {
     // What fits neither the graph nor a batch of scalars is still refused, before anything runs.
     savedmodel("run", model.toString(), "--input", "x=[[1.0, 2.0], [3.0, 4.0]]")
         .assertOneLineError(1, "input x has shape [2, 2] but the model expects x (float32 [-1, 1])");
+    // compare feeds a reference's inputs the same way, and still catches a wrong output.
+    Path reference = Files.writeString(tmp.resolve("serving.json"), "{\"inputs\": {\"x\": [1.0, 2.0, 5.0]}, "
+        + "\"outputs\": {\"y\": [[3.5], [4.0], [5.5]]}}");
+    savedmodel("compare", model.toString(), "--reference", reference.toString()).assertOk();
+    Path wrong = Files.writeString(tmp.resolve("wrong.json"), "{\"inputs\": {\"x\": [1.0, 2.0, 5.0]}, "
+        + "\"outputs\": {\"y\": [[3.5], [4.0], [5.0]]}}");
+    assertEquals(SavedModelCommand.EXIT_CHECK_FAILED, savedmodel("compare", model.toString(), "--reference",
+        wrong.toString()).exitCode());
     // convert keeps the signature, declared as the graph's shapes, and stock TensorFlow Java runs the copy.
     Path converted = tmp.resolve("converted");
     savedmodel("convert", model.toString(), "--to", converted.toString()).assertOk();

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.introdl.core.UserError;
 import org.introdl.savedmodels.Dtypes;
 import org.introdl.savedmodels.SavedModelDir;
@@ -104,6 +106,13 @@ public final class SignatureRepair {
         .filter(shape -> spec.shape() != null && !compatible(shape, spec.shape()))
         .map(shape -> new TensorSpec(k, spec.tensorName(), spec.dtype(), shape)).orElse(spec)));
     return new SavedModelDir.Signature(sig.key(), sig.methodName(), inputs, sig.outputs());
+  }
+
+  /** The inputs of {@code declared} that {@link #followPlaceholders} gave the graph's shape in {@code followed}. */
+  public static Set<String> contradicted(SavedModelDir.Signature declared, SavedModelDir.Signature followed) {
+    return followed.inputs().keySet().stream()
+        .filter(k -> !followed.inputs().get(k).equals(declared.inputs().get(k)))
+        .collect(Collectors.toSet());
   }
 
   private static Optional<long[]> placeholderShape(MetaGraphDef metaGraph, TensorSpec spec) {
