@@ -44,10 +44,8 @@ public final class RestoredVariables {
     GraphDef graph = metaGraph.getGraphDef();
     Map<String, NodeDef> nodes = new HashMap<>();
     graph.getNodeList().forEach(n -> nodes.put(n.getName(), n));
-    Map<String, FunctionDef> library = new HashMap<>();
-    graph.getLibrary().getFunctionList().forEach(f -> library.put(f.getSignature().getName(), f));
     String restoreOp = nodeName(metaGraph.getSaverDef().getRestoreOpName());
-    Map<String, String> restoredByKey = restoredHandles(nodes.get(restoreOp), library);
+    Map<String, String> restoredByKey = restoredByKey(metaGraph);
     if (restoredByKey.isEmpty() || !metaGraph.hasObjectGraphDef()) {
       return new Result(metaGraph, List.of());
     }
@@ -92,6 +90,15 @@ public final class RestoredVariables {
    * Checkpoint key to the graph's handle that the restore op assigns from it, for a TF2 restore op: a call of a
    * function whose {@code RestoreV2} reads the keys and whose {@code AssignVariableOp}s write its resource arguments.
    */
+  static Map<String, String> restoredByKey(MetaGraphDef metaGraph) {
+    String name = nodeName(metaGraph.getSaverDef().getRestoreOpName());
+    Map<String, FunctionDef> library = new HashMap<>();
+    metaGraph.getGraphDef().getLibrary().getFunctionList().forEach(f -> library.put(f.getSignature().getName(), f));
+    NodeDef restoreOp = metaGraph.getGraphDef().getNodeList().stream().filter(n -> n.getName().equals(name))
+        .findFirst().orElse(null);
+    return restoredHandles(restoreOp, library);
+  }
+
   private static Map<String, String> restoredHandles(NodeDef restoreOp, Map<String, FunctionDef> library) {
     Map<String, String> byKey = new LinkedHashMap<>();
     if (restoreOp == null || !CALLS.contains(restoreOp.getOp()) || !restoreOp.containsAttr("f")) {
@@ -141,7 +148,7 @@ public final class RestoredVariables {
    * The checkpoint key of every variable of the object graph: its first path from the root, breadth first, as
    * TensorFlow names it ("." written "..", "/" written ".S"), then {@code /.ATTRIBUTES/VARIABLE_VALUE}.
    */
-  private static Map<Integer, String> checkpointKeys(SavedObjectGraph objects) {
+  static Map<Integer, String> checkpointKeys(SavedObjectGraph objects) {
     Map<Integer, String> paths = new HashMap<>();
     ArrayDeque<Integer> queue = new ArrayDeque<>();
     paths.put(0, "");
