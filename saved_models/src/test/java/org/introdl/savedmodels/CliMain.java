@@ -2,6 +2,7 @@ package org.introdl.savedmodels;
 
 import org.introdl.core.cli.Cli;
 import org.introdl.savedmodels.cli.GraphCommand;
+import org.introdl.savedmodels.cli.KerasCommand;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import picocli.CommandLine;
 
@@ -10,7 +11,11 @@ public final class CliMain {
   private CliMain() {}
 
   public static void main(String[] args) {
-    Object command = args[0].equals("graph") ? new GraphCommand() : new SavedModelCommand();
+    Object command = switch (args[0]) {
+      case "graph" -> new GraphCommand();
+      case "keras" -> new KerasCommand();
+      default -> new SavedModelCommand();
+    };
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
     System.exit(Cli.configure(new CommandLine(command), false).execute(rest));
   }

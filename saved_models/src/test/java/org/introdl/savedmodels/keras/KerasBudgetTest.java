@@ -61,6 +61,17 @@ class KerasBudgetTest {
             "more than the memory budget of 1.0 GiB");
   }
 
+  /**
+   * Within the budget but slow to build (20,000 unrolled steps, about half a minute here): {@code --timeout} ends
+   * the command with one line. The process must end by itself, so the command runs in one of its own.
+   */
+  @Test
+  void aModelThatTakesTooLongToBuildEndsAtTheTimeout() throws Exception {
+    Path model = lstm("slow.keras", 20_000);
+    org.introdl.savedmodels.CliMain.inNewProcess(120, "keras", "run", model.toString(), "--input", "@x.npy",
+        "--timeout", "2").assertOneLineError(1, model.toString(), "did not finish within 2 s", "--timeout");
+  }
+
   /** The control: the same layers with small sizes run under the same budget and give Keras's numbers. */
   @Test
   void theSameLayersWithSmallSizesRunUnderTheSameBudget() throws Exception {
