@@ -51,8 +51,8 @@ public final class UnsafeOps {
 
   /** What a finding is about. {@link #NEEDS_GPU_KERNEL} is not a safety problem; the others are. */
   public enum Kind {
-    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_NAME, FUNCTION_NAMED_LIKE_OP,
-    NEEDS_GPU_KERNEL
+    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, INVALID_SAVE, UNSAFE_ASSET, DUPLICATE_NAME,
+    FUNCTION_NAMED_LIKE_OP, NEEDS_GPU_KERNEL
   }
 
   /** One finding: its kind, the op type (or function name), the node's path ({@code call > function/node}), why. */
@@ -69,6 +69,7 @@ public final class UnsafeOps {
    * @param scope what was scanned ("signature serving_default", "loading", "graph")
    * @param findings the safety problems; empty when safe
    * @param needsGpuKernel allowed ops that have no CPU kernel in this runtime (the model cannot run here)
+   * @param notes what is worth knowing but neither unsafe nor blocking (a GPU alternative the CPU one replaces)
    * @param opCounts every op type met (calls of library functions as "(call) NAME"), with its count
    * @param saverCheckpointOps checkpoint readers accepted on the validated restore path
    * @param graphNodes graph nodes reached
@@ -76,7 +77,7 @@ public final class UnsafeOps {
    * @param functionNodes nodes of those functions
    * @param memory what the whole model declares (every node, every function), for the memory budget
    */
-  public record Report(String scope, List<Finding> findings, List<Finding> needsGpuKernel,
+  public record Report(String scope, List<Finding> findings, List<Finding> needsGpuKernel, List<String> notes,
       Map<String, Integer> opCounts, int saverCheckpointOps, int graphNodes, int functions, int functionNodes,
       DeclaredMemory memory) {
     public boolean isSafe() {
@@ -143,36 +144,94 @@ public final class UnsafeOps {
   }
 
   /**
-   * A bare graph (a frozen GraphDef, or a MetaGraphDef's graph with its {@code saver}, may be null): every node
-   * except the saver's save path (which nothing here ever runs), plus the validated restore path.
+   * A bare graph (a frozen GraphDef, or a MetaGraphDef's graph with its {@code saver}, may be null): every node,
+   * with the savers apart. The model's saver and any other saver the graph holds (TF1 makes one per
+   * {@code tf.train.Saver()}) are judged by their own rules: the restore path is a validated restore, the save path
+   * is judged node by node (its writers must write under the saver's file name). What only the savers use is not
+   * run by anything here; every other node is, and so are the nodes a session runs on its own.
    */
   public static Report scan(GraphDef graph, SaverDef saver) {
     GraphWalk walk = new GraphWalk(graph).importedWhole();
-    if (saver == null) {
-      walk.everything();
-    } else {
-      Set<String> savePath = ancestors(graph, List.of(saver.getSaveTensorName(), saver.getRestoreOpName()));
-      walk.fromRoots(graph.getNodeList().stream().map(NodeDef::getName).filter(n -> !savePath.contains(n))
-          .toList());
-      walk.restore(saver);
+    List<SaverDef> savers = GraphWalk.savers(graph, saver);
+    Set<String> saverPaths = ancestors(graph, saverRoots(savers));
+    walk.fromRoots(graph.getNodeList().stream().map(NodeDef::getName).filter(n -> !saverPaths.contains(n))
+        .toList());
+    walk.fromRoots(sessionInitializers(graph));
+    for (SaverDef s : savers) {
+      if (s == saver || !s.getRestoreOpName().isEmpty()) {
+        walk.restore(s);
+      }
+      if (!s.getSaveTensorName().isEmpty()) {
+        walk.save(s);
+      }
     }
     return walk.report("graph", DeclaredMemory.of(graph));
   }
 
-  /** What {@code graph run} executes: the fetched tensors' ancestors, and the restore path when {@code restoreWith}. */
+  /**
+   * The nodes that only the graph's savers use (see {@link #scan(GraphDef, SaverDef)}), less the variables: what a
+   * re-export leaves out, so that no old saver is left for TensorFlow Java's exporter to take for its own.
+   */
+  public static Set<String> saverOnlyNodes(GraphDef graph, SaverDef saver) {
+    Set<String> saverPaths = ancestors(graph, saverRoots(GraphWalk.savers(graph, saver)));
+    Set<String> usedElsewhere = ancestors(graph, graph.getNodeList().stream().map(NodeDef::getName)
+        .filter(n -> !saverPaths.contains(n)).toList());
+    Set<String> only = new LinkedHashSet<>();
+    for (NodeDef n : graph.getNodeList()) {
+      if (saverPaths.contains(n.getName()) && !usedElsewhere.contains(n.getName())
+          && !VARIABLE_OPS.contains(n.getOp())) {
+        only.add(n.getName());
+      }
+    }
+    return only;
+  }
+
+  private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable", "VarHandleOp");
+
+  private static List<String> saverRoots(List<SaverDef> savers) {
+    List<String> roots = new ArrayList<>();
+    savers.forEach(s -> {
+      roots.add(s.getRestoreOpName());
+      roots.add(s.getSaveTensorName());
+    });
+    return roots;
+  }
+
+  /**
+   * The nodes a TensorFlow Java session runs on its own before the first run of an imported graph: importing a
+   * GraphDef registers every node whose name starts with {@code Init} as an initializer.
+   */
+  public static List<String> sessionInitializers(GraphDef graph) {
+    return graph.getNodeList().stream().map(NodeDef::getName).filter(n -> n.startsWith(SESSION_INIT_PREFIX))
+        .toList();
+  }
+
+  /** What TensorFlow Java's {@code Graph.importGraphDef} takes for an initializer's name. */
+  static final String SESSION_INIT_PREFIX = "Init";
+
+  /**
+   * What {@code graph run} executes: the fetched tensors' ancestors, the nodes the session runs on its own, and the
+   * restore path when {@code restoreWith}.
+   */
   public static Report scanFetches(GraphDef graph, Collection<String> fetches, SaverDef restoreWith) {
-    GraphWalk walk = new GraphWalk(graph).importedWhole().fromRoots(fetches);
+    GraphWalk walk = new GraphWalk(graph).importedWhole().fromRoots(fetches).fromRoots(sessionInitializers(graph));
     if (restoreWith != null) {
       walk.restore(restoreWith);
     }
     return walk.report("fetches", DeclaredMemory.of(graph));
   }
 
+  /**
+   * Loading: the init ops, the restore path, the asset tensors the loader feeds, and the nodes a session of an
+   * imported copy of the graph runs on its own (the repairs import it).
+   */
   private static GraphWalk loadingWalk(MetaGraphDef metaGraph) {
-    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).importedWhole().fromRoots(initOps(metaGraph));
+    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).importedWhole().fromRoots(initOps(metaGraph))
+        .fromRoots(sessionInitializers(metaGraph.getGraphDef()));
     if (metaGraph.hasSaverDef()) {
       walk.restore(metaGraph.getSaverDef());
     }
+    walk.assets(metaGraph.getAssetFileDefList(), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null);
     return walk;
   }
 
