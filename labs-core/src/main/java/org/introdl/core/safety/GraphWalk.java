@@ -226,7 +226,7 @@ final class GraphWalk {
 
   /**
    * The model's saver ({@code main}, may be null) and every other saver the graph holds: a node nothing consumes
-   * whose ancestors read or write checkpoints, all from one file-name node (a string constant or placeholder)
+   * (a NoOp restore op, or an Identity save tensor) whose ancestors read or write checkpoints, all from one file-name node (a string constant or placeholder)
    * through identities and shard names. TF1 makes such a saver for every {@code tf.train.Saver()}; the model's
    * SaverDef names only one. Each is returned as a SaverDef (restore op or save tensor, and its file name) to be
    * judged like the model's own; a sink that does not fit is no saver, and its nodes are judged as any others.
@@ -259,7 +259,9 @@ final class GraphWalk {
         }
       }
       String filename = filenames.size() == 1 ? filenames.iterator().next() : "";
-      if ((reads || writes) && !filename.isEmpty() && !(reads && writes)) {
+      // A restore op is a NoOp (it outputs nothing to read); a save tensor is an Identity of the file name.
+      boolean shaped = reads ? sink.getOp().equals("NoOp") : sink.getOp().equals("Identity");
+      if ((reads || writes) && !(reads && writes) && shaped && !filename.isEmpty()) {
         SaverDef.Builder other = SaverDef.newBuilder().setFilenameTensorName(filename + ":0");
         savers.add((reads ? other.setRestoreOpName(sink.getName()) : other.setSaveTensorName(sink.getName()))
             .build());
