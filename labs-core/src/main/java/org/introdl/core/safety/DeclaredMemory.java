@@ -60,6 +60,16 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
     return new DeclaredMemory(acc.total, acc.largestOp, acc.largestNode, acc.largestBytes);
   }
 
+  /**
+   * This and {@code bytes} more that {@code what} declares outside the graph (a checkpoint index's shapes: restoring
+   * allocates each tensor as the index declares it, whatever the variable's shape).
+   */
+  public DeclaredMemory plus(String op, String what, long bytes) {
+    long total = saturatingAdd(totalBytes, Math.max(bytes, 0));
+    return bytes > largestBytes ? new DeclaredMemory(total, op, what, bytes)
+        : new DeclaredMemory(total, largestOp, largestNode, largestBytes);
+  }
+
   /** Whether the total is over {@code budgetBytes}. */
   public boolean exceeds(long budgetBytes) {
     return totalBytes > budgetBytes;
@@ -386,7 +396,7 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
   }
 
   /** Bytes per element; a reference type counts as its base type, a string as TensorFlow's 24-byte tstring. */
-  static int elementSize(DataType dtype) {
+  public static int elementSize(DataType dtype) {
     int number = dtype.getNumber();
     DataType base = number > 100 ? DataType.forNumber(number - 100) : dtype;
     if (base == null) {

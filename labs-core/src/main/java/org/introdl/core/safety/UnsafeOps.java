@@ -84,6 +84,12 @@ public final class UnsafeOps {
       return findings.isEmpty();
     }
 
+    /** This report with what a checkpoint's index declares added to the memory (see {@link DeclaredMemory#plus}). */
+    public Report withCheckpoint(String index, long declaredBytes) {
+      return new Report(scope, findings, needsGpuKernel, notes, opCounts, saverCheckpointOps, graphNodes, functions,
+          functionNodes, memory.plus("checkpoint", index, declaredBytes));
+    }
+
     /** The distinct op types of the findings, sorted. */
     public List<String> unsafeOpTypes() {
       return findings.stream().map(Finding::opType).distinct().sorted().toList();
