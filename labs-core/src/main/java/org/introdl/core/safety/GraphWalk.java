@@ -260,7 +260,8 @@ final class GraphWalk {
       }
       String filename = filenames.size() == 1 ? filenames.iterator().next() : "";
       // A restore op is a NoOp (it outputs nothing to read); a save tensor is an Identity of the file name.
-      boolean shaped = reads ? sink.getOp().equals("NoOp") : sink.getOp().equals("Identity");
+      boolean shaped = reads ? sink.getOp().equals("NoOp") : sink.getOp().equals("Identity")
+          && sink.getInputCount() > 0 && g.filenameSource(sink.getInput(0)).equals(filename);
       if ((reads || writes) && !(reads && writes) && shaped && !filename.isEmpty()) {
         SaverDef.Builder other = SaverDef.newBuilder().setFilenameTensorName(filename + ":0");
         savers.add((reads ? other.setRestoreOpName(sink.getName()) : other.setSaveTensorName(sink.getName()))
