@@ -136,6 +136,10 @@ class CraftedModelsTest {
         .assertOneLineError(1, "symbolic link");
     assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(linked, "serving_default",
         RunLimits.of(false)));
+    // So would a model folder that is itself a link (to anywhere on the machine).
+    Path rootLink = Files.createSymbolicLink(tmp.resolve("link-to-clean"), corpus.clean);
+    CliRun.run(new SavedModelCommand(), "run", rootLink.toString(), "--input", "x=[1.0]")
+        .assertOneLineError(1, rootLink.toString(), "is a symbolic link");
   }
 
   @Test
