@@ -126,7 +126,7 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
   }
 
   /**
-   * Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments, the saver, and
+   * Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments, the savers, and
    * the training machinery of a TF1 training graph (gradients, optimizer updates, summaries).
    */
   public List<String> outputs() {
@@ -136,11 +136,11 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
         consumed.add(nodeName(in));
       }
     }
-    String saverScope = saver().map(s -> scopeOf(s.getRestoreOpName())).orElse(null);
+    Set<String> saverNodes = UnsafeOps.saverOnlyNodes(graph, saver().orElse(null));
     List<String> out = new ArrayList<>();
     for (NodeDef n : graph.getNodeList()) {
       if (!consumed.contains(n.getName()) && !NOT_OUTPUTS.contains(n.getOp()) && !isTraining(n)
-          && (saverScope == null || !n.getName().startsWith(saverScope))) {
+          && !saverNodes.contains(n.getName())) {
         out.add(n.getName());
       }
     }
@@ -171,10 +171,5 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     String s = input.startsWith("^") ? input.substring(1) : input;
     int colon = s.indexOf(':');
     return colon < 0 ? s : s.substring(0, colon);
-  }
-
-  private static String scopeOf(String opName) {
-    int slash = opName.lastIndexOf('/');
-    return slash < 0 ? opName + "/" : opName.substring(0, slash + 1);
   }
 }
