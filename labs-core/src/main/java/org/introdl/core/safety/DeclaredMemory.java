@@ -17,11 +17,14 @@ import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * The memory a model declares before it runs, read from its protos alone: the tensors its {@code Const} nodes hold,
- * the tensors that {@code Fill}, {@code Empty}, {@code BroadcastTo} and the random ops make when their shape input
- * is a constant, and its variables. A 1 KB {@code saved_model.pb} can declare a constant of 10 GiB (a shape and one
- * value to repeat); this total is what the memory budget is checked against, before TensorFlow sees the model.
- * Shapes known only at run time count as zero: the budget catches declared sizes, a sandbox limits the rest.
+ * The memory a model declares before it runs, read from its protos alone: the tensors its {@code Const} nodes hold
+ * (strings repeated to their shape, as TensorFlow fills it), the tensors that {@code Fill}, {@code Empty},
+ * {@code BroadcastTo} and the random ops make when their shape folds to a constant (integer arithmetic on
+ * constants included), the slots of tensor lists and arrays reserved with a constant count, and its variables; the
+ * caller adds what a checkpoint's index declares ({@link #plus}). A 1 KB {@code saved_model.pb} can declare a
+ * constant of 10 GiB (a shape and one value to repeat); this total is what the memory budget is checked against,
+ * before TensorFlow sees the model. Shapes known only at run time count as zero: the budget catches declared sizes,
+ * the process limits the rest.
  *
  * @param totalBytes the sum over every node of the graph and every function of its library
  * @param largestOp the op type of the node that declares the most

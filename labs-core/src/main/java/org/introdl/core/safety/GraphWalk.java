@@ -36,9 +36,10 @@ import org.tensorflow.proto.TensorProto;
  * at the nodes the caller will run (a signature's outputs, the init ops) and follows data and control inputs; from
  * every node it enters the functions the node can call (its op type when that names a library function, every
  * function-valued attribute, nested ones too, and the functions TensorFlow may swap in for one with the same
- * {@code api_implements}); every node of a function it enters is judged. String constants that hold a serialised
- * GraphDef (raw or base64) are walked too. The restore path is judged by its own, stricter rules
- * ({@link #restore(SaverDef)}).
+ * {@code api_implements}, gradient functions aside); every node of a function it enters is judged. String constants
+ * that hold a serialised GraphDef (raw or base64, in {@code string_val} or {@code tensor_content}) are walked too.
+ * The restore path is judged by its own, stricter rules ({@link #restore(SaverDef)}), the save path node by node
+ * ({@link #save(SaverDef)}), the asset tensors the loader feeds by {@link #assets}.
  */
 final class GraphWalk {
   private static final Pattern OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_>]*");

@@ -30,12 +30,14 @@ import org.tensorflow.proto.TensorInfo;
  * {@code graph show|run}, {@code checkpoint convert}, {@code music generate --saved-model}). A TensorFlow model is a
  * program; the scan judges what a run will actually execute, before any of it reaches the runtime:
  * <ul>
- *   <li>every op reachable from what the caller runs (a signature's outputs, the loader's init ops), through
- *       functions, control flow and embedded graphs, must be on the allowlist of pure computation
- *       ({@link AllowedOps}, {@code pure-ops.txt}); anything else, including op types this runtime does not know,
- *       is unsafe;</li>
+ *   <li>every op reachable from what runs (a signature's outputs, the loader's init ops, the nodes a session runs on
+ *       its own), through functions, control flow, implementation alternatives and embedded graphs, must be on the
+ *       allowlist of pure computation ({@link AllowedOps}, {@code pure-ops.txt}); anything else, including op types
+ *       this runtime does not know and constants of opaque types, is unsafe;</li>
  *   <li>the restore path the loader runs must be a validated restore (checkpoint readers fed with the model's own
- *       {@code variables/} path, assignments, identities; never a save);</li>
+ *       {@code variables/} path, assignments, identities; never a save), and no asset tensor may feed it;</li>
+ *   <li>a graph's savers (its own and any other) are judged whole: the restore path as above, the save path node by
+ *       node, its writers writing only under the saver's file name;</li>
  *   <li>the tensors the model declares must fit the memory budget ({@link DeclaredMemory}).</li>
  * </ul>
  * The scan lowers the risk of running a stranger's model; a sandbox (a container, a separate user) removes it.
