@@ -227,10 +227,11 @@ final class GraphWalk {
 
   /**
    * The model's saver ({@code main}, may be null) and every other saver the graph holds: a node nothing consumes
-   * (a NoOp restore op, or an Identity save tensor) whose ancestors read or write checkpoints, all from one file-name node (a string constant or placeholder)
-   * through identities and shard names. TF1 makes such a saver for every {@code tf.train.Saver()}; the model's
-   * SaverDef names only one. Each is returned as a SaverDef (restore op or save tensor, and its file name) to be
-   * judged like the model's own; a sink that does not fit is no saver, and its nodes are judged as any others.
+   * (a NoOp restore op, or an Identity save tensor) whose ancestors read or write checkpoints, all from one
+   * file-name node (a string constant or placeholder) through identities and shard names. TF1 makes such a saver
+   * for every {@code tf.train.Saver()}; the model's SaverDef names only one. Each is returned as a SaverDef (restore
+   * op or save tensor, and its file name) to be judged like the model's own; a sink that does not fit is no saver,
+   * and its nodes are judged as any others.
    */
   static List<SaverDef> savers(GraphDef graph, SaverDef main) {
     List<SaverDef> savers = new ArrayList<>();
@@ -687,9 +688,9 @@ final class GraphWalk {
       }
       TensorProto value = c.getAttrMap().get("value").getTensor();
       List<ByteString> texts = TensorStrings.values(value);
+      // A string list in tensor_content that does not decode whole is no path-free constant.
       boolean whole = value.getDtype() != DataType.DT_STRING || value.getTensorContent().isEmpty()
-          || texts.size() == DeclaredMemory.elements(
-          value.getTensorShape());
+          || texts.size() == DeclaredMemory.elements(value.getTensorShape());
       return whole && texts.stream().allMatch(text -> isPathFree(text.toStringUtf8(), subfolders));
     }
 

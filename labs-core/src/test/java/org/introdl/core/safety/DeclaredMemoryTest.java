@@ -45,7 +45,8 @@ class DeclaredMemoryTest {
     long concatenated = DeclaredMemory.of(graph(ints("a", 1000, 1000), ints("b", 1000), ints("axis", 0),
         node("shape", "ConcatV2", "a", "b", "axis"), fill)).largestBytes();
     assertEquals(4_000_000_000L, concatenated);
-    // The control: a shape computed from the graph's input is unknown: the Fill counts as nothing, the constant is the largest.
+    // The control: a shape computed from the graph's input is unknown: the Fill counts as nothing, and the largest
+    // node is a constant.
     assertEquals("b", DeclaredMemory.of(graph(node("x", "Placeholder"), ints("b", 30_000),
         node("rows", "AddV2", "x", "b"), node("shape", "Pack", "rows", "rows"), fill)).largestNode());
   }
