@@ -104,6 +104,11 @@ public final class UnsafeOps {
     public boolean isSafe() {
       return loading.isSafe() && signatures.values().stream().allMatch(Report::isSafe);
     }
+
+    /** With what the checkpoint's index declares added to loading's memory (restoring is part of loading). */
+    public SavedModelScan withCheckpoint(String index, long declaredBytes) {
+      return new SavedModelScan(loading.withCheckpoint(index, declaredBytes), signatures);
+    }
   }
 
   // ---- scans ----

@@ -67,5 +67,8 @@ class CheckpointIndexMemoryTest {
     assertEquals(600_000_000L * names.size(), TensorBundleIndex.declaredBytes(index));
     CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]", "--max-memory", "256m")
         .assertOneLineError(1, "over the memory budget of 256.0 MiB", "variables.index");
+    CliRun scan = CliRun.run(new SavedModelCommand(), "scan", model.toString(), "--max-memory", "256m");
+    assertEquals(SavedModelCommand.EXIT_CHECK_FAILED, scan.exitCode(), scan.out());
+    assertTrue(scan.out().contains("OVER the memory budget"), scan.out());
   }
 }
