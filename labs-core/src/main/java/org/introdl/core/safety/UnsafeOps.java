@@ -171,6 +171,7 @@ public final class UnsafeOps {
         .toList());
     walk.fromRoots(sessionInitializers(graph));
     for (SaverDef s : savers) {
+      // The model's own SaverDef must name a restore op (the loader runs it); another saver may be save-only.
       if (s == saver || !s.getRestoreOpName().isEmpty()) {
         walk.restore(s);
       }
@@ -210,6 +211,9 @@ public final class UnsafeOps {
     return roots;
   }
 
+  /** What TensorFlow Java's {@code Graph.importGraphDef} takes for an initializer's name. */
+  private static final String SESSION_INIT_PREFIX = "Init";
+
   /**
    * The nodes a TensorFlow Java session runs on its own before the first run of an imported graph: importing a
    * GraphDef registers every node whose name starts with {@code Init} as an initializer.
@@ -218,9 +222,6 @@ public final class UnsafeOps {
     return graph.getNodeList().stream().map(NodeDef::getName).filter(n -> n.startsWith(SESSION_INIT_PREFIX))
         .toList();
   }
-
-  /** What TensorFlow Java's {@code Graph.importGraphDef} takes for an initializer's name. */
-  static final String SESSION_INIT_PREFIX = "Init";
 
   /**
    * What {@code graph run} executes: the fetched tensors' ancestors, the nodes the session runs on its own, and the
