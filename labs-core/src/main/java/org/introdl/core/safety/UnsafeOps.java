@@ -1,5 +1,7 @@
 package org.introdl.core.safety;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
+import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
@@ -245,8 +248,30 @@ public final class UnsafeOps {
     if (metaGraph.hasSaverDef()) {
       walk.restore(metaGraph.getSaverDef());
     }
-    walk.assets(metaGraph.getAssetFileDefList(), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null);
+    walk.assets(assetFileDefs(metaGraph), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null);
     return walk;
+  }
+
+  /** The collection where TF1 SavedModels keep their AssetFileDefs (the loader reads it when the field is empty). */
+  private static final String ASSETS_COLLECTION = "saved_model_assets";
+
+  /**
+   * The assets the loader feeds: the MetaGraph's {@code asset_file_def}, and (TF1 SavedModels keep them there) the
+   * AssetFileDefs packed in the {@code saved_model_assets} collection. Both are judged, whichever the loader reads.
+   */
+  static List<AssetFileDef> assetFileDefs(MetaGraphDef metaGraph) {
+    List<AssetFileDef> assets = new ArrayList<>(metaGraph.getAssetFileDefList());
+    CollectionDef packed = metaGraph.getCollectionDefMap().get(ASSETS_COLLECTION);
+    if (packed != null && packed.hasAnyList()) {
+      for (Any any : packed.getAnyList().getValueList()) {
+        try {
+          assets.add(AssetFileDef.parseFrom(any.getValue()));
+        } catch (InvalidProtocolBufferException e) {
+          // Not an AssetFileDef: the loader fails to unpack it and loads nothing.
+        }
+      }
+    }
+    return assets;
   }
 
   /** The nodes TensorFlow's loader and TensorFlow Java run at load time or before the first run. */

@@ -11,12 +11,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import java.util.List;
 import org.introdl.core.safety.UnsafeOps.Kind;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.GraphDef;
@@ -139,7 +141,12 @@ class WhatRunsOnItsOwnTest {
     assertEquals(List.of(Kind.UNSAFE_ASSET, Kind.UNSAFE_ASSET), r.findings().stream().map(UnsafeOps.Finding::kind)
         .toList(), r.findings().toString());
     // The control: without the asset, the same restore is the model's own (the loader feeds save/Const).
-    assertTrue(UnsafeOps.scanLoading(attack.toBuilder().clearAssetFileDef().build()).isSafe());
+    MetaGraphDef without = attack.toBuilder().clearAssetFileDef().build();
+    assertTrue(UnsafeOps.scanLoading(without).isSafe());
+    // TF1 SavedModels keep their assets in a collection, which the loader reads when the field is empty.
+    MetaGraphDef inCollection = without.toBuilder().putCollectionDef("saved_model_assets", CollectionDef.newBuilder()
+        .setAnyList(CollectionDef.AnyList.newBuilder().addValue(Any.pack(attack.getAssetFileDef(0)))).build()).build();
+    assertEquals(Kind.UNSAFE_ASSET, UnsafeOps.scanLoading(inCollection).findings().get(0).kind());
     // A plain asset on its own tensor is what real models hold.
     GraphDef withPath = model("save").addNode(stringConst("asset_path", ByteString.copyFromUtf8("foo.txt"))).build();
     assertTrue(UnsafeOps.scanLoading(withAsset(withPath, "asset_path:0", "foo.txt")).isSafe());
