@@ -9,6 +9,7 @@ import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.repair.RepairedModel;
 import org.introdl.savedmodels.repair.SignatureRepair;
@@ -141,11 +142,14 @@ public final class SignatureRunner {
     List<String> called = calls.stream().map(c -> c.signature().key()).distinct().toList();
     // The model as it came first: the repairs import its graph into TensorFlow, whose shape inference already
     // evaluates its stateless ops. The repaired graph is scanned again below (the rewrite adds only allowed ops).
-    UnsafeOps.Report asItCame = UnsafeOps.scanSignatures(metaGraph, called);
+    Path index = model.dir().resolve("variables/variables.index");
+    UnsafeOps.Report asItCame = UnsafeOps.scanSignatures(metaGraph, called)
+        .withCheckpoint(index.toString(), TensorBundleIndex.declaredBytes(index));
     UnsafeOps.requireSafeWithin(asItCame, model.dir().toString(), limits);
     try (RepairedModel repaired = RepairedModel.prepare(model, metaGraph, called)) {
       UnsafeOps.Report scan = repaired.metaGraph() == metaGraph ? asItCame
-          : UnsafeOps.scanSignatures(repaired.metaGraph(), called);
+          : UnsafeOps.scanSignatures(repaired.metaGraph(), called)
+              .withCheckpoint(index.toString(), TensorBundleIndex.declaredBytes(index));
       if (!scan.needsGpuKernel().isEmpty()) {
         // A cuDNN layer the rewrite refused: its note says why and what to do, better than "needs a GPU kernel".
         refusedRewrite(repaired.notes()).ifPresent(note -> {

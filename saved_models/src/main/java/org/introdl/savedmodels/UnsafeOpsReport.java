@@ -85,5 +85,6 @@ public final class UnsafeOpsReport {
     sb.append('\n');
     r.findings().forEach(f -> sb.append("  ").append(f).append('\n'));
     r.needsGpuKernel().forEach(f -> sb.append("  ").append(f).append('\n'));
+    r.notes().forEach(note -> sb.append("  note: ").append(note).append('\n'));
   }
 }

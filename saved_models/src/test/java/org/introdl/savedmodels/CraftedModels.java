@@ -60,19 +60,22 @@ final class CraftedModels {
     Files.writeString(secret, "40");
     this.target = dir.resolve("pwned");
     this.clean = dir.resolve("clean");
-    export(clean);
+    export(clean, 2f);
+    // Someone else's model of the same shape, whose bias is 100: reading its checkpoint shows in the output.
+    Path strangers = dir.resolve("strangers-model");
+    export(strangers, 100f);
     Path stranger = Files.createDirectories(dir.resolve("stranger"));
     for (String f : List.of("variables.index", "variables.data-00000-of-00001")) {
-      Files.copy(clean.resolve("variables").resolve(f), stranger.resolve(f));
+      Files.copy(strangers.resolve("variables").resolve(f), stranger.resolve(f));
     }
     this.strangerPrefix = stranger.resolve("variables");
   }
 
-  private static void export(Path out) throws IOException {
+  private static void export(Path out, float biasValue) throws IOException {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
-      Variable<TFloat32> bias = tf.withName("bias").variable(tf.constant(2f));
+      Variable<TFloat32> bias = tf.withName("bias").variable(tf.constant(biasValue));
       Operand<TFloat32> y = tf.withName("y").math.add(x, bias);
       try (Session s = new Session(g)) {
         s.initialize();
@@ -144,6 +147,29 @@ final class CraftedModels {
         .putAttr("T", type(DataType.DT_FLOAT)).putAttr("debug_urls", strings("file://" + target)).build()));
     add(m, "collective op", mg -> served(mg, node("collective", "CollectiveReduceV2", "x")));
     add(m, "XlaCallModule", mg -> served(mg, node("xla", "XlaCallModule", "x")));
+    add(m, "WriteFile named Init, run by the session on its own", mg -> withNodes(mg,
+        stringConst("pwn_path", target.toString()), stringConst("pwn_text", "pwned"),
+        node("Init_pwn", "WriteFile", "pwn_path", "pwn_text")));
+    add(m, "restore prefix with a suffix held in tensor_content", mg -> restoringFrom(mg,
+        stringContent("suffix", "/../../stranger/variables"), node("joined", "StringJoin", restorePrefix(mg),
+            "suffix")));
+    add(m, "variant constant", mg -> served(mg, NodeDef.newBuilder().setName("variant").setOp("Const")
+        .putAttr("dtype", type(DataType.DT_VARIANT)).putAttr("value", AttrValue.newBuilder().setTensor(
+            TensorProto.newBuilder().setDtype(DataType.DT_VARIANT).setTensorShape(shape(1L << 40))).build())
+        .build()));
+    add(m, "huge Fill shaped by an Add of constants", mg -> served(mg, int64("half", (1L << 40) / 8),
+        node("dims", "AddV2", "half", "half").toBuilder().putAttr("T", type(DataType.DT_INT64)).build(),
+        node("packed", "Pack", "dims").toBuilder().putAttr("T", type(DataType.DT_INT64)).putAttr("N",
+            AttrValue.newBuilder().setI(1).build()).build(),
+        floatConst("one", 1f), node("fill", "Fill", "packed", "one").toBuilder()
+            .putAttr("T", type(DataType.DT_FLOAT)).build()));
+    add(m, "huge string repeated to its shape", mg -> served(mg, NodeDef.newBuilder().setName("strings")
+        .setOp("Const").putAttr("dtype", type(DataType.DT_STRING)).putAttr("value", AttrValue.newBuilder()
+            .setTensor(TensorProto.newBuilder().setDtype(DataType.DT_STRING).setTensorShape(shape(1L << 28))
+                .addStringVal(ByteString.copyFrom(new byte[4096]))).build()).build()));
+    add(m, "huge TensorListReserve", mg -> served(mg, int64("element_shape", 1000), int64("count", 2_000_000_000L),
+        node("list", "TensorListReserve", "element_shape", "count").toBuilder()
+            .putAttr("element_dtype", type(DataType.DT_FLOAT)).build()));
     return m;
   }
 
@@ -220,6 +246,34 @@ final class CraftedModels {
     return mg.toBuilder().setGraphDef(g).build();
   }
 
+  /** Adds {@code nodes}, connected to nothing. */
+  static MetaGraphDef withNodes(MetaGraphDef mg, NodeDef... nodes) {
+    return mg.toBuilder().setGraphDef(mg.getGraphDef().toBuilder().addAllNode(List.of(nodes))).build();
+  }
+
+  /** The checkpoint reader of the saver's restore path. */
+  private static NodeDef restoreReader(MetaGraphDef mg) {
+    return mg.getGraphDef().getNodeList().stream().filter(n -> n.getOp().equals("RestoreV2")).findFirst()
+        .orElseThrow();
+  }
+
+  /** The tensor the saver's checkpoint reader takes its prefix from. */
+  static String restorePrefix(MetaGraphDef mg) {
+    return restoreReader(mg).getInput(0);
+  }
+
+  /** Adds {@code nodes} and makes the saver's checkpoint reader read the prefix the last one computes. */
+  static MetaGraphDef restoringFrom(MetaGraphDef mg, NodeDef... nodes) {
+    GraphDef.Builder g = mg.getGraphDef().toBuilder().addAllNode(List.of(nodes));
+    String reader = restoreReader(mg).getName();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      if (g.getNode(i).getName().equals(reader)) {
+        g.setNode(i, g.getNode(i).toBuilder().setInput(0, nodes[nodes.length - 1].getName()).build());
+      }
+    }
+    return mg.toBuilder().setGraphDef(g).build();
+  }
+
   static MetaGraphDef withFunctions(MetaGraphDef mg, FunctionDef... functions) {
     GraphDef.Builder g = mg.getGraphDef().toBuilder();
     for (FunctionDef f : functions) {
@@ -252,6 +306,33 @@ final class CraftedModels {
     }
     return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(DataType.DT_STRING))
         .putAttr("value", AttrValue.newBuilder().setTensor(t).build()).build();
+  }
+
+  /** A string vector held in tensor_content (varint lengths, then the bytes), as TensorFlow also reads it. */
+  static NodeDef stringContent(String name, String... values) {
+    ByteString.Output lengths = ByteString.newOutput();
+    ByteString.Output bytes = ByteString.newOutput();
+    for (String v : values) {
+      byte[] b = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      for (int n = b.length; ; n >>>= 7) {
+        if ((n & ~0x7f) == 0) {
+          lengths.write(n);
+          break;
+        }
+        lengths.write((n & 0x7f) | 0x80);
+      }
+      bytes.write(b, 0, b.length);
+    }
+    return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(DataType.DT_STRING))
+        .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_STRING)
+            .setTensorShape(shape(values.length)).setTensorContent(lengths.toByteString()
+                .concat(bytes.toByteString()))).build()).build();
+  }
+
+  static NodeDef int64(String name, long value) {
+    return NodeDef.newBuilder().setName(name).setOp("Const").putAttr("dtype", type(DataType.DT_INT64))
+        .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder().setDtype(DataType.DT_INT64)
+            .addInt64Val(value)).build()).build();
   }
 
   static NodeDef floatConst(String name, float value) {

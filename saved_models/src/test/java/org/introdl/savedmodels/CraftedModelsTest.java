@@ -28,6 +28,17 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.introdl.savedmodels.graph.GraphFile;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.Signature;
+import org.tensorflow.proto.AssetFileDef;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.MetaGraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.TensorInfo;
 
 /**
  * Every crafted model of {@link CraftedModels} is flagged by {@code savedmodel scan} and refused by every entry
@@ -125,6 +136,10 @@ class CraftedModelsTest {
         .assertOneLineError(1, "symbolic link");
     assertThrows(UserError.class, () -> UnsafeOps.requireSafeSavedModel(linked, "serving_default",
         RunLimits.of(false)));
+    // So would a model folder that is itself a link (to anywhere on the machine).
+    Path rootLink = Files.createSymbolicLink(tmp.resolve("link-to-clean"), corpus.clean);
+    CliRun.run(new SavedModelCommand(), "run", rootLink.toString(), "--input", "x=[1.0]")
+        .assertOneLineError(1, rootLink.toString(), "is a symbolic link");
   }
 
   @Test
@@ -188,6 +203,150 @@ class CraftedModelsTest {
       assertTrue(Files.exists(corpus.target), "the hijacked restore wrote " + corpus.target);
     } finally {
       Files.deleteIfExists(corpus.target);
+    }
+  }
+
+  @Test
+  void aWriteFileNamedInitIsRunByTheSessionWhenAllowed() throws Exception {
+    // The control for the session's own roots: nothing fetches Init_pwn, yet graph run runs it.
+    Path model = corpus.write(corpus.attacks().get("WriteFile named Init, run by the session on its own"),
+        "init-control");
+    try {
+      CliRun.run(new GraphCommand(), "run", model.resolve("model.meta").toString(), "--checkpoint",
+          model.resolve("variables/variables").toString(), "--input", "x=[1.0]", "--output", "y",
+          "--allow-unsafe-ops").assertOk();
+      assertTrue(Files.exists(corpus.target), "the session ran Init_pwn and wrote " + corpus.target);
+    } finally {
+      Files.deleteIfExists(corpus.target);
+    }
+  }
+
+  @Test
+  void anAssetThatFeedsTheRestorePrefixIsRefused() throws Exception {
+    // The loader feeds every asset tensor with assets/<filename> while it restores: an asset naming an Identity
+    // of the restore prefix, with a ../../ filename, would restore the stranger's checkpoint (bias 100).
+    CraftedModels.Attack attack = new CraftedModels.Attack("asset", mg -> {
+      MetaGraphDef fed = CraftedModels.restoringFrom(mg, CraftedModels.node("prefix_id", "Identity",
+          CraftedModels.restorePrefix(mg)).toBuilder().putAttr("T", CraftedModels.type(DataType.DT_STRING)).build());
+      return fed.toBuilder().addAssetFileDef(AssetFileDef.newBuilder().setTensorInfo(TensorInfo.newBuilder()
+          .setName("prefix_id:0")).setFilename("../../stranger/variables")).build();
+    });
+    Path model = corpus.write(attack, "asset-prefix");
+    Files.createDirectories(model.resolve("assets"));
+    CliRun scan = CliRun.run(new SavedModelCommand(), "scan", model.toString());
+    assertEquals(SavedModelCommand.EXIT_CHECK_FAILED, scan.exitCode(), scan.out());
+    assertTrue(scan.out().contains("AssetFileDef"), scan.out());
+    CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]")
+        .assertOneLineError(1, model.toString(), "refusing to run a model", "AssetFileDef");
+    // The control: allowed, the model restores the stranger's bias.
+    CliRun allowed = CliRun.run(new SavedModelCommand(), "run", model.toString(), "--input", "x=[1.0]",
+        "--allow-unsafe-ops").assertOk();
+    assertTrue(allowed.out().contains("[101.0]"), allowed.out());
+  }
+
+  /** The clean model with its saver's nodes moved from save/ to {@code scope}/. */
+  private static MetaGraphDef saverUnder(MetaGraphDef mg, String scope) {
+    GraphDef.Builder g = GraphDef.newBuilder(mg.getGraphDef()).clearNode();
+    for (NodeDef n : mg.getGraphDef().getNodeList()) {
+      g.addNode(renamed(n, "save/", scope + "/"));
+    }
+    SaverDef s = mg.getSaverDef();
+    return mg.toBuilder().setGraphDef(g).setSaverDef(s.toBuilder()
+        .setFilenameTensorName(s.getFilenameTensorName().replace("save/", scope + "/"))
+        .setSaveTensorName(s.getSaveTensorName().replace("save/", scope + "/"))
+        .setRestoreOpName(s.getRestoreOpName().replace("save/", scope + "/"))).build();
+  }
+
+  private static NodeDef renamed(NodeDef n, String from, String to) {
+    NodeDef.Builder b = n.toBuilder().setName(n.getName().startsWith(from) ? to + n.getName().substring(
+        from.length()) : n.getName()).clearInput();
+    for (String in : n.getInputList()) {
+      String bare = in.startsWith("^") ? in.substring(1) : in;
+      b.addInput((in.startsWith("^") ? "^" : "") + (bare.startsWith(from) ? to + bare.substring(from.length())
+          : bare));
+    }
+    return b.build();
+  }
+
+  @Test
+  void aPlantedSaverForTheExporterIsRefusedByConvert() throws Exception {
+    // The model's saver lives under mine/; planted under save/ (what TensorFlow Java's exporter adopts as its own
+    // saver when save/restore_all exists) is a save tensor that writes a file, hung on the model's save path.
+    CraftedModels.Attack attack = new CraftedModels.Attack("planted saver", mg -> {
+      MetaGraphDef moved = saverUnder(mg, "mine");
+      MetaGraphDef planted = CraftedModels.withNodes(moved, CraftedModels.stringConst("pwn_path",
+              corpus.target.toString()), CraftedModels.stringConst("pwn_text", "pwned"),
+          CraftedModels.node("evil", "WriteFile", "pwn_path", "pwn_text"),
+          CraftedModels.node("save/filename", "Placeholder").toBuilder().putAttr("dtype",
+              CraftedModels.type(DataType.DT_STRING)).build(),
+          CraftedModels.node("save/control_dependency", "Identity", "save/filename", "^evil").toBuilder()
+              .putAttr("T", CraftedModels.type(DataType.DT_STRING)).build(),
+          CraftedModels.node("save/restore_all", "NoOp"));
+      String saveTensor = CraftedModels.GraphNames.node(moved.getSaverDef().getSaveTensorName());
+      GraphDef.Builder g = planted.getGraphDef().toBuilder();
+      for (int i = 0; i < g.getNodeCount(); i++) {
+        if (g.getNode(i).getName().equals(saveTensor)) {
+          g.setNode(i, g.getNode(i).toBuilder().addInput("^save/control_dependency").build());
+        }
+      }
+      return planted.toBuilder().setGraphDef(g).build();
+    });
+    Path model = corpus.write(attack, "planted-saver");
+    Path meta = model.resolve("model.meta");
+    Path converted = model.resolve("converted");
+    CliRun.run(new CheckpointCommand(), "convert", model.resolve("variables/variables").toString(), "--meta",
+        meta.toString(), "--to", converted.toString(), "--input", "x=x:0", "--output", "y=y:0")
+        .assertOneLineError(1, "refusing to run a model", "WriteFile");
+    CliRun show = CliRun.run(new GraphCommand(), "show", meta.toString()).assertOk();
+    assertTrue(show.out().contains("unsafe ops: WriteFile"), show.out());
+    assertFalse(Files.exists(converted) || Files.exists(corpus.target));
+    // Even allowed, the conversion refuses to leave the planted restore op for the exporter.
+    CliRun.run(new CheckpointCommand(), "convert", model.resolve("variables/variables").toString(), "--meta",
+        meta.toString(), "--to", converted.toString(), "--input", "x=x:0", "--output", "y=y:0",
+        "--allow-unsafe-ops").assertOneLineError(1, "save/restore_all");
+    assertFalse(Files.exists(corpus.target));
+    // The control: the graph less the saver's name scope (what was once removed), exported, runs the planted save.
+    GraphFile g = GraphFile.read(meta);
+    GraphDef.Builder scopeRemoved = g.graph().toBuilder().clearNode();
+    g.graph().getNodeList().stream().filter(n -> !n.getName().startsWith("mine/")).forEach(scopeRemoved::addNode);
+    try (Graph graph = new Graph()) {
+      graph.importGraphDef(scopeRemoved.build());
+      try (Session session = new Session(graph)) {
+        SavedModelExport.export(session, Signature.builder().input("x", graph.output("x")).output("y",
+            graph.output("y")).build(), tmp.resolve("scope-removed"));
+      } catch (UserError expected) {
+        // The planted save tensor is no real save; the export fails after it ran.
+      }
+      assertTrue(Files.exists(corpus.target), "the exporter ran the planted save/control_dependency");
+    } finally {
+      Files.deleteIfExists(corpus.target);
+    }
+  }
+
+  @Test
+  void aGraphWithTwoSaversConvertsAndShowsNothingUnsafe() throws Exception {
+    // tf.train.Saver() called twice: save/ and save_1/, the model's SaverDef naming either.
+    for (boolean secondNamed : List.of(false, true)) {
+      CraftedModels.Attack twoSavers = new CraftedModels.Attack("two savers", mg -> {
+        MetaGraphDef.Builder b = mg.toBuilder();
+        mg.getGraphDef().getNodeList().stream().filter(n -> n.getName().startsWith("save/"))
+            .forEach(n -> b.getGraphDefBuilder().addNode(renamed(n, "save/", "save_1/")));
+        return secondNamed ? saverUnder(mg, "save_1").toBuilder().setGraphDef(b.getGraphDef()).build() : b.build();
+      });
+      Path model = corpus.write(twoSavers, "two-savers-" + secondNamed);
+      Path meta = model.resolve("model.meta");
+      CliRun show = CliRun.run(new GraphCommand(), "show", meta.toString()).assertOk();
+      assertTrue(show.out().contains("unsafe ops: none"), show.out());
+      // The other saver's save tensor is no output: the one output is y, fetched when none is named.
+      CliRun graphRun = CliRun.run(new GraphCommand(), "run", meta.toString(), "--checkpoint",
+          model.resolve("variables/variables").toString(), "--input", "x=[1.0]").assertOk();
+      assertTrue(graphRun.out().contains("[3.0]"), graphRun.out());
+      Path converted = model.resolve("converted");
+      CliRun.run(new CheckpointCommand(), "convert", model.resolve("variables/variables").toString(), "--meta",
+          meta.toString(), "--to", converted.toString(), "--input", "x=x:0", "--output", "y=y:0").assertOk();
+      CliRun run = CliRun.run(new SavedModelCommand(), "run", converted.toString(), "--input", "x=[1.0]")
+          .assertOk();
+      assertTrue(run.out().contains("[3.0]"), run.out());
     }
   }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.NodeDef;
 
 /**
@@ -37,6 +38,9 @@ public final class AllowedOps {
 
   /** The checkpoint readers: accepted on the validated restore path only. */
   static final Set<String> CHECKPOINT_READERS = Set.of("RestoreV2", "Restore", "RestoreSlice");
+
+  /** The checkpoint writers: accepted on a saver's save path only, writing under its file name. */
+  static final Set<String> CHECKPOINT_WRITERS = Set.of("SaveV2", "Save", "SaveSlices", "MergeV2Checkpoints");
 
   /** PrintV2's {@code output_stream} values that do not name a file. */
   private static final Set<String> PRINT_STREAMS = Set.of("stderr", "log(info)", "log(warning)", "log(error)");
@@ -68,12 +72,39 @@ public final class AllowedOps {
           return Optional.of("reads message descriptors from '" + source + "'; only local:// is allowed");
         }
       }
+      case "Const", "HostConst" -> {
+        return constantProblem(node);
+      }
       default -> {
         // No attribute makes the other allowlisted ops reach outside the computation.
       }
     }
     return Optional.empty();
   }
+
+  /**
+   * Why a constant is refused, if it is: a variant or resource constant holds serialised objects (tensor lists,
+   * nested tensors, handles) that TensorFlow decodes without limits (one declaring 2^57 list elements ends the
+   * process); no real model stores one.
+   */
+  static Optional<String> constantProblem(NodeDef node) {
+    if (!node.getOp().equals("Const") && !node.getOp().equals("HostConst")) {
+      return Optional.empty();
+    }
+    AttrValue dtype = node.getAttrMap().get("dtype");
+    AttrValue value = node.getAttrMap().get("value");
+    for (DataType t : new DataType[] {dtype == null ? null : dtype.getType(),
+        value == null ? null : value.getTensor().getDtype()}) {
+      if (t != null && OPAQUE.contains(t)) {
+        return Optional.of("a constant of type " + t.name().substring(3).toLowerCase(java.util.Locale.ROOT)
+            + ": it holds serialised objects that TensorFlow decodes without limits");
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final Set<DataType> OPAQUE = Set.of(DataType.DT_VARIANT, DataType.DT_RESOURCE,
+      DataType.DT_VARIANT_REF, DataType.DT_RESOURCE_REF);
 
   private static String stringAttr(NodeDef node, String name, String defaultValue) {
     AttrValue v = node.getAttrMap().get(name);

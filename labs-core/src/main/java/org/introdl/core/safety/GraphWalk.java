@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.introdl.core.safety.UnsafeOps.Finding;
 import org.introdl.core.safety.UnsafeOps.Kind;
+import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.proto.FunctionDef;
@@ -28,15 +29,17 @@ import org.tensorflow.proto.NameAttrList;
 import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.OpDef;
 import org.tensorflow.proto.SaverDef;
+import org.tensorflow.proto.TensorProto;
 
 /**
  * One walk over what a run of a graph can execute, judging every op it meets against the allowlist. The walk starts
  * at the nodes the caller will run (a signature's outputs, the init ops) and follows data and control inputs; from
  * every node it enters the functions the node can call (its op type when that names a library function, every
  * function-valued attribute, nested ones too, and the functions TensorFlow may swap in for one with the same
- * {@code api_implements}); every node of a function it enters is judged. String constants that hold a serialised
- * GraphDef (raw or base64) are walked too. The restore path is judged by its own, stricter rules
- * ({@link #restore(SaverDef)}).
+ * {@code api_implements}, gradient functions aside); every node of a function it enters is judged. String constants
+ * that hold a serialised GraphDef (raw or base64, in {@code string_val} or {@code tensor_content}) are walked too.
+ * The restore path is judged by its own, stricter rules ({@link #restore(SaverDef)}), the save path node by node
+ * ({@link #save(SaverDef)}), the asset tensors the loader feeds by {@link #assets}.
  */
 final class GraphWalk {
   private static final Pattern OP_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_>]*");
@@ -47,11 +50,13 @@ final class GraphWalk {
 
   private final Map<String, NodeDef> nodes = new HashMap<>();
   private final Map<String, FunctionDef> library = new HashMap<>();
+  /** Functions that may stand in for each other, by {@code api_implements} and kind ({@link #alternativeGroup}). */
   private final Map<String, List<String>> implementations = new HashMap<>();
   private final int embeddingDepth;
 
   private final List<Finding> findings = new ArrayList<>();
   private final List<Finding> needsGpuKernel = new ArrayList<>();
+  private final Set<String> notes = new LinkedHashSet<>();
   private final Map<String, Integer> opCounts = new TreeMap<>();
   private final Set<String> countedPaths = new HashSet<>();
   private final Set<String> visitedNodes = new HashSet<>();
@@ -88,11 +93,37 @@ final class GraphWalk {
         findings.add(new Finding(Kind.FUNCTION_NAMED_LIKE_OP, name, "function library",
             "a library function named like the op " + name + "; a node of that type would be ambiguous"));
       }
-      AttrValue api = f.getAttrMap().get("api_implements");
-      if (api != null) {
-        implementations.computeIfAbsent(api.getS().toStringUtf8(), k -> new ArrayList<>()).add(name);
-      }
+      alternativeGroup(f).ifPresent(group -> implementations.computeIfAbsent(group, k -> new ArrayList<>())
+          .add(name));
     }
+  }
+
+  /**
+   * The functions Grappler's implementation selector may swap for one another: same {@code api_implements}, same
+   * kind (an inference function for an inference function, a forward one for a forward one). A gradient function
+   * (it names its {@code forward_function_name}) is never swapped in for a call; only training would run it.
+   */
+  private static Optional<String> alternativeGroup(FunctionDef f) {
+    AttrValue api = f.getAttrMap().get("api_implements");
+    if (api == null || f.getAttrMap().containsKey("forward_function_name")) {
+      return Optional.empty();
+    }
+    String kind = f.getAttrMap().containsKey("backward_function_name") ? "forward" : "inference";
+    return Optional.of(api.getS().toStringUtf8() + " (" + kind + ")");
+  }
+
+  private static String preferredDevice(FunctionDef f) {
+    AttrValue device = f.getAttrMap().get("api_preferred_device");
+    return device == null ? "" : device.getS().toStringUtf8();
+  }
+
+  /**
+   * A function preferring the GPU that has a CPU alternative: on this runtime the selector runs the CPU one, so what
+   * the GPU one needs is a note, not a reason it cannot run (it is still judged against the allowlist).
+   */
+  private boolean hasCpuAlternative(FunctionDef f) {
+    return preferredDevice(f).equals("GPU") && alternativeGroup(f).map(group -> implementations.get(group).stream()
+        .anyMatch(other -> preferredDevice(library.get(other)).equals("CPU"))).orElse(false);
   }
 
   /** Two nodes of one graph or function, or two library functions, with one name: TensorFlow picks one. */
@@ -135,17 +166,17 @@ final class GraphWalk {
       PendingFunction p = pendingFunctions.pop();
       FunctionDef f = library.get(p.name());
       String prefix = shortened(p.viaPath()) + CALL + p.name() + "/";
+      boolean alternative = p.swappedIn() || hasCpuAlternative(f);
       for (NodeDef n : f.getNodeDefList()) {
         functionNodes++;
-        inspect(n, prefix + n.getName(), p.swappedIn());
+        inspect(n, prefix + n.getName(), alternative);
       }
-      AttrValue api = f.getAttrMap().get("api_implements");
-      if (api != null) {
-        // Grappler's implementation selector may replace this function by any other with the same api_implements.
-        for (String other : implementations.getOrDefault(api.getS().toStringUtf8(), List.of())) {
+      // Grappler's implementation selector may replace this function by any other of its group.
+      alternativeGroup(f).ifPresent(group -> {
+        for (String other : implementations.get(group)) {
           enterFunction(other, p.viaPath() + " (or its alternative)", true);
         }
-      }
+      });
     }
   }
 
@@ -158,6 +189,129 @@ final class GraphWalk {
   GraphWalk restore(SaverDef saver) {
     new RestorePath(saver).check();
     return this;
+  }
+
+  /**
+   * Judges the save path of {@code saver} (the ancestors of its save tensor), which nothing here runs but which a
+   * model may still hide work in: every node is judged against the allowlist like any other, except the checkpoint
+   * writers, which pass only when every file path they write traces to the SaverDef's file-name tensor.
+   */
+  GraphWalk save(SaverDef saver) {
+    new RestorePath(saver).checkSave();
+    walkPendingFunctions();
+    return this;
+  }
+
+  /**
+   * Judges the AssetFileDefs: the loader feeds each asset's tensor with {@code assets/<filename>} before it
+   * restores, so an asset must name a file inside {@code assets/}, and its tensor must not be on the restore path
+   * (there the fed path would choose the checkpoint that is read).
+   */
+  GraphWalk assets(List<AssetFileDef> assets, SaverDef saver) {
+    Set<String> restorePath = saver == null ? Set.of() : ancestors(nodeName(saver.getRestoreOpName()));
+    for (AssetFileDef asset : assets) {
+      String tensor = asset.getTensorInfo().getName();
+      String file = asset.getFilename();
+      if (file.isEmpty() || file.startsWith("/") || file.contains("\\") || file.contains(":")
+          || List.of(file.split("/")).contains("..")) {
+        findings.add(new Finding(Kind.UNSAFE_ASSET, "AssetFileDef", tensor, "names the file '" + file
+            + "', which is not inside the model's assets/ folder (the loader feeds its path to the graph)"));
+      }
+      if (restorePath.contains(nodeName(tensor))) {
+        findings.add(new Finding(Kind.UNSAFE_ASSET, "AssetFileDef", tensor, "the loader feeds this tensor with the"
+            + " asset's path, and the restore path reads from it: the model would choose the checkpoint it restores"));
+      }
+    }
+    return this;
+  }
+
+  /**
+   * The model's saver ({@code main}, may be null) and every other saver the graph holds: a node nothing consumes
+   * (a NoOp restore op, or an Identity save tensor) whose ancestors read or write checkpoints, all from one
+   * file-name node (a string constant or placeholder) through identities and shard names. TF1 makes such a saver
+   * for every {@code tf.train.Saver()}; the model's SaverDef names only one. Each is returned as a SaverDef (restore
+   * op or save tensor, and its file name) to be judged like the model's own; a sink that does not fit is no saver,
+   * and its nodes are judged as any others.
+   */
+  static List<SaverDef> savers(GraphDef graph, SaverDef main) {
+    List<SaverDef> savers = new ArrayList<>();
+    if (main != null) {
+      savers.add(main);
+    }
+    GraphWalk g = new GraphWalk(graph, 0);
+    Set<String> consumed = new HashSet<>();
+    graph.getNodeList().forEach(n -> n.getInputList().forEach(in -> consumed.add(nodeName(in))));
+    Set<String> mainRoots = main == null ? Set.of()
+        : Set.of(nodeName(main.getRestoreOpName()), nodeName(main.getSaveTensorName()));
+    for (NodeDef sink : graph.getNodeList()) {
+      if (consumed.contains(sink.getName()) || mainRoots.contains(sink.getName())) {
+        continue;
+      }
+      boolean reads = false;
+      boolean writes = false;
+      Set<String> filenames = new HashSet<>();
+      for (String name : g.ancestors(sink.getName())) {
+        NodeDef n = g.nodes.get(name);
+        boolean reader = AllowedOps.CHECKPOINT_READERS.contains(n.getOp());
+        boolean writer = AllowedOps.CHECKPOINT_WRITERS.contains(n.getOp());
+        if ((reader || writer) && n.getInputCount() > 1) {
+          reads |= reader;
+          writes |= writer;
+          filenames.add(g.filenameSource(n.getInput(n.getOp().equals("MergeV2Checkpoints") ? 1 : 0)));
+        }
+      }
+      String filename = filenames.size() == 1 ? filenames.iterator().next() : "";
+      // A restore op is a NoOp (it outputs nothing to read); a save tensor is an Identity of the file name.
+      boolean shaped = reads ? sink.getOp().equals("NoOp") : sink.getOp().equals("Identity")
+          && sink.getInputCount() > 0 && g.filenameSource(sink.getInput(0)).equals(filename);
+      if ((reads || writes) && !(reads && writes) && shaped && !filename.isEmpty()) {
+        SaverDef.Builder other = SaverDef.newBuilder().setFilenameTensorName(filename + ":0");
+        savers.add((reads ? other.setRestoreOpName(sink.getName()) : other.setSaveTensorName(sink.getName()))
+            .build());
+      }
+    }
+    return savers;
+  }
+
+  /**
+   * The node a checkpoint path comes from, followed back through identities and the first input of the ops that
+   * build shard names; "" unless that is a string constant or placeholder (what a saver's file name is).
+   */
+  private String filenameSource(String input) {
+    for (int step = 0; step < MAX_TRACE_STEPS && !input.startsWith("^"); step++) {
+      NodeDef n = nodes.get(nodeName(input));
+      if (n == null) {
+        return "";
+      }
+      switch (n.getOp()) {
+        case "Identity", "StringJoin", "ShardedFilename", "Pack" -> {
+          if (n.getInputCount() == 0) {
+            return "";
+          }
+          input = n.getInput(0);
+        }
+        case "Const", "Placeholder", "PlaceholderWithDefault" -> {
+          return n.getName();
+        }
+        default -> {
+          return "";
+        }
+      }
+    }
+    return "";
+  }
+
+  /** {@code root} and every node it depends on, in the graph. */
+  private Set<String> ancestors(String root) {
+    Set<String> seen = new HashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(root));
+    while (!todo.isEmpty()) {
+      NodeDef n = nodes.get(todo.pop());
+      if (n != null && seen.add(n.getName())) {
+        n.getInputList().forEach(in -> todo.add(nodeName(in)));
+      }
+    }
+    return seen;
   }
 
   /**
@@ -190,6 +344,8 @@ final class GraphWalk {
       findings.add(new Finding(Kind.UNSAFE_OP, op, path, AllowedOps.riskOf(op) + "; no signature reaches it, but"
           + " TensorFlow may run it while importing the graph (shape inference evaluates stateless ops)"));
     }
+    AllowedOps.constantProblem(n).ifPresent(problem -> findings.add(new Finding(Kind.UNSAFE_ATTRIBUTE, op, path,
+        problem + "; TensorFlow may build it while importing the graph")));
   }
 
   UnsafeOps.Report report(String scope, DeclaredMemory memory) {
@@ -199,8 +355,8 @@ final class GraphWalk {
     List<Finding> sorted = new ArrayList<>(new LinkedHashSet<>(findings));
     sorted.sort((a, b) -> (a.opType() + " " + a.path()).compareTo(b.opType() + " " + b.path()));
     return new UnsafeOps.Report(scope, List.copyOf(sorted), List.copyOf(new LinkedHashSet<>(needsGpuKernel)),
-        Collections.unmodifiableMap(new TreeMap<>(opCounts)), checkpointReaders, visitedNodes.size(),
-        visitedFunctions.size(), functionNodes, memory);
+        List.copyOf(notes), Collections.unmodifiableMap(new TreeMap<>(opCounts)), checkpointReaders,
+        visitedNodes.size(), visitedFunctions.size(), functionNodes, memory);
   }
 
   // ---- the allowlist walk ----
@@ -231,9 +387,14 @@ final class GraphWalk {
       Optional<String> problem = AllowedOps.attributeProblem(node);
       if (problem.isPresent()) {
         findings.add(new Finding(Kind.UNSAFE_ATTRIBUTE, op, path, problem.get()));
-      } else if (!swappedIn && !OpRegistry.hasKernelHere(op)) {
-        needsGpuKernel.add(new Finding(Kind.NEEDS_GPU_KERNEL, op, path,
-            "needs a GPU kernel: this TensorFlow runtime knows the op but has no CPU kernel for it"));
+      } else if (!OpRegistry.hasKernelHere(op)) {
+        if (swappedIn) {
+          notes.add((op.startsWith("Cudnn") ? "cuDNN" : "GPU") + " alternative: needs a GPU; the CPU alternative"
+              + " runs (" + op + " at " + shortened(path) + ")");
+        } else {
+          needsGpuKernel.add(new Finding(Kind.NEEDS_GPU_KERNEL, op, path,
+              "needs a GPU kernel: this TensorFlow runtime knows the op but has no CPU kernel for it"));
+        }
       }
     }
   }
@@ -274,7 +435,7 @@ final class GraphWalk {
     if (value == null || value.getTensor().getDtype() != DataType.DT_STRING) {
       return;
     }
-    for (ByteString s : value.getTensor().getStringValList()) {
+    for (ByteString s : TensorStrings.values(value.getTensor())) {
       embeddedGraph(s).ifPresent(g -> {
         GraphWalk inner = new GraphWalk(g, embeddingDepth + 1).everything();
         String where = path + " (embedded GraphDef)";
@@ -345,6 +506,48 @@ final class GraphWalk {
       this.filenameTensor = tensorName(saver.getFilenameTensorName());
     }
 
+    void checkSave() {
+      String root = nodeName(saver.getSaveTensorName());
+      Scope graph = new Scope(nodes, null, null, null, "");
+      Set<String> seen = new HashSet<>();
+      Deque<String> todo = new ArrayDeque<>(List.of(root));
+      while (!todo.isEmpty()) {
+        NodeDef n = nodes.get(todo.pop());
+        if (n == null || !seen.add(n.getName())) {
+          continue;
+        }
+        if (AllowedOps.CHECKPOINT_WRITERS.contains(n.getOp())) {
+          count(n.getOp(), n.getName());
+          if (!writesUnderFilename(n, graph)) {
+            findings.add(new Finding(Kind.INVALID_SAVE, n.getOp(), n.getName(), "writes a checkpoint whose path"
+                + " does not come from the SaverDef's file name " + saver.getFilenameTensorName()));
+          }
+        } else {
+          inspect(n, n.getName(), false);
+        }
+        n.getInputList().forEach(in -> todo.add(nodeName(in)));
+      }
+    }
+
+    /** A writer's path inputs (a merge's sources and destination; a save's prefix) all trace to the file name. */
+    private boolean writesUnderFilename(NodeDef n, Scope scope) {
+      if (n.getInputCount() < 2) {
+        return false;
+      }
+      if (!n.getOp().equals("MergeV2Checkpoints")) {
+        return tracesToFilename(n.getInput(0), scope, true);
+      }
+      NodeDef sources = scope.nodes().get(nodeName(n.getInput(0)));
+      if (sources == null || n.getInput(0).startsWith("^") || !tracesToFilename(n.getInput(1), scope, true)) {
+        return false;
+      }
+      if (!sources.getOp().equals("Pack")) {
+        return tracesToFilename(n.getInput(0), scope, true);
+      }
+      return sources.getInputList().stream().filter(in -> !in.startsWith("^"))
+          .allMatch(in -> tracesToFilename(in, scope, true));
+    }
+
     void check() {
       String root = nodeName(saver.getRestoreOpName());
       if (root.isEmpty() || !nodes.containsKey(root)) {
@@ -399,7 +602,7 @@ final class GraphWalk {
         }
       }
       if (AllowedOps.CHECKPOINT_READERS.contains(op)) {
-        if (n.getInputCount() > 0 && tracesToFilename(n.getInput(0), scope)) {
+        if (n.getInputCount() > 0 && tracesToFilename(n.getInput(0), scope, false)) {
           checkpointReaders++;
         } else {
           invalid(op, path, "reads a checkpoint whose path does not come from the SaverDef's file name "
@@ -429,7 +632,7 @@ final class GraphWalk {
      * Whether the tensor {@code input} is the SaverDef's file name, passed on through identities, function
      * arguments and the ops that build shard names from it (with constant, path-free other operands).
      */
-    private boolean tracesToFilename(String input, Scope scope) {
+    private boolean tracesToFilename(String input, Scope scope, boolean subfolders) {
       for (int step = 0; step < MAX_TRACE_STEPS; step++) {
         if (input.startsWith("^")) {
           return false;
@@ -460,11 +663,11 @@ final class GraphWalk {
           case "Identity" -> input = n.getInput(0);
           case "StringJoin", "ShardedFilename" -> {
             AttrValue separator = n.getAttrMap().get("separator");
-            if (separator != null && !isPathFree(separator.getS().toStringUtf8())) {
+            if (separator != null && !isPathFree(separator.getS().toStringUtf8(), subfolders)) {
               return false;
             }
             for (int i = 1; i < n.getInputCount(); i++) {
-              if (!isPathFreeConstant(n.getInput(i), scope)) {
+              if (!isPathFreeConstant(n.getInput(i), scope, subfolders)) {
                 return false;
               }
             }
@@ -478,18 +681,25 @@ final class GraphWalk {
       return false;
     }
 
-    private boolean isPathFreeConstant(String input, Scope scope) {
+    private boolean isPathFreeConstant(String input, Scope scope, boolean subfolders) {
       NodeDef c = scope.nodes().get(nodeName(input));
       if (c == null || input.startsWith("^") || !c.getOp().equals("Const") || !c.containsAttr("value")) {
         return false;
       }
-      return c.getAttrMap().get("value").getTensor().getStringValList().stream()
-          .allMatch(text -> isPathFree(text.toStringUtf8()));
+      TensorProto value = c.getAttrMap().get("value").getTensor();
+      List<ByteString> texts = TensorStrings.values(value);
+      // A string list in tensor_content that does not decode whole is no path-free constant.
+      boolean whole = value.getDtype() != DataType.DT_STRING || value.getTensorContent().isEmpty()
+          || texts.size() == DeclaredMemory.elements(value.getTensorShape());
+      return whole && texts.stream().allMatch(text -> isPathFree(text.toStringUtf8(), subfolders));
     }
 
-    /** A shard-name piece that cannot leave the folder: no separator, no "..". */
-    private boolean isPathFree(String text) {
-      return !text.contains("/") && !text.contains("\\") && !text.contains("..");
+    /**
+     * A shard-name piece that cannot leave the folder: no "..", no backslash, and no separator unless
+     * {@code subfolders} (a save writes its shards under {@code <prefix>_temp_<id>/part} before it merges them).
+     */
+    private boolean isPathFree(String text, boolean subfolders) {
+      return (subfolders || !text.contains("/")) && !text.contains("\\") && !text.contains("..");
     }
 
     private void invalid(String op, String path, String why) {

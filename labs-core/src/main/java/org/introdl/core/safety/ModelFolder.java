@@ -14,8 +14,6 @@ import org.introdl.core.UserError;
  * the machine).
  */
 public final class ModelFolder {
-  private static final int DEPTH = 4;
-
   private ModelFolder() {}
 
   /** Throws a one-line {@link UserError} when {@code dir} holds something the loader would use unscanned. */
@@ -25,14 +23,22 @@ public final class ModelFolder {
           + " instead of the saved_model.pb that was scanned; chunked SavedModels are not supported");
     }
     symbolicLink(dir).ifPresent(link -> {
-      throw UserError.inFile(link, "is a symbolic link inside the SavedModel folder; a model folder must hold its"
-          + " own files (copy them in)");
+      throw UserError.inFile(link, (link.equals(dir) ? "is a symbolic link" : "is a symbolic link inside the"
+          + " SavedModel folder") + "; a model folder must hold its own files (copy them in)");
     });
   }
 
-  private static Optional<Path> symbolicLink(Path dir) {
-    try (Stream<Path> files = Files.walk(dir, DEPTH)) {
-      return files.filter(p -> !p.equals(dir) && Files.isSymbolicLink(p)).findFirst();
+  /**
+   * The first symbolic link at any depth, the folder itself included (as named, "." and ".." resolved first): a
+   * walk that does not follow links cannot loop, so it needs no depth limit.
+   */
+  static Optional<Path> symbolicLink(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    if (Files.isSymbolicLink(root)) {
+      return Optional.of(dir);
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isSymbolicLink).findFirst();
     } catch (IOException | java.io.UncheckedIOException e) {
       throw UserError.inFile(dir, "cannot be listed (" + e.getMessage() + ")");
     }

@@ -1,5 +1,7 @@
 package org.introdl.core.safety;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
+import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.CollectionDef;
 import org.tensorflow.proto.GraphDef;
 import org.tensorflow.proto.MetaGraphDef;
@@ -30,12 +33,14 @@ import org.tensorflow.proto.TensorInfo;
  * {@code graph show|run}, {@code checkpoint convert}, {@code music generate --saved-model}). A TensorFlow model is a
  * program; the scan judges what a run will actually execute, before any of it reaches the runtime:
  * <ul>
- *   <li>every op reachable from what the caller runs (a signature's outputs, the loader's init ops), through
- *       functions, control flow and embedded graphs, must be on the allowlist of pure computation
- *       ({@link AllowedOps}, {@code pure-ops.txt}); anything else, including op types this runtime does not know,
- *       is unsafe;</li>
+ *   <li>every op reachable from what runs (a signature's outputs, the loader's init ops, the nodes a session runs on
+ *       its own), through functions, control flow, implementation alternatives and embedded graphs, must be on the
+ *       allowlist of pure computation ({@link AllowedOps}, {@code pure-ops.txt}); anything else, including op types
+ *       this runtime does not know and constants of opaque types, is unsafe;</li>
  *   <li>the restore path the loader runs must be a validated restore (checkpoint readers fed with the model's own
- *       {@code variables/} path, assignments, identities; never a save);</li>
+ *       {@code variables/} path, assignments, identities; never a save), and no asset tensor may feed it;</li>
+ *   <li>a graph's savers (its own and any other) are judged whole: the restore path as above, the save path node by
+ *       node, its writers writing only under the saver's file name;</li>
  *   <li>the tensors the model declares must fit the memory budget ({@link DeclaredMemory}).</li>
  * </ul>
  * The scan lowers the risk of running a stranger's model; a sandbox (a container, a separate user) removes it.
@@ -51,8 +56,8 @@ public final class UnsafeOps {
 
   /** What a finding is about. {@link #NEEDS_GPU_KERNEL} is not a safety problem; the others are. */
   public enum Kind {
-    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, DUPLICATE_NAME, FUNCTION_NAMED_LIKE_OP,
-    NEEDS_GPU_KERNEL
+    UNSAFE_OP, UNKNOWN_OP, UNSAFE_ATTRIBUTE, INVALID_RESTORE, INVALID_SAVE, UNSAFE_ASSET, DUPLICATE_NAME,
+    FUNCTION_NAMED_LIKE_OP, NEEDS_GPU_KERNEL
   }
 
   /** One finding: its kind, the op type (or function name), the node's path ({@code call > function/node}), why. */
@@ -69,6 +74,7 @@ public final class UnsafeOps {
    * @param scope what was scanned ("signature serving_default", "loading", "graph")
    * @param findings the safety problems; empty when safe
    * @param needsGpuKernel allowed ops that have no CPU kernel in this runtime (the model cannot run here)
+   * @param notes what is worth knowing but neither unsafe nor blocking (a GPU alternative the CPU one replaces)
    * @param opCounts every op type met (calls of library functions as "(call) NAME"), with its count
    * @param saverCheckpointOps checkpoint readers accepted on the validated restore path
    * @param graphNodes graph nodes reached
@@ -76,11 +82,17 @@ public final class UnsafeOps {
    * @param functionNodes nodes of those functions
    * @param memory what the whole model declares (every node, every function), for the memory budget
    */
-  public record Report(String scope, List<Finding> findings, List<Finding> needsGpuKernel,
+  public record Report(String scope, List<Finding> findings, List<Finding> needsGpuKernel, List<String> notes,
       Map<String, Integer> opCounts, int saverCheckpointOps, int graphNodes, int functions, int functionNodes,
       DeclaredMemory memory) {
     public boolean isSafe() {
       return findings.isEmpty();
+    }
+
+    /** This report with what a checkpoint's index declares added to the memory (see {@link DeclaredMemory#plus}). */
+    public Report withCheckpoint(String index, long declaredBytes) {
+      return new Report(scope, findings, needsGpuKernel, notes, opCounts, saverCheckpointOps, graphNodes, functions,
+          functionNodes, memory.plus("checkpoint", index, declaredBytes));
     }
 
     /** The distinct op types of the findings, sorted. */
@@ -94,6 +106,11 @@ public final class UnsafeOps {
     /** Safe when loading and every signature are (what {@code savedmodel scan} exits 3 on). */
     public boolean isSafe() {
       return loading.isSafe() && signatures.values().stream().allMatch(Report::isSafe);
+    }
+
+    /** With what the checkpoint's index declares added to loading's memory (restoring is part of loading). */
+    public SavedModelScan withCheckpoint(String index, long declaredBytes) {
+      return new SavedModelScan(loading.withCheckpoint(index, declaredBytes), signatures);
     }
   }
 
@@ -143,37 +160,118 @@ public final class UnsafeOps {
   }
 
   /**
-   * A bare graph (a frozen GraphDef, or a MetaGraphDef's graph with its {@code saver}, may be null): every node
-   * except the saver's save path (which nothing here ever runs), plus the validated restore path.
+   * A bare graph (a frozen GraphDef, or a MetaGraphDef's graph with its {@code saver}, may be null): every node,
+   * with the savers apart. The model's saver and any other saver the graph holds (TF1 makes one per
+   * {@code tf.train.Saver()}) are judged by their own rules: the restore path is a validated restore, the save path
+   * is judged node by node (its writers must write under the saver's file name). What only the savers use is not
+   * run by anything here; every other node is, and so are the nodes a session runs on its own.
    */
   public static Report scan(GraphDef graph, SaverDef saver) {
     GraphWalk walk = new GraphWalk(graph).importedWhole();
-    if (saver == null) {
-      walk.everything();
-    } else {
-      Set<String> savePath = ancestors(graph, List.of(saver.getSaveTensorName(), saver.getRestoreOpName()));
-      walk.fromRoots(graph.getNodeList().stream().map(NodeDef::getName).filter(n -> !savePath.contains(n))
-          .toList());
-      walk.restore(saver);
+    List<SaverDef> savers = GraphWalk.savers(graph, saver);
+    Set<String> saverPaths = ancestors(graph, saverRoots(savers));
+    walk.fromRoots(graph.getNodeList().stream().map(NodeDef::getName).filter(n -> !saverPaths.contains(n))
+        .toList());
+    walk.fromRoots(sessionInitializers(graph));
+    for (SaverDef s : savers) {
+      // The model's own SaverDef must name a restore op (the loader runs it); another saver may be save-only.
+      if (s == saver || !s.getRestoreOpName().isEmpty()) {
+        walk.restore(s);
+      }
+      if (!s.getSaveTensorName().isEmpty()) {
+        walk.save(s);
+      }
     }
     return walk.report("graph", DeclaredMemory.of(graph));
   }
 
-  /** What {@code graph run} executes: the fetched tensors' ancestors, and the restore path when {@code restoreWith}. */
+  /**
+   * The nodes that only the graph's savers use (see {@link #scan(GraphDef, SaverDef)}), less the variables: what a
+   * re-export leaves out, so that no old saver is left for TensorFlow Java's exporter to take for its own.
+   */
+  public static Set<String> saverOnlyNodes(GraphDef graph, SaverDef saver) {
+    Set<String> saverPaths = ancestors(graph, saverRoots(GraphWalk.savers(graph, saver)));
+    Set<String> usedElsewhere = ancestors(graph, graph.getNodeList().stream().map(NodeDef::getName)
+        .filter(n -> !saverPaths.contains(n)).toList());
+    Set<String> only = new LinkedHashSet<>();
+    for (NodeDef n : graph.getNodeList()) {
+      if (saverPaths.contains(n.getName()) && !usedElsewhere.contains(n.getName())
+          && !VARIABLE_OPS.contains(n.getOp())) {
+        only.add(n.getName());
+      }
+    }
+    return only;
+  }
+
+  private static final Set<String> VARIABLE_OPS = Set.of("VariableV2", "Variable", "VarHandleOp");
+
+  private static List<String> saverRoots(List<SaverDef> savers) {
+    List<String> roots = new ArrayList<>();
+    savers.forEach(s -> {
+      roots.add(s.getRestoreOpName());
+      roots.add(s.getSaveTensorName());
+    });
+    return roots;
+  }
+
+  /** What TensorFlow Java's {@code Graph.importGraphDef} takes for an initializer's name. */
+  private static final String SESSION_INIT_PREFIX = "Init";
+
+  /**
+   * The nodes a TensorFlow Java session runs on its own before the first run of an imported graph: importing a
+   * GraphDef registers every node whose name starts with {@code Init} as an initializer.
+   */
+  public static List<String> sessionInitializers(GraphDef graph) {
+    return graph.getNodeList().stream().map(NodeDef::getName).filter(n -> n.startsWith(SESSION_INIT_PREFIX))
+        .toList();
+  }
+
+  /**
+   * What {@code graph run} executes: the fetched tensors' ancestors, the nodes the session runs on its own, and the
+   * restore path when {@code restoreWith}.
+   */
   public static Report scanFetches(GraphDef graph, Collection<String> fetches, SaverDef restoreWith) {
-    GraphWalk walk = new GraphWalk(graph).importedWhole().fromRoots(fetches);
+    GraphWalk walk = new GraphWalk(graph).importedWhole().fromRoots(fetches).fromRoots(sessionInitializers(graph));
     if (restoreWith != null) {
       walk.restore(restoreWith);
     }
     return walk.report("fetches", DeclaredMemory.of(graph));
   }
 
+  /**
+   * Loading: the init ops, the restore path, the asset tensors the loader feeds, and the nodes a session of an
+   * imported copy of the graph runs on its own (the repairs import it).
+   */
   private static GraphWalk loadingWalk(MetaGraphDef metaGraph) {
-    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).importedWhole().fromRoots(initOps(metaGraph));
+    GraphWalk walk = new GraphWalk(metaGraph.getGraphDef()).importedWhole().fromRoots(initOps(metaGraph))
+        .fromRoots(sessionInitializers(metaGraph.getGraphDef()));
     if (metaGraph.hasSaverDef()) {
       walk.restore(metaGraph.getSaverDef());
     }
+    walk.assets(assetFileDefs(metaGraph), metaGraph.hasSaverDef() ? metaGraph.getSaverDef() : null);
     return walk;
+  }
+
+  /** The collection where TF1 SavedModels keep their AssetFileDefs (the loader reads it when the field is empty). */
+  private static final String ASSETS_COLLECTION = "saved_model_assets";
+
+  /**
+   * The assets the loader feeds: the MetaGraph's {@code asset_file_def}, and (TF1 SavedModels keep them there) the
+   * AssetFileDefs packed in the {@code saved_model_assets} collection. Both are judged, whichever the loader reads.
+   */
+  static List<AssetFileDef> assetFileDefs(MetaGraphDef metaGraph) {
+    List<AssetFileDef> assets = new ArrayList<>(metaGraph.getAssetFileDefList());
+    CollectionDef packed = metaGraph.getCollectionDefMap().get(ASSETS_COLLECTION);
+    if (packed != null && packed.hasAnyList()) {
+      for (Any any : packed.getAnyList().getValueList()) {
+        try {
+          assets.add(AssetFileDef.parseFrom(any.getValue()));
+        } catch (InvalidProtocolBufferException e) {
+          // Not an AssetFileDef: the loader fails to unpack it and loads nothing.
+        }
+      }
+    }
+    return assets;
   }
 
   /** The nodes TensorFlow's loader and TensorFlow Java run at load time or before the first run. */

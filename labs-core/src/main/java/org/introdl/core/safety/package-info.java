@@ -5,12 +5,12 @@
  *
  * <ul>
  *   <li>{@link org.introdl.core.safety.UnsafeOps#scanSignature(org.tensorflow.proto.MetaGraphDef, String)}: a
- *       SavedModel MetaGraph as {@code savedmodel run --signature KEY} runs it (loading: init ops and the
- *       validated restore; then that signature);</li>
+ *       SavedModel MetaGraph as {@code savedmodel run --signature KEY} runs it (loading: init ops, the nodes a
+ *       session runs on its own, the validated restore and the asset tensors it is fed; then that signature);</li>
  *   <li>{@link org.introdl.core.safety.UnsafeOps#scan(org.tensorflow.proto.GraphDef, org.tensorflow.proto.SaverDef)}:
- *       a GraphDef and its function library, every node but the saver's save path, plus the restore path when a
- *       SaverDef is given; {@link org.introdl.core.safety.UnsafeOps#scanFetches} for the ancestors of some tensors
- *       only;</li>
+ *       a GraphDef and its function library, every node, with each saver it holds judged by the saver rules (a
+ *       validated restore, a save path judged node by node); {@link org.introdl.core.safety.UnsafeOps#scanFetches}
+ *       for the ancestors of some tensors and the nodes the session runs on its own;</li>
  *   <li>{@link org.introdl.core.safety.UnsafeOps#requireRunnable}: the one gate, refusing with one line (unsafe
  *       ops, over the memory budget, or ops with no CPU kernel here) under the
  *       {@link org.introdl.core.safety.RunLimits} of the command line;</li>

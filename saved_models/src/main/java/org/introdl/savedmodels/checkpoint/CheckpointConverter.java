@@ -68,7 +68,8 @@ public final class CheckpointConverter {
     }
     // The whole graph but the old saver's save path, before it is imported: the exported model holds all of it,
     // restoring runs the restore path, and TensorFlow's shape inference may evaluate constant subgraphs on import.
-    UnsafeOps.requireRunnable(UnsafeOps.scan(g.graph(), g.saver().get()), metaFile.toString(), r.limits());
+    UnsafeOps.requireRunnable(UnsafeOps.scan(g.graph(), g.saver().get()).withCheckpoint(prefix.index().toString(),
+        TensorBundleIndex.declaredBytes(prefix.index())), metaFile.toString(), r.limits());
     Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
     inputNames.putAll(r.inputs());
     if (inputNames.isEmpty() || (r.preset() == null && r.outputs().isEmpty())) {

@@ -70,6 +70,23 @@ public record TensorBundleIndex(Path file, BundleHeaderProto header, List<Entry>
   }
 
   /** Reads {@code file} (the {@code .index} itself). */
+  /**
+   * What restoring from the index {@code file} allocates: every tensor at the shape its entry declares (0 when there
+   * is no such file; the index is read, never the data).
+   */
+  public static long declaredBytes(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return 0;
+    }
+    double total = 0;
+    for (Entry e : read(file).entries()) {
+      long values = e.values();
+      total += values < 0 ? Double.MAX_VALUE
+          : Math.max((double) values * org.introdl.core.safety.DeclaredMemory.elementSize(e.dtype()), e.size());
+    }
+    return total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
+  }
+
   public static TensorBundleIndex read(Path file) {
     try {
       if (Files.isRegularFile(file) && Files.size(file) > MAX_INDEX) {

@@ -20,6 +20,7 @@ import org.introdl.savedmodels.SavedModelShow;
 import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.TensorValue;
 import org.introdl.savedmodels.UnsafeOpsReport;
+import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.core.cli.CommandGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -189,7 +190,9 @@ public final class SavedModelCommand extends CommandGroup {
       PrintWriter out = spec.commandLine().getOut();
       boolean pass = true;
       for (org.tensorflow.proto.MetaGraphDef mg : model.proto().getMetaGraphsList()) {
-        UnsafeOps.SavedModelScan scan = UnsafeOps.scanEachSignature(mg);
+        Path index = dir.resolve("variables/variables.index");
+        UnsafeOps.SavedModelScan scan = UnsafeOps.scanEachSignature(mg).withCheckpoint(index.toString(),
+            TensorBundleIndex.declaredBytes(index));
         out.print(UnsafeOpsReport.format(dir + " [tags " + String.join(",", mg.getMetaInfoDef().getTagsList())
             + "]", mg, scan, budget));
         pass &= UnsafeOpsReport.passes(scan, budget);

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.introdl.core.UserError;
+import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.ProtoFiles;
 import org.introdl.savedmodels.TensorSpec;
 import org.tensorflow.proto.AttrValue;
@@ -60,18 +61,23 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     }
   }
 
+  /** The restore op TensorFlow Java's exporter takes for its own saver's when a graph holds a node of that name. */
+  static final String EXPORTER_RESTORE_OP = "save/restore_all";
+
   /**
-   * This graph without its saver (the nodes under the saver's name scope that its save tensor and restore op
-   * use), for re-exporting: the exporter adds a saver of its own.
+   * This graph without its savers (the nodes that only the model's saver, or any other saver it holds, use: see
+   * {@link UnsafeOps#saverOnlyNodes}), for re-exporting: the exporter adds a saver of its own. A node left with the
+   * name of the exporter's restore op is refused: the exporter would adopt it, and what it names, as its saver.
    */
   public GraphFile withoutSaver() {
-    if (saver().isEmpty()) {
-      return this;
-    }
-    String scope = scopeOf(saver().get().getRestoreOpName());
+    Set<String> saverNodes = UnsafeOps.saverOnlyNodes(graph, saver().orElse(null));
     GraphDef.Builder b = graph.toBuilder().clearNode();
     for (NodeDef n : graph.getNodeList()) {
-      if (!n.getName().startsWith(scope)) {
+      if (!saverNodes.contains(n.getName())) {
+        if (n.getName().equals(EXPORTER_RESTORE_OP)) {
+          throw UserError.inFile(file, "holds a node named " + EXPORTER_RESTORE_OP + " that is not part of a saver;"
+              + " the exporter would take it for its own saver's restore op");
+        }
         b.addNode(n);
       }
     }
@@ -120,7 +126,7 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
   }
 
   /**
-   * Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments, the saver, and
+   * Nodes whose outputs nothing consumes (the graph's results), leaving out no-ops, assignments, the savers, and
    * the training machinery of a TF1 training graph (gradients, optimizer updates, summaries).
    */
   public List<String> outputs() {
@@ -130,11 +136,11 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
         consumed.add(nodeName(in));
       }
     }
-    String saverScope = saver().map(s -> scopeOf(s.getRestoreOpName())).orElse(null);
+    Set<String> saverNodes = UnsafeOps.saverOnlyNodes(graph, saver().orElse(null));
     List<String> out = new ArrayList<>();
     for (NodeDef n : graph.getNodeList()) {
       if (!consumed.contains(n.getName()) && !NOT_OUTPUTS.contains(n.getOp()) && !isTraining(n)
-          && (saverScope == null || !n.getName().startsWith(saverScope))) {
+          && !saverNodes.contains(n.getName())) {
         out.add(n.getName());
       }
     }
@@ -165,10 +171,5 @@ public record GraphFile(Path file, GraphDef graph, Optional<MetaGraphDef> meta) 
     String s = input.startsWith("^") ? input.substring(1) : input;
     int colon = s.indexOf(':');
     return colon < 0 ? s : s.substring(0, colon);
-  }
-
-  private static String scopeOf(String opName) {
-    int slash = opName.lastIndexOf('/');
-    return slash < 0 ? opName + "/" : opName.substring(0, slash + 1);
   }
 }

@@ -14,6 +14,8 @@ import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.checkpoint.CheckpointPrefix;
+import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.ProtoFiles;
@@ -57,6 +59,10 @@ public final class GraphRunner {
     Map<String, Npy.Array> inputs = ModelInputs.resolve(request.rawInputs(), needed, request.file().toString());
     SaverDef restoreWith = request.checkpoint() == null ? null : g.saver().orElse(null);
     UnsafeOps.Report scan = UnsafeOps.scanFetches(g.graph(), fetches, restoreWith);
+    if (request.checkpoint() != null) {
+      Path index = CheckpointPrefix.resolve(request.checkpoint()).index();
+      scan = scan.withCheckpoint(index.toString(), TensorBundleIndex.declaredBytes(index));
+    }
     String what = request.file().toString();
     UnsafeOps.requireRunnable(scan, what, request.limits());
     Map<String, TensorSpec> outs = new LinkedHashMap<>();

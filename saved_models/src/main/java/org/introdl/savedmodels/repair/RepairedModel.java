@@ -2,6 +2,7 @@ package org.introdl.savedmodels.repair;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -112,15 +113,27 @@ public final class RepairedModel implements AutoCloseable {
     }
   }
 
-  private static void copyTree(Path from, Path to) throws IOException {
+  /**
+   * Copies a folder as it is, never following a symbolic link: a link anywhere in it is refused before anything is
+   * copied (copying through it would put a file from elsewhere on the machine into the output as a plain file).
+   */
+  static void copyTree(Path from, Path to) throws IOException {
+    List<Path> tree;
     try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path dest = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest);
-        }
+      tree = walk.toList();
+    }
+    for (Path p : tree) {
+      if (Files.isSymbolicLink(p)) {
+        throw UserError.inFile(p, "is a symbolic link inside the SavedModel folder; a model folder must hold its"
+            + " own files (copy them in)");
+      }
+    }
+    for (Path p : tree) {
+      Path dest = to.resolve(from.relativize(p).toString());
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(dest);
+      } else {
+        Files.copy(p, dest, LinkOption.NOFOLLOW_LINKS);
       }
     }
   }
