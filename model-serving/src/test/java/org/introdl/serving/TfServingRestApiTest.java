@@ -226,8 +226,8 @@ class TfServingRestApiTest {
     expectError(Http.post(at("/v1/models/types:predict"), "{\"signature_name\": \"add\", \"instances\": "
         + "[{\"a\": 1.0}]}"), 400, "keys must be equal to: a,b");
     // A shape the graph rejects: TensorFlow's own message, as TF Serving passes it on.
-    expectError(Http.post(at("/v1/models/types:predict"), "{\"signature_name\": \"add\", \"instances\": "
-        + "[{\"a\": 1.0, \"b\": 2.0}]}"), 400, "");
+    expectError(Http.post(at("/v1/models/types:predict"), "{\"signature_name\": \"add\", \"inputs\": "
+        + "{\"a\": [1.0, 2.0, 3.0], \"b\": [1.0, 2.0]}}"), 400, "Incompatible shapes: [3] vs. [2]");
     expectError(Http.post(at("/v1/models/half_plus_two:regress"), "{\"examples\": [{\"x\": 1.0}]}"), 400,
         "No regression inputs found in SignatureDef");
     expectStillServing();
