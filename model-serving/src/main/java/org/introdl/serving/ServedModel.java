@@ -52,20 +52,28 @@ public final class ServedModel {
     SortedSet<Long> present = presentVersions();
     List<String> changes = new ArrayList<>();
     versions.values().removeIf(v -> v.failed() && !present.contains(v.number));
-    SortedSet<Long> candidates = new TreeSet<>(present);
-    versions.values().stream().filter(Version::failed).forEach(v -> candidates.remove(v.number));
-    SortedSet<Long> chosen = config.policy().choose(candidates);
-    for (Long number : new TreeSet<>(chosen).descendingSet()) {
-      Version current = versions.get(number);
-      if (current == null || current.state() == State.END) {
-        changes.add(load(number));
+    SortedSet<Long> chosen;
+    boolean failedNow;
+    do {
+      // A chosen version that fails is never served: choose again among the rest (an older one, say).
+      SortedSet<Long> candidates = new TreeSet<>(present);
+      versions.values().stream().filter(Version::failed).forEach(v -> candidates.remove(v.number));
+      chosen = config.policy().choose(candidates);
+      failedNow = false;
+      for (Long number : new TreeSet<>(chosen).descendingSet()) {
+        Version current = versions.get(number);
+        if (current == null || current.state() == State.END) {
+          changes.add(load(number));
+          failedNow |= versions.get(number).failed();
+        }
       }
-    }
-    boolean chosenAvailable = chosen.stream().anyMatch(n -> versions.containsKey(n)
+    } while (failedNow);
+    SortedSet<Long> served = chosen;
+    boolean chosenAvailable = served.stream().anyMatch(n -> versions.containsKey(n)
         && versions.get(n).state() == State.AVAILABLE);
     if (chosenAvailable || present.isEmpty()) {
       for (Version v : versions.values()) {
-        if (!chosen.contains(v.number) && v.state() == State.AVAILABLE) {
+        if (!served.contains(v.number) && v.state() == State.AVAILABLE) {
           v.retire();
           changes.add(line(v.number, "unloaded" + (present.contains(v.number) ? "" : " (its folder is gone)")));
         }

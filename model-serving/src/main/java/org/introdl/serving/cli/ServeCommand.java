@@ -65,10 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
     ModelServer.Options options = options();
     List<ModelConfig> configs = configs();
     PrintWriter out = spec.commandLine().getOut();
-    ModelServer server = ModelServer.start(configs, new InProcessLoader(), options, line -> print(out, line));
+    // Taken over before loading starts, so that a SIGTERM while models load still ends in a clean stop.
     CountDownLatch stop = new CountDownLatch(1);
     onSignal("TERM", stop);
     onSignal("INT", stop);
+    ModelServer server = ModelServer.start(configs, new InProcessLoader(), options, line -> print(out, line));
     for (ModelConfig c : configs) {
       print(out, "serving " + c.name() + " at " + server.uri() + "/v1/models/" + c.name());
     }
