@@ -1,5 +1,6 @@
 package org.introdl.serving;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,7 +56,14 @@ public final class InProcessLoader implements ModelLoader {
     }
   }
 
+  /**
+   * A version folder that is a link (a deployment that links the newest export in) is scanned and loaded where it
+   * points, so that the scan sees the files TensorFlow will read; a plain folder keeps the name the user gave.
+   */
   private static Path realPath(Path versionDir) {
+    if (!Files.isSymbolicLink(versionDir)) {
+      return versionDir;
+    }
     try {
       return versionDir.toRealPath();
     } catch (java.io.IOException e) {
