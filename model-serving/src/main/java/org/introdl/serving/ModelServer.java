@@ -47,9 +47,16 @@ public final class ModelServer implements AutoCloseable {
    * @param maxBodyBytes the largest request body taken
    * @param pollInterval how often the version folders are looked at
    * @param logRequests one log line per request ({@code --verbose})
+   * @param batching server-side batching of concurrent calls, or null for none
    */
   public record Options(String host, int port, Duration requestTimeout, long maxBodyBytes, Duration pollInterval,
-      boolean logRequests) {}
+      boolean logRequests, Batching batching) {
+    /** Without batching. */
+    public Options(String host, int port, Duration requestTimeout, long maxBodyBytes, Duration pollInterval,
+        boolean logRequests) {
+      this(host, port, requestTimeout, maxBodyBytes, pollInterval, logRequests, null);
+    }
+  }
 
   private final Map<String, ServedModel> models;
   private final Server jetty;
@@ -85,12 +92,13 @@ public final class ModelServer implements AutoCloseable {
   public static ModelServer start(List<ModelConfig> configs, ModelLoader loader, Options options,
       Consumer<String> log) {
     Map<String, ServedModel> models = new LinkedHashMap<>();
+    ModelLoader versions = options.batching() == null ? loader : BatchingModel.loader(loader, options.batching());
     for (ModelConfig config : configs) {
       if (!Files.isDirectory(config.basePath())) {
         throw UserError.inFile(config.basePath(), "model " + config.name() + ": no such folder (a base path holds "
             + "numeric version folders, or is one SavedModel folder)");
       }
-      if (models.put(config.name(), new ServedModel(config, loader)) != null) {
+      if (models.put(config.name(), new ServedModel(config, versions)) != null) {
         throw new UserError("model " + config.name() + " is given twice");
       }
     }

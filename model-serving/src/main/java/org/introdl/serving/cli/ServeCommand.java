@@ -11,6 +11,7 @@ import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.core.safety.Bytes;
 import org.introdl.core.safety.RunLimits;
+import org.introdl.serving.Batching;
 import org.introdl.serving.InProcessLoader;
 import org.introdl.serving.ModelConfig;
 import org.introdl.serving.ModelServer;
@@ -57,6 +58,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How often version folders are looked at for new or removed versions (default: "
           + "${DEFAULT-VALUE}).")
   double pollSeconds;
+
+  @Option(names = "--batching", paramLabel = "max_batch_size=N,batch_timeout_micros=N",
+      description = "Merge concurrent calls of a signature along the batch dimension into one run of at most "
+          + "max_batch_size rows, waiting at most batch_timeout_micros for a batch to fill (TF Serving's batching "
+          + "parameters; default: no batching).")
+  String batching;
 
   @Mixin ModelSafetyOptions safety;
 
@@ -107,7 +114,8 @@ public final class ServeCommand implements Callable<Integer> {
       throw Cli.badValue(spec, "--max-body: " + e.getMessage());
     }
     return new ModelServer.Options(host, port, Duration.ofMillis(Math.round(requestTimeoutSeconds * 1000)), body,
-        Duration.ofMillis(Math.round(pollSeconds * 1000)), verbose());
+        Duration.ofMillis(Math.round(pollSeconds * 1000)), verbose(),
+        batching == null ? null : Batching.parse(batching));
   }
 
   /** {@code --verbose} (the launcher's option, inherited by every command): one log line per request. */
