@@ -65,31 +65,34 @@ public final class RestApi {
   /** What a matched path asks for. */
   private record Target(String model, OptionalLong version, String label, String verb) {}
 
+  /** A handler's JSON and the version that answered (null when none did: the status API). */
+  private record Answer(String json, Long version) {}
+
   /** Answers one request under {@code /v1/}. */
   public Response handle(String method, String path, byte[] body) {
     Target target = null;
-    Long[] served = {null};
     try {
       target = parse(method, path);
-      String json = switch (target.verb()) {
+      Answer answer = switch (target.verb()) {
         case "status" -> status(target);
-        case "metadata" -> metadata(target, served);
-        default -> predictOrExamples(target, body, served);
+        case "metadata" -> metadata(target);
+        default -> predictOrExamples(target, body);
       };
-      return new Response(200, json, target.model(), api(target.verb()), served[0], ServingError.Code.OK);
+      return new Response(200, answer.json(), target.model(), api(target.verb()), answer.version(),
+          ServingError.Code.OK);
     } catch (ServingError e) {
-      return error(e, target, served[0]);
+      return error(e, target);
     }
   }
 
-  private Response error(ServingError e, Target target, Long version) {
+  private Response error(ServingError e, Target target) {
     String json = write(out -> {
       out.writeStartObject();
       out.writeStringField("error", e.getMessage());
       out.writeEndObject();
     });
     return new Response(e.code().httpStatus, json, target == null ? null : target.model(),
-        target == null ? null : api(target.verb()), version, e.code());
+        target == null ? null : api(target.verb()), null, e.code());
   }
 
   private static String api(String verb) {
@@ -140,19 +143,19 @@ public final class RestApi {
     return model;
   }
 
-  private String status(Target target) {
+  private Answer status(Target target) {
     List<ServedModel.VersionStatus> versions = model(target, true).status(target.version(), target.label());
-    return write(out -> ApiJson.writeStatus(out, versions));
+    return new Answer(write(out -> ApiJson.writeStatus(out, versions)), null);
   }
 
-  private String metadata(Target target, Long[] served) {
+  private Answer metadata(Target target) {
     try (ServedModel.Lease lease = model(target, false).acquire(target.version(), target.label())) {
-      served[0] = lease.version();
-      return write(out -> ApiJson.writeMetadata(out, target.model(), lease.version(), lease.model().metaGraph()));
+      return new Answer(write(out -> ApiJson.writeMetadata(out, target.model(), lease.version(),
+          lease.model().metaGraph())), lease.version());
     }
   }
 
-  private String predictOrExamples(Target target, byte[] body, Long[] served) {
+  private Answer predictOrExamples(Target target, byte[] body) {
     // As TF Serving: the body is read before the model is looked up, so a bad body is a 400 for any model.
     JsonNode doc = parseJson(body);
     String signatureName = signatureName(doc);
@@ -160,13 +163,12 @@ public final class RestApi {
     TensorValue.Strings examples = predict ? null : JsonExamples.parse(doc, target.verb());
     ServedModel model = model(target, false);
     try (ServedModel.Lease lease = model.acquire(target.version(), target.label())) {
-      served[0] = lease.version();
       if (predict) {
         SavedModelDir.Signature sig = lease.model().signature(signatureName);
         JsonTensors.PredictInputs inputs = JsonTensors.parsePredict(doc, requireInputs(sig));
         checkInputNames(inputs.inputs(), sig);
         Map<String, TensorValue> outputs = run(lease, sig, inputs.inputs());
-        return write(out -> JsonTensors.writePredict(out, outputs, inputs.format()));
+        return new Answer(write(out -> JsonTensors.writePredict(out, outputs, inputs.format())), lease.version());
       }
       if (!lease.model().metaGraph().getSignatureDefMap().containsKey(signatureName)) {
         throw ServingError.invalid("No signature was found with the name: " + signatureName);
@@ -174,7 +176,7 @@ public final class RestApi {
       ExampleSignatures.Plan plan = ExampleSignatures.plan(lease.model().signature(signatureName), target.verb());
       Map<String, TensorValue> outputs = run(lease, plan.signature(), Map.of(plan.input(), examples));
       long count = examples.shape()[0];
-      return write(out -> ExampleSignatures.writeResults(out, plan, outputs, count));
+      return new Answer(write(out -> ExampleSignatures.writeResults(out, plan, outputs, count)), lease.version());
     }
   }
 

@@ -141,7 +141,11 @@ public final class ServeCommand implements Callable<Integer> {
     out.flush();
   }
 
-  @SuppressWarnings("removal")
+  /**
+   * The signal ends the wait of {@link #call}, which stops the server gracefully and exits 0. A shutdown hook could
+   * stop the server too, but the JVM would then exit 143 (as labs-core's training interruption, this takes the
+   * signal instead).
+   */
   private static void onSignal(String name, CountDownLatch stop) {
     try {
       sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> stop.countDown());
