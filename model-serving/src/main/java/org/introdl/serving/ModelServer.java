@@ -80,8 +80,10 @@ public final class ModelServer implements AutoCloseable {
     connector.setHost(options.host());
     connector.setPort(options.port());
     jetty.addConnector(connector);
-    RestApi api = new RestApi(models, runs, options.requestTimeout());
-    jetty.setHandler(new GracefulHandler(new Endpoints(api, new Metrics(), options, log)));
+    DeadlineRuns deadlineRuns = new DeadlineRuns(runs, options.requestTimeout());
+    RestApi api = new RestApi(models, deadlineRuns);
+    OpenInferenceApi v2 = new OpenInferenceApi(models, deadlineRuns);
+    jetty.setHandler(new GracefulHandler(new Endpoints(api, v2, new Metrics(), options, log)));
     jetty.setStopTimeout(Math.max(options.requestTimeout().toMillis(), 1000) + 5000);
   }
 
@@ -170,12 +172,14 @@ public final class ModelServer implements AutoCloseable {
   /** The HTTP side: routes a request, reads its body within the limit, writes the answer, counts and logs it. */
   private static final class Endpoints extends Handler.Abstract {
     private final RestApi api;
+    private final OpenInferenceApi v2;
     private final Metrics metrics;
     private final Options options;
     private final Consumer<String> log;
 
-    Endpoints(RestApi api, Metrics metrics, Options options, Consumer<String> log) {
+    Endpoints(RestApi api, OpenInferenceApi v2, Metrics metrics, Options options, Consumer<String> log) {
       this.api = api;
+      this.v2 = v2;
       this.metrics = metrics;
       this.options = options;
       this.log = log;
@@ -212,8 +216,9 @@ public final class ModelServer implements AutoCloseable {
       if (path.equals(HEALTH_PATH)) {
         return health();
       }
-      if (!path.regionMatches(true, 0, "/v1/", 0, 4) && !path.equalsIgnoreCase("/v1")) {
-        return json(404, "Not found: " + path + " (the API is under /v1/models/)");
+      boolean openInference = path.startsWith("/v2/");
+      if (!openInference && !path.regionMatches(true, 0, "/v1/", 0, 4) && !path.equalsIgnoreCase("/v1")) {
+        return json(404, "Not found: " + path + " (the API is under /v1/models/, and /v2/ for KServe clients)");
       }
       byte[] body;
       try {
@@ -223,7 +228,7 @@ public final class ModelServer implements AutoCloseable {
       } catch (IOException e) {
         return json(400, "cannot read the request body (" + e.getMessage() + ")");
       }
-      RestApi.Response r = api.handle(method, path, body);
+      RestApi.Response r = openInference ? v2.handle(method, path, body) : api.handle(method, path, body);
       if (r.model() != null) {
         metrics.record(r.model(), r.api(), r.version(), r.code(), (System.nanoTime() - start) / 1000);
       }

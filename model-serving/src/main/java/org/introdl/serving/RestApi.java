@@ -11,16 +11,10 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.introdl.savedmodels.SavedModelDir;
@@ -44,18 +38,15 @@ public final class RestApi {
       .build();
 
   private final Map<String, ServedModel> models;
-  private final ExecutorService runs;
-  private final Duration requestTimeout;
+  private final DeadlineRuns runs;
 
   /**
    * @param models the served models by name
-   * @param runs where model runs happen, so that a request can give up on one at its deadline
-   * @param requestTimeout the deadline of one request (TF Serving's {@code --rest_api_timeout_in_ms})
+   * @param runs model runs under the request deadline (TF Serving's {@code --rest_api_timeout_in_ms})
    */
-  public RestApi(Map<String, ServedModel> models, ExecutorService runs, Duration requestTimeout) {
+  public RestApi(Map<String, ServedModel> models, DeadlineRuns runs) {
     this.models = Map.copyOf(models);
     this.runs = runs;
-    this.requestTimeout = requestTimeout;
   }
 
   /** An answer: the HTTP status, the JSON body, and what the metrics count it under. */
@@ -167,14 +158,14 @@ public final class RestApi {
         SavedModelDir.Signature sig = lease.model().signature(signatureName);
         JsonTensors.PredictInputs inputs = JsonTensors.parsePredict(doc, requireInputs(sig));
         checkInputNames(inputs.inputs(), sig);
-        Map<String, TensorValue> outputs = run(lease, sig, inputs.inputs());
+        Map<String, TensorValue> outputs = runs.run(lease, sig, inputs.inputs());
         return new Answer(write(out -> JsonTensors.writePredict(out, outputs, inputs.format())), lease.version());
       }
       if (!lease.model().metaGraph().getSignatureDefMap().containsKey(signatureName)) {
         throw ServingError.invalid("No signature was found with the name: " + signatureName);
       }
       ExampleSignatures.Plan plan = ExampleSignatures.plan(lease.model().signature(signatureName), target.verb());
-      Map<String, TensorValue> outputs = run(lease, plan.signature(), Map.of(plan.input(), examples));
+      Map<String, TensorValue> outputs = runs.run(lease, plan.signature(), Map.of(plan.input(), examples));
       long count = examples.shape()[0];
       return new Answer(write(out -> ExampleSignatures.writeResults(out, plan, outputs, count)), lease.version());
     }
@@ -200,27 +191,8 @@ public final class RestApi {
     }
   }
 
-  /** Runs the signature on the run pool; past the request's deadline the request answers 504 and lets it go. */
-  private Map<String, TensorValue> run(ServedModel.Lease lease, SavedModelDir.Signature sig,
-      Map<String, TensorValue> inputs) {
-    Future<Map<String, TensorValue>> result = runs.submit(() -> lease.model().run(sig, inputs, requestTimeout));
-    try {
-      return requestTimeout.isZero() ? result.get() : result.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new ServingError(ServingError.Code.DEADLINE_EXCEEDED, "Deadline Exceeded: the model did not answer"
-          + " within " + requestTimeout.toMillis() + " ms");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServingError(ServingError.Code.CANCELLED, "Cancelled");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof ServingError s) {
-        throw s;
-      }
-      throw new ServingError(ServingError.Code.INTERNAL, String.valueOf(e.getCause()));
-    }
-  }
-
-  private static JsonNode parseJson(byte[] body) {
+  /** A request body as a JSON object, or the parse error TF Serving gives. */
+  static JsonNode parseJson(byte[] body) {
     if (body.length == 0) {
       throw ServingError.invalid("JSON Parse error: The document is empty");
     }
