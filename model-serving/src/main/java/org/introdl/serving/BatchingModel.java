@@ -102,9 +102,11 @@ public final class BatchingModel implements ServableModel {
       for (Map.Entry<String, TensorValue> e : inputs.entrySet()) {
         TensorValue a = e.getValue();
         TensorValue b = other.inputs.get(e.getKey());
-        if (a.getClass() != b.getClass() || !Arrays.equals(tail(a.shape()), tail(b.shape()))
-            || a instanceof TensorValue.Numbers n && !n.dtype().equals(((TensorValue.Numbers) b).dtype())
-            || a instanceof TensorValue.Numbers n2 && n2.array().dtype() != ((TensorValue.Numbers) b).array().dtype()) {
+        if (a.getClass() != b.getClass() || !Arrays.equals(tail(a.shape()), tail(b.shape()))) {
+          return false;
+        }
+        if (a instanceof TensorValue.Numbers na && b instanceof TensorValue.Numbers nb
+            && (na.dtype() != nb.dtype() || na.array().dtype() != nb.array().dtype())) {
           return false;
         }
       }

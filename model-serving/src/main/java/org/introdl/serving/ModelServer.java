@@ -137,11 +137,6 @@ public final class ModelServer implements AutoCloseable {
     return URI.create("http://" + host + ":" + port());
   }
 
-  /** The served models by name. */
-  public Map<String, ServedModel> models() {
-    return Map.copyOf(models);
-  }
-
   /** Stops taking requests, waits for those in flight, stops polling and unloads every model. */
   @Override
   public void close() {

@@ -40,7 +40,7 @@ public final class ServedModel {
   }
 
   /** Whether the base path is one SavedModel folder (served as version 1) rather than a folder of versions. */
-  public boolean isSingleFolder() {
+  private boolean isSingleFolder() {
     return Files.isRegularFile(config.basePath().resolve("saved_model.pb"));
   }
 
@@ -52,14 +52,29 @@ public final class ServedModel {
     SortedSet<Long> present = presentVersions();
     List<String> changes = new ArrayList<>();
     versions.values().removeIf(v -> v.failed() && !present.contains(v.number));
-    SortedSet<Long> chosen;
-    boolean failedNow;
-    do {
-      // A chosen version that fails is never served: choose again among the rest (an older one, say).
+    SortedSet<Long> chosen = loadChosen(present, changes);
+    boolean chosenAvailable = chosen.stream().anyMatch(n -> versions.get(n).state() == State.AVAILABLE);
+    if (chosenAvailable || present.isEmpty()) {
+      for (Version v : versions.values()) {
+        if (!chosen.contains(v.number) && v.state() == State.AVAILABLE) {
+          v.retire();
+          changes.add(line(v.number, "unloaded" + (present.contains(v.number) ? "" : " (its folder is gone)")));
+        }
+      }
+    }
+    return changes;
+  }
+
+  /**
+   * Loads the versions the policy chooses among those present that have not failed; a chosen version that fails is
+   * never served, so the policy chooses again among the rest (the one before it, say). Returns the final choice.
+   */
+  private SortedSet<Long> loadChosen(SortedSet<Long> present, List<String> changes) {
+    while (true) {
       SortedSet<Long> candidates = new TreeSet<>(present);
       versions.values().stream().filter(Version::failed).forEach(v -> candidates.remove(v.number));
-      chosen = config.policy().choose(candidates);
-      failedNow = false;
+      SortedSet<Long> chosen = config.policy().choose(candidates);
+      boolean failedNow = false;
       for (Long number : new TreeSet<>(chosen).descendingSet()) {
         Version current = versions.get(number);
         if (current == null || current.state() == State.END) {
@@ -67,19 +82,10 @@ public final class ServedModel {
           failedNow |= versions.get(number).failed();
         }
       }
-    } while (failedNow);
-    SortedSet<Long> served = chosen;
-    boolean chosenAvailable = served.stream().anyMatch(n -> versions.containsKey(n)
-        && versions.get(n).state() == State.AVAILABLE);
-    if (chosenAvailable || present.isEmpty()) {
-      for (Version v : versions.values()) {
-        if (!served.contains(v.number) && v.state() == State.AVAILABLE) {
-          v.retire();
-          changes.add(line(v.number, "unloaded" + (present.contains(v.number) ? "" : " (its folder is gone)")));
-        }
+      if (!failedNow) {
+        return chosen;
       }
     }
-    return changes;
   }
 
   private String load(long number) {

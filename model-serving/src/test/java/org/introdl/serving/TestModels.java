@@ -69,28 +69,6 @@ final class TestModels {
     return dir;
   }
 
-  /**
-   * A model that takes a while: {@code y = x + sum(A^4) * 0} for a random 900 x 900 matrix A, made at each run
-   * (three matrix products, about 4 GFLOP: a few hundred milliseconds or more). y equals x.
-   */
-  static Path slow(Path dir) throws IOException {
-    try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g);
-      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
-      Variable<TFloat32> zero = tf.withName("zero").variable(tf.constant(0f));
-      Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new long[] {900, 900}), TFloat32.class);
-      Operand<TFloat32> power = tf.linalg.matMul(tf.linalg.matMul(tf.linalg.matMul(a, a), a), a);
-      Operand<TFloat32> y = tf.withName("y").math.add(x, tf.math.mul(tf.reduceSum(power,
-          tf.constant(new int[] {0, 1})), zero));
-      try (Session s = new Session(g)) {
-        s.initialize();
-        SavedModelBundle.exporter(dir.toString()).withSession(s)
-            .withSignature(Signature.builder().input("x", x).output("y", y).build()).export();
-      }
-    }
-    return dir;
-  }
-
   /** {@code y = x + float(read_file(secret)) + 2}: a model whose signature reads a file, which the scan refuses. */
   static Path readsFile(Path dir, Path secret) throws IOException {
     Files.writeString(secret, "40", StandardCharsets.US_ASCII);
