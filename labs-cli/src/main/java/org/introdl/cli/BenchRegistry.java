@@ -14,6 +14,8 @@ final class BenchRegistry {
     all.addAll(org.introdl.music.bench.MusicBench.suppliers(quick));
     // Lab 3: its workloads build their network on first run, so listing them here allocates nothing.
     org.introdl.xray.bench.XrayBench.workloads(quick).forEach(w -> all.add(() -> w));
+    // Serving: each workload starts its server on its first run, so listing them here loads nothing.
+    all.addAll(org.introdl.serving.bench.ServeBench.suppliers(quick));
     return all;
   }
 }

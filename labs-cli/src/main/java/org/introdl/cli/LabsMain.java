@@ -9,6 +9,7 @@ import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.cli.GraphCommand;
 import org.introdl.savedmodels.cli.KerasCommand;
 import org.introdl.savedmodels.cli.SavedModelCommand;
+import org.introdl.serving.cli.ServeCommand;
 import org.introdl.xray.cli.XrayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,7 +65,10 @@ public final class LabsMain extends org.introdl.core.cli.CommandGroup {
     if (!debug && !Arrays.asList(args).contains("--verbose")) {
       QuietConsole.hideJdkInfoLog();
     }
-    CommandLine cli = Cli.configure(new CommandLine(new LabsMain()), debug);
+    CommandLine labs = new CommandLine(new LabsMain());
+    // `savedmodel serve` lives in model-serving, which depends on saved_models: it joins the group here.
+    labs.getSubcommands().get("savedmodel").addSubcommand("serve", new ServeCommand());
+    CommandLine cli = Cli.configure(labs, debug);
     return cli.execute(args);
   }
 

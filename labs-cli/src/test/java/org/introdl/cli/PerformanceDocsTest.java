@@ -23,7 +23,7 @@ class PerformanceDocsTest {
   void everyBenchTableInTheDocsIsWhatItsSavedRunPrints() throws IOException {
     Path root = LabPaths.repoRoot();
     int checked = 0;
-    for (String page : List.of("performance.md", "performance-music.md", "performance-xray.md")) {
+    for (String page : List.of("performance.md", "performance-music.md", "performance-xray.md", "serving.md")) {
       for (List<String> block : benchBlocks(Files.readString(root.resolve("docs").resolve(page)))) {
         String command = block.get(0).substring(2);
         String printed = run(root, command);
