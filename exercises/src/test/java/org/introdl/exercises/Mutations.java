@@ -19,15 +19,29 @@ final class Mutations {
       Map.entry("placeholders", Map.of(
           "constants", List.of(new Edit("Placeholder<TFloat32> a = tf.withName(\"a\").placeholder(TFloat32.class);",
               "Operand<TFloat32> a = tf.withName(\"a\").constant(2f);")),
-          "b-plus-one", List.of(new Edit("math.sub(b, tf.constant(1f))", "math.add(b, tf.constant(1f))")))),
+          "b-plus-one", List.of(new Edit("math.sub(b, tf.constant(1f))", "math.add(b, tf.constant(1f))")),
+          "swapped", List.of(new Edit("return new EGraph(a, b, e);", "return new EGraph(b, a, e);")))),
       Map.entry("perceptron", Map.of(
+          // W = ones and b = 0 make this the same numbers, with no variable and no matrix product in the graph.
+          "no-variables", List.of(new Edit("return tf.math.sigmoid(z);",
+              "return tf.math.sigmoid(tf.reduceSum(x, tf.constant(1)));")),
+          "no-matmul", List.of(new Edit("tf.linalg.matMul(x, w)", "tf.reduceSum(tf.math.mul(x, tf.reshape(w, "
+              + "tf.constant(new long[] {1, 2}))), tf.constant(1), org.tensorflow.op.core.ReduceSum.keepDims(true))")),
           "no-sigmoid", List.of(new Edit("return tf.math.sigmoid(z);", "return z;")),
           "zero-weights", List.of(new Edit("variable(tf.ones(", "variable(tf.zeros(")))),
       Map.entry("derivatives", Map.of(
           "no-seed", List.of(new Edit("tf.gradients(f, List.of(x), Gradients.dx(List.of(tf.constant(1f))))",
               "tf.gradients(f, List.of(x))")),
+          "df-by-hand", List.of(new Edit("Operand<TFloat32> df = tf.gradients(f, List.of(x), "
+              + "Gradients.dx(List.of(tf.constant(1f)))).<TFloat32>dy(0);",
+              "Operand<TFloat32> df = tf.math.mul(tf.constant(2f), x);")),
+          "d2f-by-hand", List.of(new Edit("Operand<TFloat32> d2f = tf.gradients(df, List.of(x), "
+              + "Gradients.dx(List.of(tf.constant(1f)))).<TFloat32>dy(0);", "Operand<TFloat32> d2f = tf.constant(2f);")),
           "d2f-of-f", List.of(new Edit("tf.gradients(df,", "tf.gradients(f,")))),
       Map.entry("collatz", Map.of(
+          "plain-java", List.of(new Edit("List<Integer> printed = new ArrayList<>();",
+              "List<Integer> printed = new ArrayList<>(); for (long n = start; n != 1; ) { n = n % 2 == 0 ? n / 2 : "
+                  + "3 * n + 1; printed.add((int) n); } if (start > 0) { return printed; }")),
           "includes-start", List.of(new Edit("new ArrayList<>();", "new ArrayList<>(List.of(start));")),
           "stops-early", List.of(new Edit("printed.add(a.asTensor().getInt());",
               "if (a.asTensor().getInt() != 1) { printed.add(a.asTensor().getInt()); }")))),
