@@ -49,17 +49,28 @@ final class Mutations {
           "first-output", List.of(new Edit("outputs.get(outputs.size() - 1)", "outputs.get(0)")),
           "no-forget-bias", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS))",
               "ijfo.get(2)")),
+          "gate-order", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS))",
+              "tf.math.add(ijfo.get(1), tf.constant(BasicLstmCell.FORGET_BIAS))"),
+              new Edit("tf.math.tanh(ijfo.get(1))", "tf.math.tanh(ijfo.get(2))")),
+          "state-first", List.of(new Edit("List.of(x, h)", "List.of(h, x)")),
+          "outputs-state", List.of(new Edit("outputs.add(h);", "outputs.add(c);")),
           "returns-softmax", List.of(new Edit("return tf.math.add(tf.linalg.matMul(last, weights), biases);",
               "return tf.nn.softmax(tf.math.add(tf.linalg.matMul(last, weights), biases));")))),
       Map.entry("lossOp", Map.of(
           "softmax-twice", List.of(new Edit("softmaxCrossEntropyWithLogits(logits,",
               "softmaxCrossEntropyWithLogits(tf.nn.softmax(logits),")),
+          "loss-swapped", List.of(new Edit("softmaxCrossEntropyWithLogits(logits, outputVec)",
+              "softmaxCrossEntropyWithLogits(outputVec, logits)")),
           "loss-sum", List.of(new Edit("tf.math.mean(", "tf.reduceSum(")))),
       Map.entry("trainOp", Map.of(
           "gradient-descent", List.of(new Edit("return new AdamOptimizer(learningRate).minimize(tf, lossOp, variables);",
-              "return tf.train.applyGradientDescent(variables.get(0), tf.constant(learningRate), "
-                  + "tf.gradients(lossOp, variables).<TFloat32>dy(0));")),
-          "fixed-learning-rate", List.of(new Edit("new AdamOptimizer(learningRate)", "new AdamOptimizer(0.001f)")))),
+              "var gradients = tf.gradients(lossOp, variables); List<Op> steps = new ArrayList<>(); "
+                  + "for (int i = 0; i < variables.size(); i++) { steps.add(tf.train.applyGradientDescent("
+                  + "variables.get(i), tf.constant(learningRate), gradients.<TFloat32>dy(i))); } "
+                  + "return tf.withControlDependencies(steps).noOp();")),
+          "fixed-learning-rate", List.of(new Edit("new AdamOptimizer(learningRate)", "new AdamOptimizer(0.01f)")),
+          "some-variables", List.of(new Edit("minimize(tf, lossOp, variables)",
+              "minimize(tf, lossOp, variables.subList(0, 1))")))),
       Map.entry("accuracy", Map.of(
           "accuracy-sum", List.of(new Edit("return tf.math.mean(correct, tf.constant(0));",
               "return tf.reduceSum(correct, tf.constant(0));")),
@@ -72,7 +83,8 @@ final class Mutations {
           "uniform", List.of(new Edit("double u = random.nextDouble();",
               "if (probabilities.length > 0) { return random.nextInt(probabilities.length); } "
                   + "double u = random.nextDouble();")),
-          "own-random", List.of(new Edit("random.nextDouble()", "Math.random()")))),
+          "own-random", List.of(new Edit("random.nextDouble()", "Math.random()")),
+          "fresh-random", List.of(new Edit("random.nextDouble()", "new Random(2018).nextDouble()")))),
       Map.entry("generateSong", Map.of(
           "sampled-logits", List.of(new Edit("model.prediction(window)", "model.logits(window)")),
           "window-not-sliding", List.of(new Edit("song.subList(song.size() - model.timesteps(), song.size())",
@@ -82,7 +94,12 @@ final class Mutations {
                   + "{ best = k; } } playedNotes[best] = 1f;")))),
       Map.entry("extractFeaturesWeights", Map.of(
           "wrong-layer", List.of(new Edit("model.skip4()", "model.skip3()")),
-          "bias-not-kernel", List.of(new Edit("\"/kernel:0\"", "\"/bias:0\"")))),
+          "bias-not-kernel", List.of(new Edit("\"/kernel:0\"", "\"/bias:0\"")),
+          "squeezed", List.of(new Edit("new FeaturesWeights(model.skip4(),", "new FeaturesWeights(org.tensorflow.op.Ops"
+              + ".create(model.graph()).squeeze(model.skip4(), org.tensorflow.op.core.Squeeze.axis(java.util.List.of(0L))),")),
+          // The same values and ranks, but a shape computeCam cannot read while it builds its graph.
+          "breaks-cam", List.of(new Edit("new FeaturesWeights(model.skip4(),", "new FeaturesWeights(org.tensorflow.op.Ops"
+              + ".create(model.graph()).placeholderWithDefault(model.skip4(), org.tensorflow.ndarray.Shape.unknown()),")))),
       Map.entry("computeCam", Map.of(
           "other-class", List.of(new Edit("new int[] {0, classIndex}", "new int[] {0, 1 - classIndex}")))),
       Map.entry("upsample", Map.of(
