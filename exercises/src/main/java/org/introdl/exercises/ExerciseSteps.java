@@ -5,11 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.introdl.core.LabPaths;
 import org.introdl.core.UserError;
 import org.introdl.exercises.grading.Lab;
@@ -17,6 +12,7 @@ import org.introdl.exercises.grading.StudentCode;
 import org.introdl.exercises.grading.StudentException;
 import org.introdl.exercises.grading.Task;
 import org.introdl.exercises.grading.Verdict;
+import org.introdl.exercises.grading.Watchdog;
 import org.introdl.exercises.workspace.InMemoryCompiler;
 import org.introdl.exercises.workspace.SourceEditor;
 import org.introdl.exercises.workspace.Workspace;
@@ -24,7 +20,7 @@ import org.introdl.exercises.workspace.Workspace;
 /** What {@code ./labs exercises} does, one method per subcommand, each returning a record the command prints. */
 public final class ExerciseSteps {
   /** How long one task's grader may run before the check calls it an endless loop. */
-  static final long TASK_SECONDS = 60;
+  static final long TASK_SECONDS = Watchdog.SECONDS;
 
   private ExerciseSteps() {}
 
@@ -103,17 +99,12 @@ public final class ExerciseSteps {
     return grade(task, code, TASK_SECONDS);
   }
 
-  static Verdict grade(Task task, StudentCode code, long seconds) {
-    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "grader-" + task.name());
-      t.setDaemon(true); // an endless loop in a student's code must not keep the JVM alive
-      return t;
-    });
-    try {
-      Future<Verdict> verdict = runner.submit(() -> task.grader().grade(code));
-      return verdict.get(seconds, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return Verdict.fail("did not finish in " + seconds + " s: is there a loop that never ends?");
+  /** As {@link #grade(Task, StudentCode)}, with a time limit of {@code seconds}. */
+  public static Verdict grade(Task task, StudentCode code, long seconds) {
+    try (Watchdog watchdog = new Watchdog("grader-" + task.name(), seconds)) {
+      return watchdog.run(() -> task.grader().grade(code));
+    } catch (Watchdog.TimedOut e) {
+      return Verdict.fail(e.getMessage());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StudentException student) {
@@ -123,8 +114,6 @@ public final class ExerciseSteps {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Verdict.fail("interrupted");
-    } finally {
-      runner.shutdownNow();
     }
   }
 

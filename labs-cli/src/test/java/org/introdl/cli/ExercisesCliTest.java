@@ -70,12 +70,18 @@ class ExercisesCliTest {
     Object[] train = run("music", "train", "--exercises", ws.toString(), "--steps", "3", "--batch", "8",
         "--checkpoint-every", "3", "--out", music.toString());
     assertEquals(0, train[0], (String) train[2]);
-    assertTrue(((String) train[1]).contains("The recurrence is your rnn from"), (String) train[1]);
+    assertTrue(((String) train[1]).contains("Your code from " + ws + ": rnn, lossOp, trainOp, accuracy\n"),
+        (String) train[1]);
+    assertFalse(((String) train[1]).contains("Warning:"), (String) train[1]);
+    String manifest = Files.readString(music.resolve("run.json"));
+    assertTrue(manifest.contains("\"exercises\"") && manifest.contains(ws.toAbsolutePath().toString())
+        && manifest.contains("\"yours\" : [ \"rnn\", \"lossOp\", \"trainOp\", \"accuracy\" ]"), manifest);
     Path song = home.resolve("song");
     Object[] generate = run("music", "generate", "--exercises", ws.toString(), "--checkpoint", music.toString(),
         "--notes", "24", "--out", song.toString());
     assertEquals(0, generate[0], (String) generate[2]);
-    assertTrue(((String) generate[1]).contains("Each note drawn by your sampleNextNote"), (String) generate[1]);
+    assertTrue(((String) generate[1]).contains("Your code from " + ws + ": sampleNextNote, generateSong\n"),
+        (String) generate[1]);
     assertTrue(Files.size(song.resolve("gen_song_0.mid")) > 0);
 
     Path xray = home.resolve("xray-run");
