@@ -48,7 +48,13 @@ public final class ExerciseSteps {
 
   // ---- check ----
 
-  public record TaskResult(Lab lab, String task, Verdict verdict) {}
+  /** A task's verdict; {@code reference} when the code graded is the reference solution {@code solve} filled in. */
+  public record TaskResult(Lab lab, String task, Verdict verdict, boolean reference) {
+    /** How check shows it: passed, reference (passed, but not the student's own code) or FAILED. */
+    public String status() {
+      return !verdict.passed() ? "FAILED" : reference ? "reference" : "passed";
+    }
+  }
 
   /** One lab's check: javac's errors (empty when it compiled) and each task's verdict. */
   public record LabCheck(Lab lab, Path file, String compileErrors, List<TaskResult> results) {}
@@ -65,8 +71,7 @@ public final class ExerciseSteps {
     Workspace ws = Workspace.existing(dir);
     List<Lab> labs = ws.startedLabs();
     if (task.isPresent()) {
-      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> new UserError("no task '" + task.get() + "'; the "
-          + "tasks are listed by './labs exercises list'"));
+      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> Exercises.noSuchTask(task.get()));
       if (!ws.started(lab)) {
         throw new UserError(task.get() + " belongs to " + lab.id() + ", not started in " + ws.root()
             + "; start it with './labs exercises start " + lab.id() + " --dir " + ws.root() + "'");
@@ -76,6 +81,7 @@ public final class ExerciseSteps {
     List<LabCheck> checks = new ArrayList<>();
     for (Lab lab : labs) {
       InMemoryCompiler.Compilation compiled = InMemoryCompiler.compile(ws.file(lab), ws.shownAs(lab), lab.className());
+      String source = ws.read(lab);
       List<TaskResult> results = new ArrayList<>();
       for (Task t : lab.tasks()) {
         if (task.isPresent() && !t.name().equals(task.get())) {
@@ -83,8 +89,10 @@ public final class ExerciseSteps {
         }
         Verdict verdict = compiled.succeeded() ? grade(t, new StudentCode(compiled.mainClass()))
             : Verdict.fail("not checked: " + ws.shownAs(lab) + " does not compile");
-        ws.setLastResult(t.name(), verdict.passed());
-        results.add(new TaskResult(lab, t.name(), verdict));
+        TaskResult result = new TaskResult(lab, t.name(), verdict,
+            SourceEditor.state(source, t.name()) == SourceEditor.State.REFERENCE);
+        ws.setLastResult(t.name(), result.status().toLowerCase(java.util.Locale.ROOT));
+        results.add(result);
       }
       checks.add(new LabCheck(lab, ws.file(lab), compiled.errors(), results));
     }
@@ -136,7 +144,8 @@ public final class ExerciseSteps {
 
   // ---- solve ----
 
-  public record Solved(Path file, String task) {}
+  /** A task filled in; {@code backup} holds the file as it was, when the task held the student's own attempt. */
+  public record Solved(Path file, String task, Path backup) {}
 
   /** Fills in the reference solution of one task, or of every task of every started lab when {@code task} is empty. */
   public static List<Solved> solve(Path dir, Optional<String> taskName) {
@@ -146,6 +155,7 @@ public final class ExerciseSteps {
       String source = ws.read(lab);
       String reference = Exercises.referenceSource(lab);
       boolean changed = false;
+      Path backup = null;
       for (Task task : lab.tasks()) {
         if (taskName.isPresent() && !taskName.get().equals(task.name())) {
           continue;
@@ -153,9 +163,13 @@ public final class ExerciseSteps {
         if (SourceEditor.state(source, task.name()) == SourceEditor.State.MISSING) {
           throw UserError.inFile(ws.file(lab), "no method " + task.name() + " to fill in (was it renamed?)");
         }
+        boolean attempt = SourceEditor.state(source, task.name()) == SourceEditor.State.EDITED;
+        if (attempt && backup == null) {
+          backup = ws.backUp(lab); // the student's attempt, kept before the reference replaces it
+        }
         source = SourceEditor.replaceBody(source, task.name(),
             SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name()));
-        solved.add(new Solved(ws.file(lab), task.name()));
+        solved.add(new Solved(ws.file(lab), task.name(), attempt ? backup : null));
         changed = true;
       }
       if (changed) {
@@ -163,7 +177,7 @@ public final class ExerciseSteps {
       }
     }
     if (taskName.isPresent() && solved.isEmpty()) {
-      Lab lab = Exercises.labOfTask(taskName.get()).orElseThrow(() -> new UserError("no task '" + taskName.get() + "'"));
+      Lab lab = Exercises.labOfTask(taskName.get()).orElseThrow(() -> Exercises.noSuchTask(taskName.get()));
       throw new UserError(taskName.get() + " belongs to " + lab.id() + ", which is not started in " + ws.root());
     }
     return solved;

@@ -52,11 +52,14 @@ class ExercisesCliTest {
 
     Object[] after = run("exercises", "check", ws.toString());
     assertEquals(0, after[0], (String) after[1]);
-    assertTrue(((String) after[1]).contains("13 of 13 tasks passed."), (String) after[1]);
+    assertTrue(((String) after[1]).contains("13 of 13 tasks passed (13 of them with the reference solution that solve "
+        + "filled in)."), (String) after[1]);
+    assertTrue(((String) after[1]).contains("  reference rnn "), (String) after[1]);
     assertFalse(((String) after[1]).contains("FAILED"), (String) after[1]);
 
     Object[] list = run("exercises", "list", ws.toString());
-    assertTrue(((String) list[1]).contains("[reference solution, last check passed]"), (String) list[1]);
+    assertTrue(((String) list[1]).contains("[reference solution, not your own, last check passed with the reference]"),
+        (String) list[1]);
   }
 
   @Test
@@ -149,7 +152,10 @@ class ExercisesCliTest {
     run("exercises", "start", "lab1", "--dir", ws.toString());
     Object[] unknown = run("exercises", "check", ws.toString(), "--task", "nope");
     assertEquals(1, unknown[0]);
-    assertTrue(((String) unknown[2]).contains("no task 'nope'"), (String) unknown[2]);
+    assertTrue(((String) unknown[2]).contains("no task 'nope'; the tasks are: placeholders, "), (String) unknown[2]);
+    Object[] typo = run("exercises", "hint", ws.toString(), "colatz");
+    assertEquals(1, typo[0]);
+    assertTrue(((String) typo[2]).contains("no task 'colatz'; did you mean 'collatz'?"), (String) typo[2]);
     assertEquals(2, run("exercises", "solve", ws.toString(), "collatz", "--all")[0]);
     Object[] badLab = run("exercises", "start", "lab9", "--dir", ws.toString());
     assertEquals(1, badLab[0]);
