@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import org.introdl.core.LabPaths;
 import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
 import org.introdl.exercises.grading.Lab;
 import org.introdl.exercises.grading.StudentCode;
 import org.introdl.exercises.grading.StudentException;
@@ -16,6 +17,7 @@ import org.introdl.exercises.grading.Watchdog;
 import org.introdl.exercises.workspace.InMemoryCompiler;
 import org.introdl.exercises.workspace.SourceEditor;
 import org.introdl.exercises.workspace.Workspace;
+import org.introdl.exercises.workspace.WorkspacePom;
 
 /** What {@code ./labs exercises} does, one method per subcommand, each returning a record the command prints. */
 public final class ExerciseSteps {
@@ -26,9 +28,13 @@ public final class ExerciseSteps {
 
   // ---- start ----
 
-  public record Started(Lab lab, Path file, Path readme, boolean alreadyThere) {}
+  /** A lab started: its task file, README and pom.xml ({@code alreadyThere}: the task file was kept as it was). */
+  public record Started(Lab lab, Path file, Path readme, Path pom, boolean alreadyThere) {}
 
-  /** Writes the lab's task file and README into {@code dir}/labN; an existing task file is kept as it is. */
+  /**
+   * Writes the lab's task file, README and {@code pom.xml} into {@code dir}/labN; an existing task file is kept as it
+   * is (the README and pom.xml are written again, so they follow the installed labs).
+   */
   public static Started start(String labName, Path dir) {
     Lab lab = Exercises.lab(labName);
     Path abs = dir.toAbsolutePath().normalize();
@@ -37,13 +43,15 @@ public final class ExerciseSteps {
           + Workspace.defaultDir() + ") so your solutions never mix with the project's files");
     }
     Workspace ws = Workspace.at(abs);
-    Path readme = ws.labDir(lab).resolve("README.md");
-    if (ws.started(lab)) {
-      return new Started(lab, ws.file(lab), readme, true);
+    boolean alreadyThere = ws.started(lab);
+    if (!alreadyThere) {
+      ws.write(lab, Exercises.templateSource(lab));
     }
-    ws.write(lab, Exercises.templateSource(lab));
-    org.introdl.core.io.AtomicFiles.writeString(readme, Readme.of(lab, ws.root()));
-    return new Started(lab, ws.file(lab), readme, false);
+    Path readme = ws.labDir(lab).resolve("README.md");
+    Path pom = ws.labDir(lab).resolve("pom.xml");
+    AtomicFiles.writeString(readme, Readme.of(lab, ws.root()));
+    AtomicFiles.writeString(pom, WorkspacePom.of(lab, WorkspacePom.Versions.ofThisBuild()));
+    return new Started(lab, ws.file(lab), readme, pom, alreadyThere);
   }
 
   // ---- check ----

@@ -63,4 +63,31 @@ class ExerciseStepsTest {
     UserError e = assertThrows(UserError.class, () -> Exercises.task("sampleNextnote"));
     assertEquals("no task 'sampleNextnote'; did you mean 'sampleNextNote'?", e.getMessage());
   }
+
+  @Test
+  void startWritesAPomOnTheLabsArtifactsAndAReadmeNamingTheApiAndOps() throws Exception {
+    Path ws = home.resolve("ws");
+    ExerciseSteps.Started started = ExerciseSteps.start("lab2", ws);
+    String pom = Files.readString(started.pom());
+    var versions = org.introdl.exercises.workspace.WorkspacePom.Versions.ofThisBuild();
+    assertTrue(!versions.version().contains("${") && !versions.tensorflow().contains("${"), versions.toString());
+    assertTrue(pom.contains("<artifactId>exercises</artifactId>\n      <version>" + versions.version() + "</version>"), pom);
+    assertTrue(pom.contains("<artifactId>tensorflow-core-api</artifactId>\n      <version>" + versions.tensorflow()), pom);
+    javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(started.pom().toFile());
+
+    String readme = Files.readString(started.readme());
+    var names = java.util.regex.Pattern.compile("- `([\\w.]+)`: ").matcher(readme).results().map(m -> m.group(1)).toList();
+    for (var task : Exercises.lab("lab2").tasks()) {
+      assertTrue(readme.contains("- `" + task.name() + "`: " + task.summary() + ". Uses "), task.name());
+      assertTrue(!readme.contains(task.summary() + ". Uses null"), task.name());
+    }
+    long classes = names.stream().filter(n -> n.contains(".")).peek(n -> {
+      try {
+        Class.forName(n);
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError("the README names a class that does not exist: " + n);
+      }
+    }).count();
+    assertEquals(4, classes, readme);
+  }
 }

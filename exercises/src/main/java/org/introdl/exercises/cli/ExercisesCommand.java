@@ -77,8 +77,9 @@ public final class ExercisesCommand extends CommandGroup {
         System.out.println(started.file() + " is already there; your work in it is kept.");
       } else {
         System.out.println("Wrote " + started.file());
-        System.out.println("      " + started.readme());
       }
+      System.out.println("      " + started.readme() + " (the tasks, the API, the TensorFlow ops each needs)");
+      System.out.println("      " + started.pom() + " (open the folder in an IDE, or 'mvn compile' there)");
       System.out.println("Tasks: " + String.join(", ", started.lab().tasks().stream().map(Task::name).toList()));
       System.out.println("Check your work: ./labs exercises check " + started.file().getParent().getParent());
       return 0;
