@@ -90,4 +90,24 @@ class ExerciseStepsTest {
     }).count();
     assertEquals(4, classes, readme);
   }
+
+  /** Hint 3 sketches the code: no hint may hold a statement of the reference solution as it is written. */
+  @Test
+  void noHintGivesAwayALineOfTheReference() {
+    for (var lab : Exercises.labs()) {
+      String reference = Exercises.referenceSource(lab);
+      for (var task : lab.tasks()) {
+        assertEquals(3, task.hints().size(), task.name());
+        for (String line : org.introdl.exercises.workspace.SourceEditor.statements(reference, task.name()).split("\n")) {
+          String statement = line.strip();
+          if (statement.length() < 16) {
+            continue; // "return h;" and braces give nothing away
+          }
+          for (String hint : task.hints()) {
+            assertTrue(!hint.contains(statement), task.name() + ": a hint holds the line " + statement);
+          }
+        }
+      }
+    }
+  }
 }
