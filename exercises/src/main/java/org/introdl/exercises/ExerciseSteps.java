@@ -171,12 +171,14 @@ public final class ExerciseSteps {
         if (SourceEditor.state(source, task.name()) == SourceEditor.State.MISSING) {
           throw UserError.inFile(ws.file(lab), "no method " + task.name() + " to fill in (was it renamed?)");
         }
-        boolean attempt = SourceEditor.state(source, task.name()) == SourceEditor.State.EDITED;
+        String filled = SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name());
+        // Anything but the TODO and the reference as solve wrote it is an attempt (an edited reference too).
+        boolean attempt = SourceEditor.state(source, task.name()) != SourceEditor.State.TODO
+            && !SourceEditor.statements(source, task.name()).equals(filled);
         if (attempt && backup == null) {
           backup = ws.backUp(lab); // the student's attempt, kept before the reference replaces it
         }
-        source = SourceEditor.replaceBody(source, task.name(),
-            SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name()));
+        source = SourceEditor.replaceBody(source, task.name(), filled);
         solved.add(new Solved(ws.file(lab), task.name(), attempt ? backup : null));
         changed = true;
       }

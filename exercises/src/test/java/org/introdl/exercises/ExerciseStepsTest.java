@@ -40,6 +40,11 @@ class ExerciseStepsTest {
     Path second = ExerciseSteps.solve(ws, Optional.of("perceptron")).get(0).backup();
     assertEquals(ws.resolve("lab1/Lab1Basics.java.orig.2"), second, "the first backup is not overwritten");
     assertTrue(Files.readString(second).contains("second attempt"));
+
+    assertNull(ExerciseSteps.solve(ws, Optional.of("perceptron")).get(0).backup(), "solving a solved task again");
+    Files.writeString(file, Files.readString(file).replace("return tf.math.sigmoid(z);", "return z; // edited"));
+    Path third = ExerciseSteps.solve(ws, Optional.of("perceptron")).get(0).backup();
+    assertTrue(third != null && Files.readString(third).contains("// edited"), "an edited reference is an attempt");
   }
 
   @Test
