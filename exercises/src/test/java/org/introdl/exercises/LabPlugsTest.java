@@ -253,12 +253,17 @@ class LabPlugsTest {
   @Test
   void anEndlessSamplerEndsTheRunInOneLine() throws Exception {
     Path ws = solvedWith("lab2", "sampleNextNote", new Mutations.Edit("double u = random.nextDouble();",
-        "try { Thread.sleep(600_000); } catch (InterruptedException e) { return 0; } double u = random.nextDouble();"));
-    String[] out = new String[1];
+        "while (probabilities.length > 0) { try { Thread.sleep(1000); } catch (InterruptedException e) { } } double u = random.nextDouble();"));
+    UserError caught = assertThrows(UserError.class, () -> new org.introdl.exercises.plug.LabPlugsAccess(1).sampler(ws));
+    assertEquals("your sampleNextNote did not finish in 1 s: is there a loop that never ends? (it did in its check)",
+        caught.getMessage(), "a loop its check meets stops the command before the run");
+
+    // A loop only the run meets (the fixed model's p[3] = 0.25; no graded distribution has it).
+    Path later = solvedWith("lab2", "sampleNextNote", new Mutations.Edit("double u = random.nextDouble();",
+        "while (probabilities[3] == 0.25f) { try { Thread.sleep(1000); } catch (InterruptedException e) { } } double u = random.nextDouble();"));
     SongSampler.NoteSampler[] plugged = new SongSampler.NoteSampler[1];
-    out[0] = printed(() -> plugged[0] = new org.introdl.exercises.plug.LabPlugsAccess(1).sampler(ws));
-    assertTrue(out[0].contains("Warning: your sampleNextNote fails its check, and runs as it is: did not finish in 1 s"),
-        out[0]);
+    String out = printed(() -> plugged[0] = new org.introdl.exercises.plug.LabPlugsAccess(1).sampler(later));
+    assertTrue(!out.contains("Warning"), out);
     UserError e = assertThrows(UserError.class, () -> SongSampler.generate(new FixedModel(),
         new Melody(new int[] {1, 2, 3, 4}), SongSampler.Options.lab(7), plugged[0]));
     assertEquals("your generateSong did not finish in 1 s: is there a loop that never ends?", e.getMessage());

@@ -21,9 +21,11 @@ public final class Watchdog implements AutoCloseable {
   /** The student's code ran past the limit. */
   public static final class TimedOut extends Exception {
     private static final long serialVersionUID = 1L;
+    /** How its message, and the verdict made of it, begins. */
+    public static final String PREFIX = "did not finish in ";
 
     TimedOut(long seconds) {
-      super("did not finish in " + seconds + " s: is there a loop that never ends?");
+      super(PREFIX + seconds + " s: is there a loop that never ends?");
     }
   }
 

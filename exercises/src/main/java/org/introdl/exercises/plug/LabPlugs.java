@@ -185,6 +185,10 @@ public final class LabPlugs implements ExerciseCode {
           + (s.labsOwn.isEmpty() ? "" : "; the lab's own " + String.join(", ", s.labsOwn) + " (not written yet)"));
       for (String task : s.yours) {
         Verdict v = ExerciseSteps.grade(lab.task(task).orElseThrow(), s.code, seconds);
+        if (v.message().startsWith(Watchdog.TimedOut.PREFIX)) {
+          // The run would hang the same way: say so now rather than after another minute.
+          throw new UserError("your " + task + " " + v.message() + " (it did in its check)");
+        }
         if (!v.passed()) {
           System.out.println("Warning: your " + task + " fails its check, and runs as it is: " + shorter(v.message()));
         }
