@@ -5,34 +5,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.introdl.core.LabPaths;
 import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
 import org.introdl.exercises.grading.Lab;
 import org.introdl.exercises.grading.StudentCode;
 import org.introdl.exercises.grading.StudentException;
 import org.introdl.exercises.grading.Task;
 import org.introdl.exercises.grading.Verdict;
+import org.introdl.exercises.grading.Watchdog;
 import org.introdl.exercises.workspace.InMemoryCompiler;
 import org.introdl.exercises.workspace.SourceEditor;
 import org.introdl.exercises.workspace.Workspace;
+import org.introdl.exercises.workspace.WorkspacePom;
 
 /** What {@code ./labs exercises} does, one method per subcommand, each returning a record the command prints. */
 public final class ExerciseSteps {
   /** How long one task's grader may run before the check calls it an endless loop. */
-  static final long TASK_SECONDS = 60;
+  static final long TASK_SECONDS = Watchdog.SECONDS;
 
   private ExerciseSteps() {}
 
   // ---- start ----
 
-  public record Started(Lab lab, Path file, Path readme, boolean alreadyThere) {}
+  /** A lab started: its task file, README and pom.xml ({@code alreadyThere}: the task file was kept as it was). */
+  public record Started(Lab lab, Path file, Path readme, Path pom, boolean alreadyThere) {}
 
-  /** Writes the lab's task file and README into {@code dir}/labN; an existing task file is kept as it is. */
+  /**
+   * Writes the lab's task file, README and {@code pom.xml} into {@code dir}/labN; an existing task file is kept as it
+   * is (the README and pom.xml are written again, so they follow the installed labs).
+   */
   public static Started start(String labName, Path dir) {
     Lab lab = Exercises.lab(labName);
     Path abs = dir.toAbsolutePath().normalize();
@@ -41,18 +43,26 @@ public final class ExerciseSteps {
           + Workspace.defaultDir() + ") so your solutions never mix with the project's files");
     }
     Workspace ws = Workspace.at(abs);
-    Path readme = ws.labDir(lab).resolve("README.md");
-    if (ws.started(lab)) {
-      return new Started(lab, ws.file(lab), readme, true);
+    boolean alreadyThere = ws.started(lab);
+    if (!alreadyThere) {
+      ws.write(lab, Exercises.templateSource(lab));
     }
-    ws.write(lab, Exercises.templateSource(lab));
-    org.introdl.core.io.AtomicFiles.writeString(readme, Readme.of(lab, ws.root()));
-    return new Started(lab, ws.file(lab), readme, false);
+    Path readme = ws.labDir(lab).resolve("README.md");
+    Path pom = ws.labDir(lab).resolve("pom.xml");
+    AtomicFiles.writeString(readme, Readme.of(lab, ws.root()));
+    AtomicFiles.writeString(pom, WorkspacePom.of(lab, WorkspacePom.Versions.ofThisBuild()));
+    return new Started(lab, ws.file(lab), readme, pom, alreadyThere);
   }
 
   // ---- check ----
 
-  public record TaskResult(Lab lab, String task, Verdict verdict) {}
+  /** A task's verdict; {@code reference} when the code graded is the reference solution {@code solve} filled in. */
+  public record TaskResult(Lab lab, String task, Verdict verdict, boolean reference) {
+    /** How check shows it: passed, reference (passed, but not the student's own code) or FAILED. */
+    public String status() {
+      return !verdict.passed() ? "FAILED" : reference ? "reference" : "passed";
+    }
+  }
 
   /** One lab's check: javac's errors (empty when it compiled) and each task's verdict. */
   public record LabCheck(Lab lab, Path file, String compileErrors, List<TaskResult> results) {}
@@ -69,8 +79,7 @@ public final class ExerciseSteps {
     Workspace ws = Workspace.existing(dir);
     List<Lab> labs = ws.startedLabs();
     if (task.isPresent()) {
-      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> new UserError("no task '" + task.get() + "'; the "
-          + "tasks are listed by './labs exercises list'"));
+      Lab lab = Exercises.labOfTask(task.get()).orElseThrow(() -> Exercises.noSuchTask(task.get()));
       if (!ws.started(lab)) {
         throw new UserError(task.get() + " belongs to " + lab.id() + ", not started in " + ws.root()
             + "; start it with './labs exercises start " + lab.id() + " --dir " + ws.root() + "'");
@@ -80,6 +89,7 @@ public final class ExerciseSteps {
     List<LabCheck> checks = new ArrayList<>();
     for (Lab lab : labs) {
       InMemoryCompiler.Compilation compiled = InMemoryCompiler.compile(ws.file(lab), ws.shownAs(lab), lab.className());
+      String source = ws.read(lab);
       List<TaskResult> results = new ArrayList<>();
       for (Task t : lab.tasks()) {
         if (task.isPresent() && !t.name().equals(task.get())) {
@@ -87,8 +97,10 @@ public final class ExerciseSteps {
         }
         Verdict verdict = compiled.succeeded() ? grade(t, new StudentCode(compiled.mainClass()))
             : Verdict.fail("not checked: " + ws.shownAs(lab) + " does not compile");
-        ws.setLastResult(t.name(), verdict.passed());
-        results.add(new TaskResult(lab, t.name(), verdict));
+        TaskResult result = new TaskResult(lab, t.name(), verdict,
+            SourceEditor.state(source, t.name()) == SourceEditor.State.REFERENCE);
+        ws.setLastResult(t.name(), result.status().toLowerCase(java.util.Locale.ROOT));
+        results.add(result);
       }
       checks.add(new LabCheck(lab, ws.file(lab), compiled.errors(), results));
     }
@@ -103,17 +115,12 @@ public final class ExerciseSteps {
     return grade(task, code, TASK_SECONDS);
   }
 
-  static Verdict grade(Task task, StudentCode code, long seconds) {
-    ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "grader-" + task.name());
-      t.setDaemon(true); // an endless loop in a student's code must not keep the JVM alive
-      return t;
-    });
-    try {
-      Future<Verdict> verdict = runner.submit(() -> task.grader().grade(code));
-      return verdict.get(seconds, TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      return Verdict.fail("did not finish in " + seconds + " s: is there a loop that never ends?");
+  /** As {@link #grade(Task, StudentCode)}, with a time limit of {@code seconds}. */
+  public static Verdict grade(Task task, StudentCode code, long seconds) {
+    try (Watchdog watchdog = new Watchdog("grader-" + task.name(), seconds)) {
+      return watchdog.run(() -> task.grader().grade(code));
+    } catch (Watchdog.TimedOut e) {
+      return Verdict.fail(e.getMessage());
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StudentException student) {
@@ -123,8 +130,6 @@ public final class ExerciseSteps {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Verdict.fail("interrupted");
-    } finally {
-      runner.shutdownNow();
     }
   }
 
@@ -147,7 +152,8 @@ public final class ExerciseSteps {
 
   // ---- solve ----
 
-  public record Solved(Path file, String task) {}
+  /** A task filled in; {@code backup} holds the file as it was, when the task held the student's own attempt. */
+  public record Solved(Path file, String task, Path backup) {}
 
   /** Fills in the reference solution of one task, or of every task of every started lab when {@code task} is empty. */
   public static List<Solved> solve(Path dir, Optional<String> taskName) {
@@ -157,6 +163,7 @@ public final class ExerciseSteps {
       String source = ws.read(lab);
       String reference = Exercises.referenceSource(lab);
       boolean changed = false;
+      Path backup = null;
       for (Task task : lab.tasks()) {
         if (taskName.isPresent() && !taskName.get().equals(task.name())) {
           continue;
@@ -164,9 +171,15 @@ public final class ExerciseSteps {
         if (SourceEditor.state(source, task.name()) == SourceEditor.State.MISSING) {
           throw UserError.inFile(ws.file(lab), "no method " + task.name() + " to fill in (was it renamed?)");
         }
-        source = SourceEditor.replaceBody(source, task.name(),
-            SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name()));
-        solved.add(new Solved(ws.file(lab), task.name()));
+        String filled = SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name());
+        // Anything but the TODO and the reference as solve wrote it is an attempt (an edited reference too).
+        boolean attempt = SourceEditor.state(source, task.name()) != SourceEditor.State.TODO
+            && !SourceEditor.statements(source, task.name()).equals(filled);
+        if (attempt && backup == null) {
+          backup = ws.backUp(lab); // the student's attempt, kept before the reference replaces it
+        }
+        source = SourceEditor.replaceBody(source, task.name(), filled);
+        solved.add(new Solved(ws.file(lab), task.name(), attempt ? backup : null));
         changed = true;
       }
       if (changed) {
@@ -174,7 +187,7 @@ public final class ExerciseSteps {
       }
     }
     if (taskName.isPresent() && solved.isEmpty()) {
-      Lab lab = Exercises.labOfTask(taskName.get()).orElseThrow(() -> new UserError("no task '" + taskName.get() + "'"));
+      Lab lab = Exercises.labOfTask(taskName.get()).orElseThrow(() -> Exercises.noSuchTask(taskName.get()));
       throw new UserError(taskName.get() + " belongs to " + lab.id() + ", which is not started in " + ws.root());
     }
     return solved;

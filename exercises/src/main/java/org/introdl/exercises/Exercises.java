@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.introdl.core.UserError;
+import org.introdl.core.cli.Suggestions;
 import org.introdl.exercises.grading.Lab;
 import org.introdl.exercises.grading.Task;
 import org.introdl.exercises.lab1.Lab1Exercises;
@@ -43,9 +44,15 @@ public final class Exercises {
   }
 
   public static Task task(String name) {
-    return labOfTask(name).flatMap(l -> l.task(name)).orElseThrow(() -> new UserError("no task '" + name
-        + "'; the tasks are: " + String.join(", ", LABS.stream().flatMap(l -> l.tasks().stream())
-            .map(Task::name).toList())));
+    return labOfTask(name).flatMap(l -> l.task(name)).orElseThrow(() -> noSuchTask(name));
+  }
+
+  /** "no task 'rnnn'; did you mean 'rnn'?", or the list of tasks when none is near. */
+  public static UserError noSuchTask(String name) {
+    List<String> names = LABS.stream().flatMap(l -> l.tasks().stream()).map(Task::name).toList();
+    List<String> near = Suggestions.closest(name, names);
+    return new UserError("no task '" + name + "'; " + (near.isEmpty() ? "the tasks are: " + String.join(", ", names)
+        : "did you mean " + String.join(" or ", near.stream().map(n -> "'" + n + "'").toList()) + "?"));
   }
 
   /** The lab's complete reference file: every task solved. */

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.train.RunManifest;
 import org.introdl.core.train.StepMetrics;
 import org.introdl.core.train.TrainingRun;
@@ -101,7 +100,11 @@ public final class MusicTrainer {
     MusicSettings s = o.settings();
     TrainingRun.Plan plan = new TrainingRun.Plan(LAB, "Lab 2 (music)", COMMAND, o.out(), s.steps(),
         o.checkpointEvery(), o.keep(), o.logEvery(), o.resume());
-    TrainingRun run = TrainingRun.start(plan, RunManifest.of(LAB, s, data.fingerprint()), console);
+    RunManifest manifest = RunManifest.of(LAB, s, data.fingerprint());
+    if (rnn instanceof NotebookTraining student) {
+      manifest = manifest.withExercises(student.origin());
+    }
+    TrainingRun run = TrainingRun.start(plan, manifest, console);
     if (run.complete()) {
       return new TrainResult(run.nothingToDo(), data.report());
     }
@@ -110,13 +113,13 @@ public final class MusicTrainer {
       Ops tf = Ops.create(g);
       LstmGraph model = rnn == null ? s.buildGraph(tf)
           : MusicLstm.build(tf, MusicLstm.Config.of(s.hidden(), s.timesteps(), s.seed()), rnn);
-      Tf1Adam.Update update = new Tf1Adam(s.lr()).applyGradients(tf, model.gradients(tf), model.trainables());
+      NotebookTraining.Step update = NotebookTraining.step(tf, model, rnn, s.lr());
       try (Session session = new Session(g, s.sessionConfig())) {
         long start = run.restoreOrInitialize(session);
         sampler.skip(start);
         TrainingRun.Outcome outcome = run.loop(session, start, step -> {
           try (ModelFeed feed = ModelFeed.of(model, sampler.next());
-              Result r = feed.into(session.runner()).fetch(model.loss()).fetch(model.accuracy())
+              Result r = feed.into(session.runner()).fetch(update.loss()).fetch(update.accuracy())
                   .addTarget(update.train()).run()) {
             return StepMetrics.of(((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat());
           }

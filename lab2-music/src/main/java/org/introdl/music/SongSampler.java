@@ -58,6 +58,11 @@ public final class SongSampler {
     }
     NoteSampler draw = sampler != null ? sampler : (p, random) -> choose(p, o, random);
     Melody seed = seedSong.slice(0, t);
+    if (sampler instanceof SongLoop loop && o.scheme() != Scheme.STATEFUL) {
+      long started = System.nanoTime();
+      int[] generated = loop.generateSong(model, seed.notes(), o.notes(), new SplittableRandom(o.seed()));
+      return new Generated(seed, new Melody(generated), (System.nanoTime() - started) / 1e9);
+    }
     SplittableRandom random = new SplittableRandom(o.seed());
     int[] song = new int[t + o.notes()];
     System.arraycopy(seed.notes(), 0, song, 0, t);

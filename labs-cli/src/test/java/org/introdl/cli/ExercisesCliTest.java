@@ -52,11 +52,14 @@ class ExercisesCliTest {
 
     Object[] after = run("exercises", "check", ws.toString());
     assertEquals(0, after[0], (String) after[1]);
-    assertTrue(((String) after[1]).contains("13 of 13 tasks passed."), (String) after[1]);
+    assertTrue(((String) after[1]).contains("13 of 13 tasks passed (13 of them with the reference solution that solve "
+        + "filled in)."), (String) after[1]);
+    assertTrue(((String) after[1]).contains("  reference rnn "), (String) after[1]);
     assertFalse(((String) after[1]).contains("FAILED"), (String) after[1]);
 
     Object[] list = run("exercises", "list", ws.toString());
-    assertTrue(((String) list[1]).contains("[reference solution, last check passed]"), (String) list[1]);
+    assertTrue(((String) list[1]).contains("[reference solution, not your own, last check passed with the reference]"),
+        (String) list[1]);
   }
 
   @Test
@@ -70,12 +73,18 @@ class ExercisesCliTest {
     Object[] train = run("music", "train", "--exercises", ws.toString(), "--steps", "3", "--batch", "8",
         "--checkpoint-every", "3", "--out", music.toString());
     assertEquals(0, train[0], (String) train[2]);
-    assertTrue(((String) train[1]).contains("The recurrence is your rnn from"), (String) train[1]);
+    assertTrue(((String) train[1]).contains("Your code from " + ws + ": rnn, lossOp, trainOp, accuracy\n"),
+        (String) train[1]);
+    assertFalse(((String) train[1]).contains("Warning:"), (String) train[1]);
+    String manifest = Files.readString(music.resolve("run.json"));
+    assertTrue(manifest.contains("\"exercises\"") && manifest.contains(ws.toAbsolutePath().toString())
+        && manifest.contains("\"yours\" : [ \"rnn\", \"lossOp\", \"trainOp\", \"accuracy\" ]"), manifest);
     Path song = home.resolve("song");
     Object[] generate = run("music", "generate", "--exercises", ws.toString(), "--checkpoint", music.toString(),
         "--notes", "24", "--out", song.toString());
     assertEquals(0, generate[0], (String) generate[2]);
-    assertTrue(((String) generate[1]).contains("Each note drawn by your sampleNextNote"), (String) generate[1]);
+    assertTrue(((String) generate[1]).contains("Your code from " + ws + ": sampleNextNote, generateSong\n"),
+        (String) generate[1]);
     assertTrue(Files.size(song.resolve("gen_song_0.mid")) > 0);
 
     Path xray = home.resolve("xray-run");
@@ -143,7 +152,10 @@ class ExercisesCliTest {
     run("exercises", "start", "lab1", "--dir", ws.toString());
     Object[] unknown = run("exercises", "check", ws.toString(), "--task", "nope");
     assertEquals(1, unknown[0]);
-    assertTrue(((String) unknown[2]).contains("no task 'nope'"), (String) unknown[2]);
+    assertTrue(((String) unknown[2]).contains("no task 'nope'; the tasks are: placeholders, "), (String) unknown[2]);
+    Object[] typo = run("exercises", "hint", ws.toString(), "colatz");
+    assertEquals(1, typo[0]);
+    assertTrue(((String) typo[2]).contains("no task 'colatz'; did you mean 'collatz'?"), (String) typo[2]);
     assertEquals(2, run("exercises", "solve", ws.toString(), "collatz", "--all")[0]);
     Object[] badLab = run("exercises", "start", "lab9", "--dir", ws.toString());
     assertEquals(1, badLab[0]);

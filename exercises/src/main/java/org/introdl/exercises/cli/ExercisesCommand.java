@@ -49,10 +49,11 @@ public final class ExercisesCommand extends CommandGroup {
           String state = t.state() == null ? "" : switch (t.state()) {
             case TODO -> "todo";
             case EDITED -> "edited";
-            case REFERENCE -> "reference solution";
+            case REFERENCE -> "reference solution, not your own";
             case MISSING -> "missing from the file";
           };
-          String last = t.lastCheck() == null ? "" : ", last check " + t.lastCheck();
+          String last = t.lastCheck() == null ? "" : ", last check " + (t.lastCheck().equals("reference")
+              ? "passed with the reference" : t.lastCheck());
           out.printf("  %-24s %s%s%n", t.task(), t.summary(), state.isEmpty() ? "" : "  [" + state + last + "]");
         }
       }
@@ -76,8 +77,9 @@ public final class ExercisesCommand extends CommandGroup {
         System.out.println(started.file() + " is already there; your work in it is kept.");
       } else {
         System.out.println("Wrote " + started.file());
-        System.out.println("      " + started.readme());
       }
+      System.out.println("      " + started.readme() + " (the tasks, the API, the TensorFlow ops each needs)");
+      System.out.println("      " + started.pom() + " (open the folder in an IDE, or 'mvn compile' there)");
       System.out.println("Tasks: " + String.join(", ", started.lab().tasks().stream().map(Task::name).toList()));
       System.out.println("Check your work: ./labs exercises check " + started.file().getParent().getParent());
       return 0;
@@ -104,13 +106,15 @@ public final class ExercisesCommand extends CommandGroup {
           System.out.println(lab.compileErrors());
         }
         for (ExerciseSteps.TaskResult r : lab.results()) {
-          System.out.printf("  %-6s %-22s %s%n", r.verdict().passed() ? "passed" : "FAILED", r.task(),
-              r.verdict().message());
+          System.out.printf("  %-9s %-22s %s%n", r.status(), r.task(), r.verdict().message());
         }
       }
       long passed = report.labs().stream().flatMap(l -> l.results().stream()).filter(r -> r.verdict().passed()).count();
       long total = report.labs().stream().mapToLong(l -> l.results().size()).sum();
-      System.out.println(passed + " of " + total + " tasks passed.");
+      long reference = report.labs().stream().flatMap(l -> l.results().stream()).filter(r -> r.verdict().passed()
+          && r.reference()).count();
+      System.out.println(passed + " of " + total + " tasks passed" + (reference == 0 ? "." : " (" + reference
+          + " of them with the reference solution that solve filled in)."));
       return report.allPassed() ? 0 : 1;
     }
   }
@@ -158,7 +162,8 @@ public final class ExercisesCommand extends CommandGroup {
         throw Cli.badValue(spec, "give one TASK or --all, not " + (all ? "both" : "neither"));
       }
       for (ExerciseSteps.Solved s : ExerciseSteps.solve(dir, Optional.ofNullable(task))) {
-        System.out.println("Filled in the reference solution of " + s.task() + " in " + s.file());
+        System.out.println("Filled in the reference solution of " + s.task() + " in " + s.file()
+            + (s.backup() == null ? "" : "; your attempt is kept in " + s.backup().getFileName()));
       }
       return 0;
     }

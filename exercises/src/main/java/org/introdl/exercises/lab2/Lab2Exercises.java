@@ -41,12 +41,24 @@ public final class Lab2Exercises {
   static final Mistake NO_FORGET_BIAS = new Mistake("no-forget-bias",
       "the forget gate is sigmoid(f) without the forget bias: BasicLSTMCell adds FORGET_BIAS = 1.0, "
           + "sigmoid(f + 1.0), so that a fresh cell keeps its memory.");
+  static final Mistake GATE_ORDER = new Mistake("gate-order",
+      "the gates are read from the wrong column blocks: BasicLSTMCell's kernel holds them in the order i, j, f, o "
+          + "(input gate, new input, forget gate, output gate), and split returns the blocks in that order.");
+  static final Mistake STATE_FIRST = new Mistake("state-first",
+      "the cell reads concat([h, x]): BasicLSTMCell concatenates [x, h], so the kernel's first 78 rows multiply the "
+          + "note row x and the last 128 the previous output h.");
+  static final Mistake OUTPUTS_STATE = new Mistake("outputs-state",
+      "the dense layer got the cell state c: the LSTM's output is h = tanh(c) * sigmoid(o), the value static_rnn "
+          + "returns in outputs; c is its inner memory.");
   static final Mistake RNN_SOFTMAX = new Mistake("returns-softmax",
       "rnn returns probabilities (a softmax): return the logits xW + b; the loss and the prediction apply softmax "
           + "themselves.");
   static final Mistake SOFTMAX_TWICE = new Mistake("softmax-twice",
       "softmax is applied twice: softmaxCrossEntropyWithLogits applies it itself, so pass the logits, not "
           + "tf.nn.softmax(logits).");
+  static final Mistake LOSS_SWAPPED = new Mistake("loss-swapped",
+      "the logits and the labels are swapped: softmaxCrossEntropyWithLogits(logits, labels) takes the logits first, "
+          + "then the one-hot true notes.");
   static final Mistake LOSS_SUM = new Mistake("loss-sum",
       "the loss is the SUM over the batch: the notebook takes the mean (tf.reduce_mean), so the loss does not grow "
           + "with the batch size.");
@@ -54,7 +66,11 @@ public final class Lab2Exercises {
       "the variables moved by learning_rate * gradient, plain gradient descent: the notebook uses Adam "
           + "(new AdamOptimizer(learningRate)).");
   static final Mistake FIXED_RATE = new Mistake("fixed-learning-rate",
-      "the step matches Adam with learning rate 0.001, not the learningRate passed in:");
+      "the step ignores the learningRate passed in: make the optimizer with learningRate, so that the rate the "
+          + "notebook sets (and any other) is the one used.");
+  static final Mistake SOME_VARIABLES = new Mistake("some-variables",
+      "a variable did not move: minimise the loss over every variable in the list you are given (the model's "
+          + "trainable variables), or part of the network never learns.");
   static final Mistake ACCURACY_SUM = new Mistake("accuracy-sum",
       "accuracy is the NUMBER of correct predictions: take the mean of the 0/1 values (tf.math.mean), a fraction "
           + "in [0, 1].");
@@ -65,6 +81,9 @@ public final class Lab2Exercises {
           + "p=probs) does, or every song repeats itself.");
   static final Mistake SAMPLER_UNIFORM = new Mistake("uniform",
       "the draws ignore the probabilities (every note about equally often): note k must come with probability p[k].");
+  static final Mistake FRESH_RANDOM = new Mistake("fresh-random",
+      "every call drew the same note: a new Random(seed) made inside sampleNextNote starts over at each call, so "
+          + "its first number is always the same; draw from the Random passed in, which moves on between calls.");
   static final Mistake OWN_RANDOM = new Mistake("own-random",
       "the same seed gave different draws: draw only from the Random passed in (not Math.random or a new Random), "
           + "so that a seed gives the same song again.");
@@ -83,40 +102,54 @@ public final class Lab2Exercises {
     return new Lab("lab2", "Music generation with an RNN (Lab 1 Part 2)", "Lab2Music", List.of(
         new Task("rnn", "RNN(input_vec, weights, biases): 64 unstacked rows through a BasicLSTMCell(128), the last "
             + "output through the dense layer",
-            List.of("tf.unstack(inputVec, TIMESTEPS, Unstack.axis(1L)).output() gives the 64 rows [batch, 78].",
-                "BasicLstmCell cell = new BasicLstmCell(tf, HIDDEN_SIZE, INPUT_SIZE); c = h = cell.zeroState(tf, row). "
-                    + "Per row: gates = concat([x, h], 1) @ cell.kernel() + cell.bias(), split into i, j, f, o.",
-                "c = c * sigmoid(f + FORGET_BIAS) + sigmoid(i) * tanh(j); h = tanh(c) * sigmoid(o); after the last "
-                    + "row return h @ weights + biases (no softmax)."),
-            Lab2Exercises::gradeRnn, List.of(FIRST_OUTPUT, NO_FORGET_BIAS, RNN_SOFTMAX)),
+            List.of("An LSTM reads the song one row at a time and carries two values from row to row: c, its "
+                    + "memory, and h, its output. The notebook feeds the output after the LAST row to a dense layer.",
+                "Look up BasicLstmCell (its Javadoc has the cell's equations; kernel(), bias(), zeroState), "
+                    + "tf.unstack with Unstack.axis, tf.concat, tf.split, tf.linalg.matMul, tf.math.sigmoid and tanh.",
+                "rows = unstack(inputVec, TIMESTEPS, axis 1); c = h = the zero state; for each row x: gates = [x, h] "
+                    + "@ kernel + bias, split in four (i, j, f, o); update c, then h from c. At the end: h @ weights "
+                    + "+ biases."),
+            Lab2Exercises::gradeRnn, List.of(FIRST_OUTPUT, NO_FORGET_BIAS, GATE_ORDER, STATE_FIRST, OUTPUTS_STATE,
+                RNN_SOFTMAX)),
         new Task("lossOp", "the mean softmax cross-entropy of the logits against the true next notes",
-            List.of("TF has the loss built in: tf.nn.softmaxCrossEntropyWithLogits(logits, labels).loss() gives one "
-                    + "value per row.",
-                "It applies softmax itself: give it the logits.",
-                "Average the rows: tf.math.mean(perRow, tf.constant(0))."),
-            Lab2Exercises::gradeLoss, List.of(SOFTMAX_TWICE, LOSS_SUM)),
+            List.of("Cross-entropy measures how surprised the model is by the true note: minus the log of the "
+                    + "probability it gave that note. Averaged over the batch, it is the number training lowers.",
+                "Look up tf.nn.softmaxCrossEntropyWithLogits(features, labels), its loss() output (one value per "
+                    + "row; the features are the logits), and tf.math.mean.",
+                "perRow = softmaxCrossEntropyWithLogits(<the logits>, <the one-hot labels>).loss(); return the mean of "
+                    + "perRow over axis 0."),
+            Lab2Exercises::gradeLoss, List.of(SOFTMAX_TWICE, LOSS_SWAPPED, LOSS_SUM)),
         new Task("trainOp", "Adam with the given learning rate, minimising the loss",
-            List.of("The notebook: tf.train.AdamOptimizer(learning_rate=learning_rate).minimize(loss_op).",
-                "In Java: new AdamOptimizer(learningRate).", "return new AdamOptimizer(learningRate).minimize(tf, "
-                    + "lossOp, variables);"),
-            Lab2Exercises::gradeTrainOp, List.of(GRADIENT_DESCENT, FIXED_RATE)),
+            List.of("Training moves every variable a small step against the gradient of the loss; Adam scales each "
+                    + "step by running averages of the gradient, and the learning rate sets the step's size.",
+                "Look up AdamOptimizer in this lab's API: a constructor that takes the learning rate, and "
+                    + "minimize(tf, loss, variables), which returns the op that makes one step.",
+                "Make the optimizer with the rate you were given (not a number of your own) and minimise lossOp over "
+                    + "all of variables."),
+            Lab2Exercises::gradeTrainOp, List.of(SOME_VARIABLES, FIXED_RATE, GRADIENT_DESCENT)),
         new Task("accuracy", "the fraction of rows whose most likely note is the true next note",
-            List.of("The predicted note of a row is its argmax: tf.math.argMax(prediction, tf.constant(1)).",
-                "Compare with argMax(outputVec, 1) using tf.math.equal, then cast to float: tf.dtypes.cast(..., "
-                    + "TFloat32.class).",
-                "The mean of those 0/1 values is the accuracy: tf.math.mean(correct, tf.constant(0))."),
+            List.of("A row is right when the note the model finds most likely is the true next note; accuracy is "
+                    + "the fraction of right rows, a number in [0, 1].",
+                "Look up tf.math.argMax (its axis is an operand), tf.math.equal, tf.dtypes.cast and tf.math.mean.",
+                "predicted = argMax(prediction) along the notes; truth = argMax(outputVec) likewise; correct = "
+                    + "equal(...) cast to float; return its mean."),
             Lab2Exercises::gradeAccuracy, List.of(ACCURACY_SUM, ARGMAX_AXIS)),
         new Task("sampleNextNote", "draw note k with probability probabilities[k] (np.random.choice)",
-            List.of("Draw one uniform number u = random.nextDouble() in [0, 1).",
-                "Walk the notes adding up their probabilities; the first note where the running sum passes u is the "
-                    + "draw.",
-                "Rounding can leave u above the final sum (about 1 - 1e-7): then return the last note."),
-            Lab2Exercises::gradeSampler, List.of(SAMPLER_ARGMAX, SAMPLER_UNIFORM, OWN_RANDOM)),
+            List.of("Sampling picks note k with probability p[k]: lay the probabilities end to end on [0, 1) and see "
+                    + "where a uniform random number falls.",
+                "Look up java.util.Random.nextDouble(); draw from the Random passed in (never a new Random or "
+                    + "Math.random), so that one seed gives one song.",
+                "u = one uniform draw; add up p[0], p[1], ... and return the first k where the running sum passes u; "
+                    + "if rounding leaves u above the total, the last note."),
+            Lab2Exercises::gradeSampler, List.of(SAMPLER_ARGMAX, FRESH_RANDOM, SAMPLER_UNIFORM, OWN_RANDOM)),
         new Task("generateSong", "the generation loop: predict from the last 64 rows, sample, append, repeat",
-            List.of("Keep the whole song in a List<float[]> that starts as the seed rows.",
-                "Each step: window = the last model.timesteps() rows; probs = model.prediction(window); note = "
-                    + "sampleNextNote(probs, random).",
-                "Append a one-hot row for the note (new float[78] with a 1 at note) and collect the new rows."),
+            List.of("Generation feeds the model its own output: each new note joins the song, and the next "
+                    + "prediction reads the last 64 rows, the new note among them.",
+                "Look up MusicModel (timesteps(), noteCount(), prediction(window): probabilities, unlike logits) and "
+                    + "List.subList.",
+                "song = the seed rows; repeat steps times: window = the last timesteps() rows; note = "
+                    + "sampleNextNote(the model's prediction for it, random); append a one-hot row for note. Return "
+                    + "the new rows."),
             Lab2Exercises::gradeGenerate, List.of(SAMPLED_LOGITS, WINDOW_NOT_SLIDING, LOOP_ARGMAX))));
   }
 
@@ -187,18 +220,61 @@ public final class Lab2Exercises {
     }
     String evidence = "Row " + bad / NOTES + ", note " + bad % NOTES + ": your logit " + got[bad] + ", expected "
         + Numbers.format(expected[bad]) + ".";
-    if (Numbers.resembles(got, flat(PlainLstm.logits(x, kernel, bias, weights, biases, PlainLstm.Variant.FIRST_OUTPUT)))) {
-      return FIRST_OUTPUT.verdict(evidence);
+    return diagnoseRnn(got, evidence, variant -> flat(PlainLstm.logits(x, kernel, bias, weights, biases, variant)));
+  }
+
+  /**
+   * Which classic mistake the logits match: each is computed in plain Java (the first output, no forget bias, every
+   * other order of the four gates, [h, x], the state c, a softmax) and the first the student's numbers resemble names it.
+   */
+  private static Verdict diagnoseRnn(float[] got, String evidence,
+      java.util.function.Function<PlainLstm.Variant, double[]> logitsOf) {
+    List<java.util.Map.Entry<PlainLstm.Variant, Mistake>> variants = List.of(
+        java.util.Map.entry(PlainLstm.Variant.FIRST_OUTPUT, FIRST_OUTPUT),
+        java.util.Map.entry(PlainLstm.Variant.NO_FORGET_BIAS, NO_FORGET_BIAS),
+        java.util.Map.entry(PlainLstm.Variant.STATE_FIRST, STATE_FIRST),
+        java.util.Map.entry(PlainLstm.Variant.OUTPUTS_STATE, OUTPUTS_STATE));
+    double[] logits = logitsOf.apply(PlainLstm.Variant.NOTEBOOK);
+    int batch = logits.length / NOTES;
+    double[] softmax = new double[logits.length];
+    for (int n = 0; n < batch; n++) {
+      System.arraycopy(PlainLstm.softmax(Arrays.copyOfRange(logits, n * NOTES, (n + 1) * NOTES)), 0, softmax,
+          n * NOTES, NOTES);
     }
-    if (Numbers.resembles(got, flat(PlainLstm.logits(x, kernel, bias, weights, biases,
-        PlainLstm.Variant.NO_FORGET_BIAS)))) {
-      return NO_FORGET_BIAS.verdict(evidence);
-    }
-    if (Numbers.resembles(got, flat(PlainLstm.softmax(PlainLstm.logits(x, kernel, bias, weights, biases,
-        PlainLstm.Variant.NOTEBOOK))))) {
+    if (Numbers.resembles(got, softmax)) {
       return RNN_SOFTMAX.verdict(evidence);
     }
-    return Verdict.fail(evidence + " (the reference is a plain-Java BasicLSTMCell with the same kernel and bias)");
+    for (var variant : variants) {
+      if (Numbers.resembles(got, logitsOf.apply(variant.getKey()))) {
+        return variant.getValue().verdict(evidence);
+      }
+    }
+    for (String order : gateOrders()) {
+      if (Numbers.resembles(got, logitsOf.apply(PlainLstm.Variant.gateOrder(order)))) {
+        return GATE_ORDER.verdict("Your numbers match the blocks read as " + String.join(", ", order.split(""))
+            + ". " + evidence);
+      }
+    }
+    return Verdict.fail(evidence + " (the reference is a plain-Java BasicLSTMCell with the same kernel and bias; "
+        + "your numbers match none of the classic mistakes: the first output, no forget bias, another gate order, "
+        + "[h, x], the state c, a softmax)");
+  }
+
+  /** The 23 ways to read the blocks i, j, f, o in another order. */
+  private static List<String> gateOrders() {
+    List<String> orders = new ArrayList<>();
+    permute("", "ijfo", orders);
+    orders.remove("ijfo");
+    return orders;
+  }
+
+  private static void permute(String prefix, String rest, List<String> out) {
+    if (rest.isEmpty()) {
+      out.add(prefix);
+    }
+    for (int k = 0; k < rest.length(); k++) {
+      permute(prefix + rest.charAt(k), rest.substring(0, k) + rest.substring(k + 1), out);
+    }
   }
 
   // ---- loss, optimizer, accuracy ----
@@ -228,7 +304,12 @@ public final class Lab2Exercises {
     if (Numbers.resembles(new float[] {got}, new double[] {expected * batch})) {
       return LOSS_SUM.verdict(evidence);
     }
-    return Verdict.fail(evidence);
+    String negative = got < 0 ? " A cross-entropy cannot be negative: it is -sum p log q with p and q probabilities, "
+        + "so every term is at least 0." : "";
+    if (Numbers.resembles(new float[] {got}, new double[] {swappedCrossEntropy(logits, labels, batch) / batch})) {
+      return LOSS_SWAPPED.verdict(evidence + negative);
+    }
+    return Verdict.fail(negative.isEmpty() ? evidence : negative.strip() + " " + evidence);
   }
 
   /** What a student's op gave when run: its one value, or the verdict saying why there is none. */
@@ -272,44 +353,110 @@ public final class Lab2Exercises {
     return sum;
   }
 
+  /** The mistake's loss: the labels fed as the logits and the logits as the labels. */
+  private static double swappedCrossEntropy(float[] logits, float[] labels, int batch) {
+    double sum = 0;
+    for (int n = 0; n < batch; n++) {
+      double[] q = PlainLstm.softmax(Numbers.toDoubles(Arrays.copyOfRange(labels, n * NOTES, (n + 1) * NOTES)));
+      for (int k = 0; k < NOTES; k++) {
+        sum -= logits[n * NOTES + k] * Math.log(q[k]);
+      }
+    }
+    return sum;
+  }
+
+  /** The learning rates trainOp is graded with: the notebook's and another, so a rate of its own shows. */
+  static final float[] LEARNING_RATES = {0.01f, 0.05f};
+  /** Three variables of different shapes ([5], [2, 2], [3]), flattened: start, target and scale of each element. */
+  private static final long[][] TRAIN_SHAPES = {{5}, {2, 2}, {3}};
+  private static final float[] TRAIN_START = {0.5f, -1.5f, 2f, 0.25f, -0.75f, 1f, -2f, 0.5f, 3f, -1f, 0f, 2.5f};
+  private static final float[] TRAIN_TARGET = {1f, 1f, -1f, 0.3f, 0f, -1f, 0.5f, 0.5f, 0f, 1f, -2f, 2f};
+  private static final float[] TRAIN_SCALE = {1f, 0.1f, 3f, 10f, 0.5f, 2f, 1f, 0.3f, 4f, 1f, 0.2f, 5f};
+  private static final int TRAIN_STEPS = 3;
+
+  /**
+   * trainOp on the loss {@code sum(scale (v - target)^2)} over three variables, at two learning rates: every
+   * variable must move, the two rates must differ, and 3 steps must equal TF1's Adam computed in double.
+   */
   static Verdict gradeTrainOp(StudentCode code) {
-    float learningRate = 0.01f;
-    int steps = 3;
-    float[] start = {0.5f, -1.5f, 2f, 0.25f, -0.75f};
-    float[] target = {1f, 1f, -1f, 0.3f, 0f};
-    float[] scale = {1f, 0.1f, 3f, 10f, 0.5f};
-    float[] got;
-    try (Graph graph = new Graph(); Session session = new Session(graph)) {
-      Ops tf = Ops.create(graph);
-      Output<TFloat32> v = GraphVariables.create(tf, "v", Shape.of(start.length), TFloat32.class,
-          init -> init.constant(start));
-      Operand<TFloat32> diff = tf.math.sub(tf.identity(v), tf.constant(target));
-      Operand<TFloat32> loss = tf.reduceSum(tf.math.mul(tf.constant(scale), tf.math.square(diff)), tf.constant(0));
-      Op train = code.call("trainOp", tf, loss, List.of(v), learningRate);
-      if (train == null) {
+    float[][] got = new float[LEARNING_RATES.length][];
+    for (int r = 0; r < LEARNING_RATES.length; r++) {
+      got[r] = trainVariables(code, LEARNING_RATES[r]);
+      if (got[r] == null) {
         return Verdict.fail("trainOp returned null: return the optimizer's minimize(...) op");
       }
-      for (int s = 0; s < steps; s++) {
+      int offset = 0;
+      for (int v = 0; v < TRAIN_SHAPES.length; v++) {
+        int size = (int) Shape.of(TRAIN_SHAPES[v]).size();
+        if (Arrays.equals(Arrays.copyOfRange(got[r], offset, offset + size),
+            Arrays.copyOfRange(TRAIN_START, offset, offset + size))) {
+          return SOME_VARIABLES.verdict("After " + TRAIN_STEPS + " steps variable " + v + " of "
+              + TRAIN_SHAPES.length + " (shape " + Shape.of(TRAIN_SHAPES[v]) + ") still holds its start value.");
+        }
+        offset += size;
+      }
+    }
+    if (Arrays.equals(got[0], got[1])) {
+      return FIXED_RATE.verdict("Learning rates " + LEARNING_RATES[0] + " and " + LEARNING_RATES[1]
+          + " moved the variables exactly alike.");
+    }
+    for (int r = 0; r < LEARNING_RATES.length; r++) {
+      float rate = LEARNING_RATES[r];
+      double[] adam = adam(TRAIN_START, TRAIN_TARGET, TRAIN_SCALE, rate, TRAIN_STEPS);
+      int bad = Numbers.firstMismatch(got[r], adam, Numbers.TOLERANCE);
+      if (bad < 0) {
+        continue;
+      }
+      String evidence = "With learning rate " + rate + ", after " + TRAIN_STEPS + " steps element " + bad + " is "
+          + got[r][bad] + ", expected " + Numbers.format(adam[bad]) + " (Adam).";
+      if (Numbers.resembles(got[r], gradientDescent(TRAIN_START, TRAIN_TARGET, TRAIN_SCALE, rate, TRAIN_STEPS))) {
+        return GRADIENT_DESCENT.verdict(evidence);
+      }
+      return Verdict.fail(evidence);
+    }
+    return Verdict.pass("3 steps over 3 variables equal TF1's Adam computed in double to 1e-5, at learning rates "
+        + LEARNING_RATES[0] + " and " + LEARNING_RATES[1]);
+  }
+
+  /** The three variables' values, flattened, after the student's op ran 3 times at {@code rate}; null for no op. */
+  private static float[] trainVariables(StudentCode code, float rate) {
+    try (Graph graph = new Graph(); Session session = new Session(graph)) {
+      Ops tf = Ops.create(graph);
+      List<Output<TFloat32>> variables = new ArrayList<>();
+      Operand<TFloat32> loss = null;
+      int offset = 0;
+      for (int v = 0; v < TRAIN_SHAPES.length; v++) {
+        Shape shape = Shape.of(TRAIN_SHAPES[v]);
+        int size = (int) shape.size();
+        float[] start = Arrays.copyOfRange(TRAIN_START, offset, offset + size);
+        Output<TFloat32> variable = GraphVariables.create(tf, "v" + v, shape, TFloat32.class,
+            init -> init.reshape(init.constant(start), init.constant(shape.asArray())));
+        variables.add(variable);
+        Operand<TFloat32> flat = tf.reshape(tf.identity(variable), tf.constant(new long[] {size}));
+        Operand<TFloat32> diff = tf.math.sub(flat, tf.constant(Arrays.copyOfRange(TRAIN_TARGET, offset, offset + size)));
+        Operand<TFloat32> term = tf.reduceSum(tf.math.mul(
+            tf.constant(Arrays.copyOfRange(TRAIN_SCALE, offset, offset + size)), tf.math.square(diff)), tf.constant(0));
+        loss = loss == null ? term : tf.math.add(loss, term);
+        offset += size;
+      }
+      Op train = code.call("trainOp", tf, loss, variables, rate);
+      if (train == null) {
+        return null;
+      }
+      for (int s = 0; s < TRAIN_STEPS; s++) {
         session.run(train);
       }
-      try (Result r = session.runner().fetch(v).run()) {
-        got = Numbers.values(r.get(0));
+      float[] values = new float[TRAIN_START.length];
+      int at = 0;
+      for (Output<TFloat32> variable : variables) {
+        try (Result r = session.runner().fetch(variable).run()) {
+          float[] part = Numbers.values(r.get(0));
+          System.arraycopy(part, 0, values, at, part.length);
+          at += part.length;
+        }
       }
+      return values;
     }
-    double[] adam = adam(start, target, scale, learningRate, steps);
-    int bad = Numbers.firstMismatch(got, adam, Numbers.TOLERANCE);
-    if (bad < 0) {
-      return Verdict.pass("3 steps equal TF1's Adam (lr 0.01) computed in double to 1e-5");
-    }
-    String evidence = "After 3 steps variable[" + bad + "] is " + got[bad] + ", expected " + Numbers.format(adam[bad])
-        + " (Adam, learning rate " + learningRate + ").";
-    if (Numbers.resembles(got, gradientDescent(start, target, scale, learningRate, steps))) {
-      return GRADIENT_DESCENT.verdict(evidence);
-    }
-    if (Numbers.resembles(got, adam(start, target, scale, 0.001f, steps))) {
-      return FIXED_RATE.verdict(evidence);
-    }
-    return Verdict.fail(evidence);
   }
 
   /** TF1's Adam ({@code lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)}) on {@code sum(scale (v - target)^2)}. */
@@ -437,8 +584,12 @@ public final class Lab2Exercises {
     }
     String evidence = "Note 40 (p = " + Numbers.format(p[40]) + ") came " + counts[40] + " times of " + draws
         + ", expected about " + Math.round(p[40] * draws) + "; " + test + ".";
-    if (counts[40] == draws) {
-      return SAMPLER_ARGMAX.verdict(evidence);
+    if (counts[first[0]] == draws) {
+      if (first[0] == 40 && followsArgmax(code)) {
+        return SAMPLER_ARGMAX.verdict(evidence);
+      }
+      return FRESH_RANDOM.verdict("All " + draws + " draws were note " + first[0] + " (p = "
+          + Numbers.format(p[first[0]]) + ").");
     }
     double[] uniform = new double[NOTES];
     Arrays.fill(uniform, 1.0 / NOTES);
@@ -446,6 +597,18 @@ public final class Lab2Exercises {
       return SAMPLER_UNIFORM.verdict(evidence);
     }
     return Verdict.fail("the draws do not follow the probabilities: " + evidence);
+  }
+
+  /**
+   * Whether the sampler always returns the most likely note, also on a flat distribution whose most likely note
+   * holds only 2% of the mass (so a fixed random number almost never lands on it).
+   */
+  private static boolean followsArgmax(StudentCode code) {
+    float[] flat = new float[NOTES];
+    Arrays.fill(flat, 0.98f / (NOTES - 1));
+    flat[70] = 0.02f;
+    int[] notes = draw(code, flat, new Random(5), 20);
+    return Arrays.stream(notes).allMatch(n -> n == 70);
   }
 
   private static int[] draw(StudentCode code, float[] probabilities, Random random, int draws) {

@@ -5,11 +5,21 @@ package org.introdl.exercises.lab2;
  * over the rows, then the dense layer. The switches build the classic mistakes the grader recognises.
  */
 final class PlainLstm {
-  /** Which cell output goes into the dense layer, and whether the forget bias is added. */
-  record Variant(boolean lastOutput, float forgetBias) {
-    static final Variant NOTEBOOK = new Variant(true, 1f);
-    static final Variant FIRST_OUTPUT = new Variant(false, 1f);
-    static final Variant NO_FORGET_BIAS = new Variant(true, 0f);
+  /**
+   * The cell as written, right or wrong: which output goes into the dense layer (the last or the first; h or the
+   * state c), whether the forget bias is added, which of the four column blocks is read as which gate ({@code gates}
+   * names the gate of block 0, 1, 2, 3: the notebook's is "ijfo"), and whether the input is [x, h] or [h, x].
+   */
+  record Variant(boolean lastOutput, float forgetBias, String gates, boolean stateFirst, boolean outputsState) {
+    static final Variant NOTEBOOK = new Variant(true, 1f, "ijfo", false, false);
+    static final Variant FIRST_OUTPUT = new Variant(false, 1f, "ijfo", false, false);
+    static final Variant NO_FORGET_BIAS = new Variant(true, 0f, "ijfo", false, false);
+    static final Variant STATE_FIRST = new Variant(true, 1f, "ijfo", true, false);
+    static final Variant OUTPUTS_STATE = new Variant(true, 1f, "ijfo", false, true);
+
+    static Variant gateOrder(String gates) {
+      return new Variant(true, 1f, gates, false, false);
+    }
   }
 
   private PlainLstm() {}
@@ -29,10 +39,11 @@ final class PlainLstm {
       double[] chosen = null;
       for (float[] row : x[n]) {
         double[] in = new double[row.length + hidden];
+        int xAt = variant.stateFirst() ? hidden : 0;
         for (int k = 0; k < row.length; k++) {
-          in[k] = row[k];
+          in[xAt + k] = row[k];
         }
-        System.arraycopy(h, 0, in, row.length, hidden);
+        System.arraycopy(h, 0, in, variant.stateFirst() ? 0 : row.length, hidden);
         double[] gates = new double[4 * hidden];
         for (int g = 0; g < 4 * hidden; g++) {
           double sum = bias[g];
@@ -41,16 +52,20 @@ final class PlainLstm {
           }
           gates[g] = sum;
         }
+        int iAt = variant.gates().indexOf('i') * hidden;
+        int jAt = variant.gates().indexOf('j') * hidden;
+        int fAt = variant.gates().indexOf('f') * hidden;
+        int oAt = variant.gates().indexOf('o') * hidden;
         for (int u = 0; u < hidden; u++) {
-          double i = sigmoid(gates[u]);
-          double j = Math.tanh(gates[hidden + u]);
-          double f = sigmoid(gates[2 * hidden + u] + variant.forgetBias());
-          double o = sigmoid(gates[3 * hidden + u]);
+          double i = sigmoid(gates[iAt + u]);
+          double j = Math.tanh(gates[jAt + u]);
+          double f = sigmoid(gates[fAt + u] + variant.forgetBias());
+          double o = sigmoid(gates[oAt + u]);
           c[u] = c[u] * f + i * j;
           h[u] = Math.tanh(c[u]) * o;
         }
         if (chosen == null || variant.lastOutput()) {
-          chosen = h.clone();
+          chosen = (variant.outputsState() ? c : h).clone();
         }
       }
       for (int o = 0; o < outputs; o++) {

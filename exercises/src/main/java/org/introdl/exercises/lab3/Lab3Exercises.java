@@ -9,6 +9,7 @@ import org.introdl.exercises.grading.Lab;
 import org.introdl.exercises.grading.Mistake;
 import org.introdl.exercises.grading.Numbers;
 import org.introdl.exercises.grading.StudentCode;
+import org.introdl.exercises.grading.StudentException;
 import org.introdl.exercises.grading.Task;
 import org.introdl.exercises.grading.Verdict;
 import org.tensorflow.Graph;
@@ -31,6 +32,12 @@ public final class Lab3Exercises {
   static final Mistake BIAS_NOT_KERNEL = new Mistake("bias-not-kernel",
       "the weights are the dense layer's bias: the CAM needs its kernel, '<dense scope>/kernel:0', of shape "
           + "[channels, 2].");
+  static final Mistake SQUEEZED = new Mistake("squeezed",
+      "the feature maps lost an axis: return skip4 as it is, [N, h, w, C] (computeCam reads h, w and C from axes 1, "
+          + "2 and 3), and the dense kernel as [C, 2].");
+  static final Mistake BREAKS_CAM = new Mistake("breaks-cam",
+      "your computeCam and upsample fail on the tensors extractFeaturesWeights returned: return the model's own "
+          + "tensors, whose static shapes computeCam reads, not a copy that hides them:");
   static final Mistake OTHER_CLASS = new Mistake("other-class",
       "this is the map of the OTHER class: use the weights' column classIndex (1 = pneumothorax).");
   static final Mistake ALIGN_CORNERS = new Mistake("align-corners",
@@ -48,23 +55,29 @@ public final class Lab3Exercises {
   public static Lab lab() {
     return new Lab("lab3", "Pneumothorax detection and Class Activation Maps (Lab 2 Part 2)", "Lab3Xray", List.of(
         new Task("extractFeaturesWeights", "(feature_maps, dense_weights) = extract_features_weights(model)",
-            List.of("The feature maps are the output of the last convolution block, the one the global average "
-                    + "pooling reads.",
-                "That is model.skip4(). The dense kernel sits in the logits' name scope: model.yPred().op().name() is "
-                    + "'dense/BiasAdd'.",
-                "model.tensorByName(scope + \"/kernel:0\") with scope the part of that name before the last '/'."),
-            Lab3Exercises::gradeExtract, List.of(WRONG_LAYER, BIAS_NOT_KERNEL)),
+            List.of("A CAM weighs the last convolution block's feature maps by the dense layer's weights: the maps "
+                    + "that global average pooling reads, and the kernel that turns the pooled features into the two "
+                    + "class scores.",
+                "Look up XrayModel (skip1 .. skip4, gap, yPred, tensorByName) and Operation.name(): the dense "
+                    + "kernel lives in the same name scope as the logits' op.",
+                "maps = the block that gap averages, as it is, [N, h, w, C]; weights = tensorByName(<the scope of "
+                    + "yPred's op name> + \"/kernel:0\")."),
+            Lab3Exercises::gradeExtract, List.of(WRONG_LAYER, BIAS_NOT_KERNEL, SQUEEZED, BREAKS_CAM)),
         new Task("computeCam", "CAM = reshape(maps[h*w, C] @ weights[:, classIndex], [1, h, w, 1])",
-            List.of("Reshape the [1, h, w, C] maps to [h*w, C]: each row is one map cell's C features.",
-                "Take the weights' column classIndex as a [C, 1] matrix: tf.slice(denseWeights, {0, classIndex}, "
-                    + "{C, 1}).",
-                "matMul gives [h*w, 1]; reshape it to [1, h, w, 1]."),
+            List.of("The map's value at a cell is the class score that cell's features alone would give: a sum "
+                    + "over channels weighted by what connects each channel to the class.",
+                "Look up tf.reshape, tf.slice (begin and size as int32 constants) and tf.linalg.matMul; "
+                    + "featureMaps.shape() gives h, w and C while the graph is built.",
+                "rows = the maps as [h*w, C]; column = the weights' column classIndex as [C, 1]; the product is "
+                    + "[h*w, 1]: reshape it to [1, h, w, 1]."),
             Lab3Exercises::gradeCam, List.of(OTHER_CLASS)),
         new Task("upsample", "resize the [1, h, w, 1] CAM bilinearly to [1, imageSize, imageSize, 1], as TF1",
-            List.of("TF Java has the op: tf.image.resizeBilinear(images, size, options...).",
-                "size is an int32 tensor {imageSize, imageSize}.",
-                "TF1's defaults are ResizeBilinear.alignCorners(false) and ResizeBilinear.halfPixelCenters(false); "
-                    + "say so explicitly."),
+            List.of("The map is a few cells wide; to lay it over the x-ray it is interpolated to the image's size, "
+                    + "each pixel a blend of the four nearest cells.",
+                "Look up tf.image.resizeBilinear and its options ResizeBilinear.alignCorners and halfPixelCenters "
+                    + "(TF1's resize_bilinear has both false, which is also TF Java's default).",
+                "return resizeBilinear(cam, an int32 constant {imageSize, imageSize}), corners not aligned, no "
+                    + "half-pixel centres."),
             Lab3Exercises::gradeUpsample, List.of(ALIGN_CORNERS, HALF_PIXEL, NEAREST))));
   }
 
@@ -94,6 +107,9 @@ public final class Lab3Exercises {
         mapsShape = r.get(0).shape();
         weightsShape = r.get(1).shape();
       }
+      if (mapsShape.numDimensions() != 4) {
+        return SQUEEZED.verdict("Yours have shapes " + mapsShape + " and " + weightsShape + ".");
+      }
       // The model's own tensors, fetched in a run of their own (one run cannot fetch a tensor twice).
       try (TFloat32 x = Feeds.of(image, 1, SmallGapCnn.IMAGE_SIZE, SmallGapCnn.IMAGE_SIZE, 1)) {
         var runner = session.runner().feed(model.x(), x).fetch(kernel).fetch(bias);
@@ -118,8 +134,44 @@ public final class Lab3Exercises {
           }
         }
       }
+      if (weightsShape.numDimensions() != 2) {
+        return SQUEEZED.verdict("Yours have shapes " + mapsShape + " and " + weightsShape + ".");
+      }
+      String together = runsWithCam(code, graph, session, model, fw, image);
+      if (together.startsWith("threw") || together.startsWith("your graph")) {
+        return BREAKS_CAM.verdict(together);
+      }
+      return Verdict.pass("skip4 and dense/kernel, checked by value and rank on a small model of the lab's shape; "
+          + together);
     }
-    return Verdict.pass("skip4 and dense/kernel, checked by value on a small model of the lab's shape");
+  }
+
+  /**
+   * Runs the student's computeCam and upsample on what their extractFeaturesWeights returned, as {@code xray cam
+   * --exercises} will: what went wrong, or a note on what was run.
+   */
+  private static String runsWithCam(StudentCode code, Graph graph, Session session, XrayModel model,
+      FeaturesWeights fw, float[] image) {
+    Ops tf = Ops.create(graph);
+    Operand<TFloat32> up;
+    try {
+      Operand<TFloat32> cam = code.call("computeCam", tf, fw.featureMaps(), fw.denseWeights(), 1);
+      up = code.call("upsample", tf, cam, SmallGapCnn.IMAGE_SIZE);
+    } catch (StudentException e) {
+      return e.getMessage().startsWith("not done yet") ? "computeCam and upsample not written yet, so not run with it"
+          : e.getMessage();
+    } catch (RuntimeException e) {
+      return "your graph failed when built: " + code.explain(e);
+    }
+    if (up == null) {
+      return "computeCam and upsample run with it";
+    }
+    try (TFloat32 x = Feeds.of(image, 1, SmallGapCnn.IMAGE_SIZE, SmallGapCnn.IMAGE_SIZE, 1);
+        Result r = session.runner().feed(model.x(), x).fetch(up).run()) {
+      return "computeCam and upsample run with it (map " + r.get(0).shape() + ")";
+    } catch (RuntimeException e) {
+      return "your graph failed when run: " + code.explain(e);
+    }
   }
 
   private static boolean same(float[] a, float[] b) {

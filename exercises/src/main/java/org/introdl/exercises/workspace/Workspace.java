@@ -101,6 +101,19 @@ public final class Workspace {
     }
   }
 
+  /**
+   * Copies the lab's file to {@code Lab2Music.java.orig} (or {@code .orig.2}, {@code .orig.3}, ... when that is
+   * taken, so no earlier attempt is lost) and returns the copy.
+   */
+  public Path backUp(Lab lab) {
+    Path backup = labDir(lab).resolve(lab.fileName() + ".orig");
+    for (int n = 2; Files.exists(backup); n++) {
+      backup = labDir(lab).resolve(lab.fileName() + ".orig." + n);
+    }
+    AtomicFiles.writeString(backup, read(lab));
+    return backup;
+  }
+
   // ---- state ----
 
   public int hintsShown(String task) {
@@ -111,13 +124,13 @@ public final class Workspace {
     update("hints." + task, Integer.toString(count));
   }
 
-  /** The last check's outcome for a task: "passed", "failed" or null when never checked. */
+  /** The last check's outcome for a task: "passed", "reference", "failed" or null when never checked. */
   public String lastResult(String task) {
     return state().getProperty("result." + task);
   }
 
-  public void setLastResult(String task, boolean passed) {
-    update("result." + task, passed ? "passed" : "failed");
+  public void setLastResult(String task, String outcome) {
+    update("result." + task, outcome);
   }
 
   private Properties state() {

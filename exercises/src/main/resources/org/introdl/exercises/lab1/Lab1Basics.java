@@ -2,7 +2,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.introdl.exercises.api.Derivatives;
 import org.introdl.exercises.api.EGraph;
-import org.tensorflow.EagerSession;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
@@ -76,19 +75,17 @@ public final class Lab1Basics {
    * a = 12: while a is not 1, if a is even, a = a / 2, else a = 3a + 1; print a after each step." The notebook printed
    * 6, 3, 10, 5, 16, 8, 4, 2, 1.
    *
-   * <p>Use an {@code EagerSession} and int32 tensor ops for the arithmetic and the tests; return the values printed
-   * (every value after the start, down to and including 1).
+   * <p>{@code tf} is eager (made from an {@code EagerSession}): each op runs the moment it is made, and
+   * {@code a.asTensor().getInt()} reads its value. Do the arithmetic and the tests with int32 ops of {@code tf}, and
+   * return the values printed (every value after the start, down to and including 1).
    */
-  public static List<Integer> collatz(int start) {
+  public static List<Integer> collatz(Ops tf, int start) {
     List<Integer> printed = new ArrayList<>();
-    try (EagerSession eager = EagerSession.create()) {
-      Ops tf = Ops.create(eager);
-      Operand<TInt32> a = tf.constant(start);
-      while (a.asTensor().getInt() != 1) {
-        boolean even = tf.math.equal(tf.math.floorMod(a, tf.constant(2)), tf.constant(0)).asTensor().getBoolean();
-        a = even ? tf.math.floorDiv(a, tf.constant(2)) : tf.math.add(tf.math.mul(a, tf.constant(3)), tf.constant(1));
-        printed.add(a.asTensor().getInt());
-      }
+    Operand<TInt32> a = tf.constant(start);
+    while (a.asTensor().getInt() != 1) {
+      boolean even = tf.math.equal(tf.math.floorMod(a, tf.constant(2)), tf.constant(0)).asTensor().getBoolean();
+      a = even ? tf.math.floorDiv(a, tf.constant(2)) : tf.math.add(tf.math.mul(a, tf.constant(3)), tf.constant(1));
+      printed.add(a.asTensor().getInt());
     }
     return printed;
   }

@@ -141,7 +141,8 @@ public final class MusicCommand extends CommandGroup {
     int shards = 0;
 
     @Option(names = "--exercises", paramLabel = "DIR",
-        description = "Train your own rnn from an exercise workspace (./labs exercises start lab2) in the notebook's graph.")
+        description = "Train with your own rnn, lossOp, trainOp and accuracy (those written) from an exercise workspace"
+            + " (./labs exercises start lab2), in the notebook's graph.")
     Path exercises;
 
     @Override
@@ -222,7 +223,8 @@ public final class MusicCommand extends CommandGroup {
     Path out = LabPaths.defaultOutputDir().resolve("music");
 
     @Option(names = "--exercises", paramLabel = "DIR",
-        description = "Draw each note with your own sampleNextNote from an exercise workspace (./labs exercises start lab2).")
+        description = "Generate with your own sampleNextNote and generateSong (when written) from an exercise workspace"
+            + " (./labs exercises start lab2).")
     Path exercises;
 
     @Override

@@ -4,14 +4,14 @@ import java.util.Collection;
 import java.util.List;
 
 /** "Did you mean ...?": the known words nearest to a mistyped one, if any is near enough to be what was meant. */
-final class Suggestions {
+public final class Suggestions {
   private Suggestions() {}
 
   /**
    * The known words at the smallest edit distance from {@code typed} (a swap of two neighbours counts one edit),
    * where that distance is small for the word's length, or that {@code typed} begins or ends; in the order given.
    */
-  static List<String> closest(String typed, Collection<String> known) {
+  public static List<String> closest(String typed, Collection<String> known) {
     String t = typed.toLowerCase(java.util.Locale.ROOT);
     int best = Integer.MAX_VALUE;
     for (String k : known) {

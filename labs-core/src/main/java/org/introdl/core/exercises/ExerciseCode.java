@@ -1,6 +1,7 @@
 package org.introdl.core.exercises;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.ServiceLoader;
 import org.introdl.core.UserError;
 
@@ -11,6 +12,17 @@ import org.introdl.core.UserError;
  * implementation that calls the student's code. So the labs never depend on the exercises module.
  */
 public interface ExerciseCode {
+  /**
+   * Where a plugged-in implementation came from: the workspace, the tasks whose code is the student's, and the tasks
+   * the lab ran its own code for (not written yet in the student's file). Recorded in a run's {@code run.json}.
+   */
+  record Origin(String workspace, List<String> yours, List<String> labsOwn) {}
+
+  /** What a plugged-in implementation says about itself. */
+  interface Plugged {
+    Origin origin();
+  }
+
   /** The student's implementation of {@code seam}, from the workspace at {@code workspace}. */
   <T> T plug(Path workspace, Class<T> seam);
 

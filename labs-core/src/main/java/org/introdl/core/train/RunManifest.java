@@ -1,5 +1,6 @@
 package org.introdl.core.train;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.introdl.core.UserError;
+import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.core.io.AtomicFiles;
 import org.tensorflow.TensorFlow;
 
@@ -26,7 +28,7 @@ import org.tensorflow.TensorFlow;
  * the run's data.
  */
 public record RunManifest(String lab, Map<String, Object> settings, DataFingerprint data, String project,
-    String tensorflow, String started) {
+    String tensorflow, String started, @JsonInclude(JsonInclude.Include.NON_NULL) ExerciseCode.Origin exercises) {
   public static final String FILE = "run.json";
   /** Files larger than this are not a manifest. */
   private static final long MAX_BYTES = 1 << 20;
@@ -38,7 +40,12 @@ public record RunManifest(String lab, Map<String, Object> settings, DataFingerpr
   public static RunManifest of(String lab, Object settings, DataFingerprint data) {
     @SuppressWarnings("unchecked")
     Map<String, Object> map = JSON.convertValue(settings, LinkedHashMap.class);
-    return new RunManifest(lab, map, data, projectVersion(), TensorFlow.version(), Instant.now().toString());
+    return new RunManifest(lab, map, data, projectVersion(), TensorFlow.version(), Instant.now().toString(), null);
+  }
+
+  /** This manifest for a run of a student's code: which workspace, and which of the lab's tasks were theirs. */
+  public RunManifest withExercises(ExerciseCode.Origin origin) {
+    return new RunManifest(lab, settings, data, project, tensorflow, started, origin);
   }
 
   /** The settings as the lab's record type. */
@@ -128,7 +135,7 @@ public record RunManifest(String lab, Map<String, Object> settings, DataFingerpr
       }
       merged.put(key, now.get(key));
     }
-    return (T) new RunManifest(lab, merged, data, project, tensorflow, started).settings(current.getClass());
+    return (T) new RunManifest(lab, merged, data, project, tensorflow, started, exercises).settings(current.getClass());
   }
 
   /** Refuses to resume on other data than the run started with. */

@@ -100,7 +100,7 @@ public final class TrainingRun {
         old.resumeSettings(manifest.settings(), manifest.settings().keySet(), out);
         old.requireSameData(manifest.data(), out);
         manifest = new RunManifest(old.lab(), manifest.settings(), old.data(), manifest.project(),
-            manifest.tensorflow(), old.started());
+            manifest.tensorflow(), old.started(), manifest.exercises());
       }
       manifest.write(out);
       return new TrainingRun(plan, out, store, console);
