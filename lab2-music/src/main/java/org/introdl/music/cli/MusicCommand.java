@@ -5,19 +5,19 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
-import org.introdl.core.cli.Cli;
-import org.introdl.core.exercises.ExerciseCode;
-import org.introdl.music.MusicCodec;
-import org.introdl.music.MusicExport;
-import org.introdl.music.MusicGenerator;
-import org.introdl.music.MusicLstm;
-import org.introdl.music.MusicSettings;
-import org.introdl.music.MusicTrainer;
 import org.introdl.core.cli.BadOption;
-import org.introdl.core.train.TrainingRun;
-import org.introdl.music.SongDataset;
-import org.introdl.music.SongSampler;
+import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.exercises.ExerciseCode;
+import org.introdl.core.train.TrainingRun;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.io.MusicCodec;
+import org.introdl.music.io.MusicExport;
+import org.introdl.music.model.MusicLstm;
+import org.introdl.music.sample.MusicGenerator;
+import org.introdl.music.sample.SongSampler;
+import org.introdl.music.train.MusicSettings;
+import org.introdl.music.train.MusicTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -260,7 +260,7 @@ public final class MusicCommand extends CommandGroup {
       System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
           r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
       r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));
-      if (r.engine() != org.introdl.music.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
+      if (r.engine() != org.introdl.music.io.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
         System.out.println("  (WAV by the simple additive synthesizer: the JDK's synthesizer needs the ./labs launcher)");
       }
       return 0;
