@@ -14,6 +14,7 @@ import org.introdl.music.data.Melody;
 import org.introdl.music.model.MusicLstm;
 import org.introdl.music.model.NotePredictor;
 import org.introdl.music.sample.SongSampler;
+import org.introdl.music.train.MusicSettings;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.data.XrayData;
@@ -50,7 +51,7 @@ class LabPlugsTest {
     for (int row = 0; row < batch * 64; row++) {
       x[row * 78 + random.nextInt(78)] = 1f;
     }
-    MusicLstm.Config config = MusicLstm.Config.of(MusicLstm.HIDDEN_DEFAULT, MusicLstm.TIMESTEPS_DEFAULT, 0);
+    MusicLstm.Config config = MusicLstm.Config.of(MusicSettings.HIDDEN_DEFAULT, MusicSettings.TIMESTEPS_DEFAULT, 0);
     float[] plugged = predictions(tf -> MusicLstm.build(tf, config, rnn), x, batch);
     float[] lab = predictions(tf -> MusicLstm.build(tf, config), x, batch);
     for (int i = 0; i < lab.length; i++) {

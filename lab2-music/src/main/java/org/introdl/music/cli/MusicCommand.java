@@ -108,13 +108,13 @@ public final class MusicCommand extends CommandGroup {
     float lr = MusicSettings.LEARNING_RATE_DEFAULT;
 
     @Option(names = "--hidden", description = "LSTM units (default ${DEFAULT-VALUE}).")
-    int hidden = MusicLstm.HIDDEN_DEFAULT;
+    int hidden = MusicSettings.HIDDEN_DEFAULT;
 
     @Option(names = "--timesteps", description = "Rows the model reads (default ${DEFAULT-VALUE}).")
-    int timesteps = MusicLstm.TIMESTEPS_DEFAULT;
+    int timesteps = MusicSettings.TIMESTEPS_DEFAULT;
 
     @Option(names = "--seed", description = "Seed for initial weights and batches (default ${DEFAULT-VALUE}).")
-    long seed = 0;
+    long seed = MusicSettings.SEED_DEFAULT;
 
     @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the"
         + " built-in melodies; a resumed run: its own songs).")
@@ -134,11 +134,11 @@ public final class MusicCommand extends CommandGroup {
 
     @Option(names = "--graph", description = "notebook (the notebook's graph as written) or fast (its exact fast"
         + " form; default ${DEFAULT-VALUE}; the same numbers to float rounding).")
-    MusicSettings.Graph graph = MusicSettings.Graph.fast;
+    MusicSettings.Graph graph = MusicSettings.GRAPH_DEFAULT;
 
     @Option(names = "--shards", description = "With the fast graph: parts of each batch trained side by side, one per"
         + " core (default: one per CPU core that divides the batch; 1 = one chain; same numbers either way).")
-    int shards = 0;
+    int shards = MusicSettings.SHARDS_DEFAULT;
 
     @Option(names = "--exercises", paramLabel = "DIR",
         description = "Train your own rnn from an exercise workspace (./labs exercises start lab2) in the notebook's graph.")
@@ -150,7 +150,7 @@ public final class MusicCommand extends CommandGroup {
       BadOption.check(keep >= 1, "--keep", "must be at least 1");
       MusicLstm.Rnn rnn = null;
       if (exercises != null) {
-        BadOption.check(hidden == MusicLstm.HIDDEN_DEFAULT && timesteps == MusicLstm.TIMESTEPS_DEFAULT, "--exercises",
+        BadOption.check(hidden == MusicSettings.HIDDEN_DEFAULT && timesteps == MusicSettings.TIMESTEPS_DEFAULT, "--exercises",
             "trains the task file's network (128 units, 64 rows): leave out --hidden and --timesteps");
         BadOption.check(graph == MusicSettings.Graph.notebook
             || !spec.commandLine().getParseResult().hasMatchedOption("--graph"), "--exercises",

@@ -220,8 +220,8 @@ public final class SongDataset {
   }
 
   /** The lab's batches: each example a random song, a random start, {@code timesteps} rows and the next row. */
-  public BatchSampler batches(int batchSize, int timesteps, long seed) {
-    return new BatchSampler(songs, batchSize, timesteps, seed);
+  public SongBatches batches(int batchSize, int timesteps, long seed) {
+    return new SongBatches(songs, batchSize, timesteps, seed);
   }
 
   static String songName(Path f) {

@@ -5,10 +5,10 @@ import java.util.List;
 import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.tf.GraphVariables;
 import org.introdl.core.tf.SessionThreads;
-import org.introdl.music.model.BasicLstmCell;
 import org.introdl.music.model.LstmGraph;
 import org.introdl.music.model.MusicLstm;
 import org.introdl.music.model.OutputHead;
+import org.introdl.music.model.Tf1BasicLstmCell;
 import org.tensorflow.Operand;
 import org.tensorflow.Operation;
 import org.tensorflow.Output;
@@ -27,7 +27,7 @@ import org.tensorflow.types.TInt32;
  * {@link Cell#PROJECTED} with {@link Input#NOTE_INDICES} and a {@link Sharding} by default; generation runs the
  * projected note-index form at batch 1.
  *
- * <p>The cell at each step is TF1's {@code BasicLSTMCell} ({@link BasicLstmCell#update}). The forms:
+ * <p>The cell at each step is TF1's {@code BasicLSTMCell} ({@link Tf1BasicLstmCell#update}). The forms:
  * <ul>
  *   <li>{@link Cell#UNROLLED}: the notebook's graph, one concat and matmul per step;</li>
  *   <li>{@link Cell#PROJECTED}: the input half of the kernel applied to all 64 steps at once (one large matmul, or
@@ -140,8 +140,8 @@ public final class FastMusicLstm implements LstmGraph {
   /** Variable names: the Python lab's; the bench gives flat ones to the framework's Adam, which cannot take a '/'. */
   public record Naming(String weights, String biases, String kernel, String bias) {
     /** The Python lab's names, which its checkpoints use. */
-    public static final Naming PYTHON = new Naming(OutputHead.WEIGHTS, OutputHead.BIASES, BasicLstmCell.KERNEL,
-        BasicLstmCell.BIAS);
+    public static final Naming PYTHON = new Naming(OutputHead.WEIGHTS, OutputHead.BIASES, Tf1BasicLstmCell.KERNEL,
+        Tf1BasicLstmCell.BIAS);
   }
 
   private FastMusicLstm(Ops tf, Config config, Naming naming, Sharding sharding) {
@@ -154,7 +154,7 @@ public final class FastMusicLstm implements LstmGraph {
     weights = head.weights;
     biases = head.biases;
     kernel = GraphVariables.create(tf, naming.kernel, Shape.of(config.inputSize() + h, 4L * h),
-        TFloat32.class, init -> BasicLstmCell.glorotUniform(init, config.inputSize() + h, 4 * h, seed));
+        TFloat32.class, init -> Tf1BasicLstmCell.glorotUniform(init, config.inputSize() + h, 4 * h, seed));
     bias = GraphVariables.create(tf, naming.bias, Shape.of(4L * h), TFloat32.class,
         init -> init.zeros(init.constant(new long[] {4L * h}), TFloat32.class));
 
@@ -367,7 +367,7 @@ public final class FastMusicLstm implements LstmGraph {
         .addInput(noPeephole.asOutput())
         .addInput(noPeephole.asOutput())
         .addInput(tf.identity(bias).asOutput())
-        .setAttr("forget_bias", BasicLstmCell.FORGET_BIAS)
+        .setAttr("forget_bias", Tf1BasicLstmCell.FORGET_BIAS)
         .setAttr("cell_clip", -1f)
         .setAttr("use_peephole", false)
         .build();
@@ -413,7 +413,7 @@ public final class FastMusicLstm implements LstmGraph {
 
   /** BasicLSTMCell's update from the pre-activation gates [N, 4H] and the cell state; returns {c', h'}. */
   static Operand<TFloat32>[] cellUpdate(Ops tf, Operand<TFloat32> gates, Operand<TFloat32> c) {
-    BasicLstmCell.State next = BasicLstmCell.update(tf, gates, c);
+    Tf1BasicLstmCell.State next = Tf1BasicLstmCell.update(tf, gates, c);
     return state(next.c(), next.h());
   }
 

@@ -3,9 +3,9 @@ package org.introdl.music.fast;
 import java.util.List;
 import org.introdl.core.optim.Tf1Adam;
 import org.introdl.music.data.Melody;
-import org.introdl.music.model.BasicLstmCell;
 import org.introdl.music.model.LstmGraph;
 import org.introdl.music.model.OutputHead;
+import org.introdl.music.model.Tf1BasicLstmCell;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
@@ -16,7 +16,7 @@ import org.tensorflow.types.TInt32;
  * One {@code BasicLSTMCell} step from a note index, on a trained model's variables: the projected cell of
  * {@link FastMusicLstm} for one row. A one-hot row times the kernel's input half is one of its rows, so the gates are
  * {@code table[note] + h @ W_h + bias} (a rest, {@link FastMusicLstm#REST_INDEX}, picks the table's zero row), then
- * {@link BasicLstmCell#update}. The stateful step, the sampled chunk and the shared windows all step through here.
+ * {@link Tf1BasicLstmCell#update}. The stateful step, the sampled chunk and the shared windows all step through here.
  */
 public final class NoteStep {
   /** The kernel's input rows and a zero row for a rest, [inputs + 1, 4H]. */
@@ -51,10 +51,10 @@ public final class NoteStep {
   }
 
   /** The state after reading {@code note} ([1] index, broadcast over the rows of c and h) from (c, h). */
-  BasicLstmCell.State step(Ops tf, Operand<TInt32> note, Operand<TFloat32> c, Operand<TFloat32> h) {
+  Tf1BasicLstmCell.State step(Ops tf, Operand<TInt32> note, Operand<TFloat32> c, Operand<TFloat32> h) {
     Operand<TFloat32> gates = tf.math.add(tf.math.add(tf.gather(table, note, tf.constant(0)),
         tf.linalg.matMul(h, recurrent)), bias);
-    return BasicLstmCell.update(tf, gates, c);
+    return Tf1BasicLstmCell.update(tf, gates, c);
   }
 
   /** The next note's distribution after the output {@code h}: the model's output head. */

@@ -2,7 +2,7 @@ package org.introdl.music.fast;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.introdl.music.model.BasicLstmCell;
+import org.introdl.music.model.Tf1BasicLstmCell;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -42,7 +42,7 @@ public final class SampledChunk {
     greedy = tf.placeholder(TBool.class, Placeholder.shape(Shape.scalar()));
     List<Output<TFloat32>> u = tf.unstack(uniforms, (long) STEPS).output();
     Operand<TInt32> current = note;
-    BasicLstmCell.State state = new BasicLstmCell.State(c, h);
+    Tf1BasicLstmCell.State state = new Tf1BasicLstmCell.State(c, h);
     List<Operand<TInt32>> drawn = new ArrayList<>();
     for (int t = 0; t < STEPS; t++) {
       state = cell.step(tf, current, state.c(), state.h());

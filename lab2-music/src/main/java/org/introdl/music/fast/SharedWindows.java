@@ -1,8 +1,8 @@
 package org.introdl.music.fast;
 
 import java.util.List;
-import org.introdl.music.model.BasicLstmCell;
 import org.introdl.music.model.NotePredictor;
+import org.introdl.music.model.Tf1BasicLstmCell;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -46,7 +46,7 @@ public final class SharedWindows {
     c = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(timesteps, hidden)));
     h = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(timesteps, hidden)));
     // Every window reads the same newest row: one gathered [1, 4H] row broadcast over the T windows.
-    BasicLstmCell.State stepped = cell.step(tf, note, c, h);
+    Tf1BasicLstmCell.State stepped = cell.step(tf, note, c, h);
     Operand<TFloat32> oldestH = tf.slice(stepped.h(), tf.constant(new int[] {0, 0}), tf.constant(new int[] {1, hidden}));
     probabilities = cell.probabilities(tf, oldestH);
     nextC = dropOldestAddFresh(tf, stepped.c());

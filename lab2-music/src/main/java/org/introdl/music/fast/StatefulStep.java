@@ -1,7 +1,7 @@
 package org.introdl.music.fast;
 
-import org.introdl.music.model.BasicLstmCell;
 import org.introdl.music.model.NotePredictor;
+import org.introdl.music.model.Tf1BasicLstmCell;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
@@ -29,7 +29,7 @@ public final class StatefulStep {
     note = tf.withName("note").placeholder(TInt32.class, Placeholder.shape(Shape.of(1)));
     c = tf.withName("c").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, hidden)));
     h = tf.withName("h").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, hidden)));
-    BasicLstmCell.State next = cell.step(tf, note, c, h);
+    Tf1BasicLstmCell.State next = cell.step(tf, note, c, h);
     newC = next.c();
     newH = next.h();
     probabilities = cell.probabilities(tf, newH);

@@ -12,7 +12,6 @@ import org.introdl.music.fast.FastMusicLstm;
 import org.introdl.music.model.MusicTensors;
 import org.introdl.music.model.NotePredictor;
 import org.introdl.music.train.MusicRun;
-import org.introdl.music.train.RunCheckpoints;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
@@ -40,7 +39,6 @@ public final class MusicExport {
   /** Exports the newest checkpoint of a training run to {@code target} (written beside it, then renamed). */
   public static Path export(Path checkpoint, Path target) {
     MusicRun run = MusicRun.locate(checkpoint, "music export");
-    Path runDir = run.dir();
     FastMusicLstm.Config config = run.settings().fastModel()
         .with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT);
     if (Files.exists(target)) {
@@ -51,7 +49,7 @@ public final class MusicExport {
     try (Graph g = new Graph()) {
       FastMusicLstm model = FastMusicLstm.build(Ops.create(g), config);
       try (Session s = new Session(g)) {
-        RunCheckpoints.restore(s, checkpoint, runDir);
+        run.restore(s);
         Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
             .input(INPUT_KEY, model.inputs).output(OUTPUT_KEY, model.prediction).build();
         SavedModelBundle.exporter(tmp.toString()).withSession(s).withSignature(signature).export();

@@ -2,8 +2,8 @@ package org.introdl.music.model;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.introdl.music.data.BatchSampler;
 import org.introdl.music.data.Melody;
+import org.introdl.music.data.SongBatches;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
@@ -32,7 +32,7 @@ public final class ModelFeed implements AutoCloseable {
   }
 
   /** A batch with its labels (training, evaluation). */
-  public static ModelFeed of(LstmGraph model, BatchSampler.Batch batch) {
+  public static ModelFeed of(LstmGraph model, SongBatches.Batch batch) {
     Tensor in = inputTensor(model, batch.inputNotes(), batch.batchSize());
     Tensor lab = TFloat32.tensorOf(Shape.of(batch.batchSize(), model.outputSize()),
         DataBuffers.of(batch.labelOneHot(), true, false));

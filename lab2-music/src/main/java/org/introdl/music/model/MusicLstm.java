@@ -24,8 +24,6 @@ import org.tensorflow.types.TFloat32;
  */
 public final class MusicLstm implements LstmGraph {
   public static final int NOTE_COUNT = Melody.NOTE_COUNT;
-  public static final int HIDDEN_DEFAULT = 128;
-  public static final int TIMESTEPS_DEFAULT = 64;
 
   /**
    * The notebook's {@code RNN(input_vec, weights, biases)}: one-hot rows [N, T, inputs] and the output layer's
@@ -73,8 +71,8 @@ public final class MusicLstm implements LstmGraph {
     // Python's tf.trainable_variables() order: the output layer first, then the cell's.
     org.tensorflow.Graph graph = (org.tensorflow.Graph) tf.scope().env();
     trainables = List.of(Tf1Adam.Trainable.of(weights), Tf1Adam.Trainable.of(biases),
-        Tf1Adam.Trainable.of(cellVariable(graph, BasicLstmCell.KERNEL)),
-        Tf1Adam.Trainable.of(cellVariable(graph, BasicLstmCell.BIAS)));
+        Tf1Adam.Trainable.of(cellVariable(graph, Tf1BasicLstmCell.KERNEL)),
+        Tf1Adam.Trainable.of(cellVariable(graph, Tf1BasicLstmCell.BIAS)));
   }
 
   /** A variable the RNN made; a plugged RNN that named its cell otherwise is told so in one line. */
@@ -107,8 +105,8 @@ public final class MusicLstm implements LstmGraph {
     int inputSize = (int) inputVec.shape().get(2);
     int hidden = (int) weights.shape().get(0);
     List<Output<TFloat32>> steps = tf.unstack(inputVec, (long) timesteps, Unstack.axis(1L)).output();
-    BasicLstmCell cell = BasicLstmCell.create(tf, inputSize, hidden, GraphSeed.of(tf));
-    BasicLstmCell.State state = cell.zeroState(tf, steps.get(0));
+    Tf1BasicLstmCell cell = Tf1BasicLstmCell.create(tf, inputSize, hidden, GraphSeed.of(tf));
+    Tf1BasicLstmCell.State state = cell.zeroState(tf, steps.get(0));
     for (Output<TFloat32> x : steps) {
       state = cell.call(tf, x, state);
     }

@@ -16,7 +16,6 @@ import org.introdl.music.model.MusicTensors;
 import org.introdl.music.model.NotePredictor;
 import org.introdl.music.train.MusicRun;
 import org.introdl.music.train.MusicSettings;
-import org.introdl.music.train.RunCheckpoints;
 import org.tensorflow.Graph;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -104,11 +103,11 @@ public final class CheckpointPredictor implements NotePredictor {
 
   /** Restores what {@code checkpoint} names (a run folder: its newest checkpoint; or one step folder). */
   public static CheckpointPredictor open(Path checkpoint) {
-    return open(MusicRun.locate(checkpoint, "music generate"), checkpoint);
+    return open(MusicRun.locate(checkpoint, "music generate"));
   }
 
-  /** Restores the checkpoint {@code checkpoint} names (a step folder, or the newest of the run). */
-  public static CheckpointPredictor open(MusicRun run, Path checkpoint) {
+  /** Restores the checkpoint {@code run} was found from (a step folder, or the newest of the run). */
+  public static CheckpointPredictor open(MusicRun run) {
     MusicSettings settings = run.settings();
     Graph g = new Graph();
     try {
@@ -116,7 +115,7 @@ public final class CheckpointPredictor implements NotePredictor {
       LstmGraph model = settings.graph() == MusicSettings.Graph.notebook
           ? MusicLstm.build(tf, MusicLstm.Config.of(settings.hidden(), settings.timesteps(), settings.seed()))
           : FastMusicLstm.build(tf, settings.fastModel());
-      return start(g, model, session -> RunCheckpoints.restore(session, checkpoint, run.dir()));
+      return start(g, model, run::restore);
     } catch (RuntimeException e) {
       g.close();
       throw e;

@@ -60,7 +60,7 @@ public final class MusicGenerator {
         : run.get().songs(console);
     Seed seed = pickSeed(data, r.seedSong());
     Path out = AtomicFiles.requireWritableDir(r.out());
-    try (NotePredictor model = run.isPresent() ? CheckpointPredictor.open(run.get(), r.source().checkpoint().get())
+    try (NotePredictor model = run.isPresent() ? CheckpointPredictor.open(run.get())
         : MusicExport.open(r.source().savedModel().get(), r.source().allowUnsafeOps())) {
       GenerateResult g = generate(model, seed.song(), r.sampling(), out, sampler);
       return new GenerateResult(g.seedSong(), seed.note(), g.notes(), g.seconds(), g.notesPerSecond(), g.engine(),

@@ -1,33 +1,33 @@
 package org.introdl.music.train;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.introdl.core.UserError;
-import org.introdl.core.train.RunManifest;
+import org.introdl.core.train.RunFolder;
 import org.introdl.music.data.SongDataset;
+import org.tensorflow.Session;
 
 /**
- * A finished (or interrupted) music training run, found from what {@code --checkpoint} names: the run folder, its
- * {@code checkpoints/} folder or one checkpoint in it. Its {@code run.json} says how to rebuild the model and which
- * songs it learned from.
+ * A finished (or interrupted) music training run, found from what {@code --checkpoint} names ({@link RunFolder}).
+ * Its {@code run.json} says how to rebuild the model and which songs it learned from.
  */
-public record MusicRun(Path dir, RunManifest manifest, MusicSettings settings) {
+public record MusicRun(RunFolder folder, MusicSettings settings) {
   /** Finds the run holding {@code checkpoint}; {@code command} names the command that needs it, for the messages. */
   public static MusicRun locate(Path checkpoint, String command) {
-    if (!Files.exists(checkpoint)) {
-      throw new UserError(checkpoint + ": no such file or folder");
-    }
-    Path dir = RunManifest.locateRun(checkpoint).orElseThrow(() -> new UserError(checkpoint + ": no "
-        + RunManifest.FILE + " here or in the two folders above (give the folder that `" + MusicTrainer.COMMAND
-        + " --out` wrote)"));
-    RunManifest manifest = RunManifest.read(dir).orElseThrow();
-    manifest.requireLab(MusicTrainer.LAB, MusicTrainer.LAB, command, dir);
-    return new MusicRun(dir, manifest, manifest.settings(MusicSettings.class));
+    RunFolder folder = RunFolder.locate(checkpoint, MusicTrainer.LAB, MusicTrainer.COMMAND, command);
+    return new MusicRun(folder, folder.manifest().settings(MusicSettings.class));
+  }
+
+  public Path dir() {
+    return folder.dir();
+  }
+
+  /** Restores the checkpoint named (a step folder, or the run's newest) into {@code session}. */
+  public void restore(Session session) {
+    folder.restore(session);
   }
 
   /** The songs the run trained on (to find a seed song among them). */
   public SongDataset songs(PrintStream warnings) {
-    return SongDataset.loadFor(manifest.data(), SongDataset.MIN_ROWS_DEFAULT, warnings);
+    return SongDataset.loadFor(folder.manifest().data(), SongDataset.MIN_ROWS_DEFAULT, warnings);
   }
 }

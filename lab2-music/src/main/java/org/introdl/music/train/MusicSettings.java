@@ -20,10 +20,16 @@ import org.tensorflow.proto.ConfigProto;
  */
 public record MusicSettings(int steps, int batch, float lr, int hidden, int timesteps, long seed, Graph graph,
     int shards) {
-  /** The notebook's hyperparameters. */
-  public static final int STEPS_DEFAULT = 200;
-  public static final int BATCH_DEFAULT = 256;
-  public static final float LEARNING_RATE_DEFAULT = 0.001f;
+  /** The notebook's hyperparameter cell, the one place the lab's defaults are written. */
+  public static final int STEPS_DEFAULT = 200; // training_steps
+  public static final int BATCH_DEFAULT = 256; // batch_size
+  public static final float LEARNING_RATE_DEFAULT = 0.001f; // learning_rate
+  public static final int HIDDEN_DEFAULT = 128; // hidden_size
+  public static final int TIMESTEPS_DEFAULT = 64; // timesteps
+  /** Beyond the notebook: the seed of the weights and batches, the graph, and shards (0: one per core). */
+  public static final long SEED_DEFAULT = 0;
+  public static final Graph GRAPH_DEFAULT = Graph.fast;
+  public static final int SHARDS_DEFAULT = 0;
 
   /** Which graph trains. */
   public enum Graph { notebook, fast }
@@ -42,8 +48,8 @@ public record MusicSettings(int steps, int batch, float lr, int hidden, int time
 
   /** The notebook's settings on the fast graph. */
   public static MusicSettings lab() {
-    return new MusicSettings(STEPS_DEFAULT, BATCH_DEFAULT, LEARNING_RATE_DEFAULT, MusicLstm.HIDDEN_DEFAULT,
-        MusicLstm.TIMESTEPS_DEFAULT, 0, Graph.fast, 0);
+    return new MusicSettings(STEPS_DEFAULT, BATCH_DEFAULT, LEARNING_RATE_DEFAULT, HIDDEN_DEFAULT, TIMESTEPS_DEFAULT,
+        SEED_DEFAULT, GRAPH_DEFAULT, SHARDS_DEFAULT);
   }
 
   public MusicSettings withSteps(int s) {
@@ -60,10 +66,6 @@ public record MusicSettings(int steps, int batch, float lr, int hidden, int time
 
   public MusicSettings withModel(int h, int t, long s) {
     return new MusicSettings(steps, batch, lr, h, t, s, graph, shards);
-  }
-
-  public MusicSettings withGraph(Graph g) {
-    return new MusicSettings(steps, batch, lr, hidden, timesteps, seed, g, shards);
   }
 
   /** The model's shape in the fast form's terms (generation and export rebuild it from here). */

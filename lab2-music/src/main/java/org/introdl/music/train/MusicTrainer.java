@@ -8,7 +8,7 @@ import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.train.RunManifest;
 import org.introdl.core.train.StepMetrics;
 import org.introdl.core.train.TrainingRun;
-import org.introdl.music.data.BatchSampler;
+import org.introdl.music.data.SongBatches;
 import org.introdl.music.data.SongDataset;
 import org.introdl.music.model.LstmGraph;
 import org.introdl.music.model.ModelFeed;
@@ -110,7 +110,7 @@ public final class MusicTrainer {
     if (run.complete()) {
       return new TrainResult(run.nothingToDo(), data.report());
     }
-    BatchSampler sampler = data.batches(s.batch(), s.timesteps(), s.seed());
+    SongBatches sampler = data.batches(s.batch(), s.timesteps(), s.seed());
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       LstmGraph model = rnn == null ? s.buildGraph(tf)

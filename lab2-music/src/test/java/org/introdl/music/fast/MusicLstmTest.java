@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.testing.SharedFixtures;
-import org.introdl.music.data.BatchSampler;
+import org.introdl.music.data.SongBatches;
 import org.introdl.music.data.SongDataset;
 import org.introdl.music.model.LstmGraph;
 import org.introdl.music.model.ModelFeed;
@@ -115,8 +115,8 @@ public class MusicLstmTest {
   @Test
   void theNotebookGraphEqualsTheFastFormsReference() {
     int steps = 10;
-    List<BatchSampler.Batch> batches = new ArrayList<>();
-    BatchSampler sampler = SongDataset.builtin(128).batches(6, steps, 3);
+    List<SongBatches.Batch> batches = new ArrayList<>();
+    SongBatches sampler = SongDataset.builtin(128).batches(6, steps, 3);
     for (int i = 0; i < 3; i++) {
       batches.add(sampler.next());
     }
@@ -166,8 +166,8 @@ public class MusicLstmTest {
     int batch = 6;
     int steps = 10;
     FastMusicLstm.Config plain = FastMusicLstm.Config.of(16, steps, FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, 7);
-    List<BatchSampler.Batch> batches = new ArrayList<>();
-    BatchSampler sampler = SongDataset.builtin(128).batches(batch, steps, 3);
+    List<SongBatches.Batch> batches = new ArrayList<>();
+    SongBatches sampler = SongDataset.builtin(128).batches(batch, steps, 3);
     for (int i = 0; i < 3; i++) {
       batches.add(sampler.next());
     }
@@ -197,7 +197,7 @@ public class MusicLstmTest {
   @Test
   void gradientsOfEveryLayoutEqualAutodiffOfTheLabGraph() {
     FastMusicLstm.Config plain = FastMusicLstm.Config.of(16, 10, FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, 11);
-    BatchSampler.Batch batch = SongDataset.builtin(128).batches(6, 10, 4).next();
+    SongBatches.Batch batch = SongDataset.builtin(128).batches(6, 10, 4).next();
     List<float[]> reference = gradients(plain, FastMusicLstm.Sharding.NONE, batch);
     double largest = reference.stream().mapToDouble(MusicLstmTest::maxAbs).max().orElse(0);
     assertTrue(largest > 1e-2, "the reference gradients are not all tiny: " + largest);
@@ -239,7 +239,7 @@ public class MusicLstmTest {
   private record Run(float[] prediction, float[] lastState, float[] losses, List<float[]> variables) {}
 
   /** Forward on the first batch, then one Adam step per batch; returns what the variants must agree on. */
-  private static Run train(FastMusicLstm.Config config, FastMusicLstm.Sharding layout, List<BatchSampler.Batch> batches) {
+  private static Run train(FastMusicLstm.Config config, FastMusicLstm.Sharding layout, List<SongBatches.Batch> batches) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       FastMusicLstm model = FastMusicLstm.build(tf, config, FastMusicLstm.Naming.PYTHON, layout);
@@ -249,7 +249,7 @@ public class MusicLstmTest {
 
   /** As above for any model graph; the last state only where the graph has one (else an empty array). */
   private static Run train(Graph g, Ops tf, LstmGraph model, org.tensorflow.proto.ConfigProto config,
-      List<BatchSampler.Batch> batches, Operand<TFloat32> lastC, Operand<TFloat32> lastH) {
+      List<SongBatches.Batch> batches, Operand<TFloat32> lastC, Operand<TFloat32> lastH) {
     Tf1Adam.Update update = new Tf1Adam(0.01f).applyGradients(tf, model.gradients(tf), model.trainables());
     try (Session s = new Session(g, config)) {
       float[] prediction;
@@ -288,7 +288,7 @@ public class MusicLstmTest {
 
   /** The values of {@link FastMusicLstm#gradients} on one batch, from the seeded initial weights. */
   private static List<float[]> gradients(FastMusicLstm.Config config, FastMusicLstm.Sharding layout,
-      BatchSampler.Batch batch) {
+      SongBatches.Batch batch) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       FastMusicLstm model = FastMusicLstm.build(tf, config, FastMusicLstm.Naming.PYTHON, layout);

@@ -13,10 +13,10 @@ import javax.sound.midi.ShortMessage;
 import org.introdl.core.UserError;
 import org.introdl.core.optim.Tf1Adam;
 import org.introdl.core.train.CheckpointStore;
-import org.introdl.music.data.BatchSampler;
 import org.introdl.music.data.Melody;
 import org.introdl.music.data.NoteStateMatrix;
 import org.introdl.music.data.Song;
+import org.introdl.music.data.SongBatches;
 import org.introdl.music.data.SongDataset;
 import org.introdl.music.fast.FastMusicLstm;
 import org.introdl.music.fast.MusicLstmTest;
@@ -53,7 +53,7 @@ class GenerationAndExportTest {
   static void trainTiny() {
     run = tmp.resolve("run");
     SongDataset data = MusicTrainerTest.smallCorpus();
-    BatchSampler sampler = data.batches(16, CONFIG.timesteps(), 1);
+    SongBatches sampler = data.batches(16, CONFIG.timesteps(), 1);
     windows = sampler.next().inputNotes();
     windows = java.util.Arrays.copyOf(windows, COUNT * CONFIG.timesteps());
     try (Graph g = new Graph()) {

@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.introdl.core.bench.ResidentMemory;
-import org.introdl.music.data.BatchSampler;
+import org.introdl.core.testing.ResidentMemory;
+import org.introdl.music.data.SongBatches;
 import org.introdl.music.fast.FastMusicLstm;
 import org.introdl.music.model.ModelFeed;
 import org.junit.jupiter.api.Test;
@@ -111,7 +111,7 @@ class LongRunTest {
   @Test
   void residentMemoryStaysFlatOver5000SmallSteps() {
     FastMusicLstm.Config config = FastMusicLstm.Config.of(8, 8, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, 1);
-    BatchSampler sampler = MusicTrainerTest.smallCorpus().batches(8, config.timesteps(), 1);
+    SongBatches sampler = MusicTrainerTest.smallCorpus().batches(8, config.timesteps(), 1);
     long afterWarmUp = 0;
     long atEnd;
     try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {

@@ -1,4 +1,4 @@
-package org.introdl.core.bench;
+package org.introdl.core.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

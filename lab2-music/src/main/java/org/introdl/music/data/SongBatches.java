@@ -8,14 +8,14 @@ import java.util.SplittableRandom;
  * {@code [0, len - timesteps - 1)}, the input the {@code timesteps} rows from there and the label the row after.
  * Seeded: the same seed gives the same batches, so a run (and a resumed run) is reproducible.
  */
-public final class BatchSampler {
+public final class SongBatches {
   private final List<Song> songs;
   private final int batchSize;
   private final int timesteps;
   private SplittableRandom random;
   private final long seed;
 
-  BatchSampler(List<Song> songs, int batchSize, int timesteps, long seed) {
+  SongBatches(List<Song> songs, int batchSize, int timesteps, long seed) {
     for (Song s : songs) {
       if (s.melody().length() < timesteps + 2) {
         throw new IllegalArgumentException(s.name() + " has " + s.melody().length() + " rows, fewer than timesteps + 2");

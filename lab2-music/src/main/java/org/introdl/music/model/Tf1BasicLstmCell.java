@@ -1,12 +1,12 @@
 package org.introdl.music.model;
 
 import java.util.List;
+import org.introdl.core.tf.GlorotUniform;
 import org.introdl.core.tf.GraphVariables;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -15,7 +15,7 @@ import org.tensorflow.types.TFloat32;
  * one step {@code [i, j, f, o] = split(concat[x, h] @ kernel + bias)}, {@code c' = c*sig(f+1) + sig(i)*tanh(j)},
  * {@code h' = tanh(c')*sig(o)} (forget bias 1.0).
  */
-public final class BasicLstmCell {
+public final class Tf1BasicLstmCell {
   public static final float FORGET_BIAS = 1.0f;
   /** The names Python's {@code static_rnn} gives the cell's variables. */
   public static final String KERNEL = "rnn/basic_lstm_cell/kernel";
@@ -30,7 +30,7 @@ public final class BasicLstmCell {
   /** The cell's state after a step: the cell state c and the output h, each [N, units]. */
   public record State(Operand<TFloat32> c, Operand<TFloat32> h) {}
 
-  private BasicLstmCell(Ops tf, int inputSize, int numUnits, long seed) {
+  private Tf1BasicLstmCell(Ops tf, int inputSize, int numUnits, long seed) {
     this.numUnits = numUnits;
     kernel = GraphVariables.create(tf, KERNEL, Shape.of(inputSize + numUnits, 4L * numUnits), TFloat32.class,
         init -> glorotUniform(init, inputSize + numUnits, 4 * numUnits, seed));
@@ -41,8 +41,8 @@ public final class BasicLstmCell {
   }
 
   /** A cell of {@code numUnits} for inputs of {@code inputSize}; its kernel starts from {@code seed}. */
-  public static BasicLstmCell create(Ops tf, int inputSize, int numUnits, long seed) {
-    return new BasicLstmCell(tf, inputSize, numUnits, seed);
+  public static Tf1BasicLstmCell create(Ops tf, int inputSize, int numUnits, long seed) {
+    return new Tf1BasicLstmCell(tf, inputSize, numUnits, seed);
   }
 
   /** The zero state for the batch of {@code x} ([N, inputs]). */
@@ -74,11 +74,8 @@ public final class BasicLstmCell {
     return new State(newC, newH);
   }
 
-  /** TF1's default initializer for {@code get_variable}: Glorot uniform in [-limit, limit). */
+  /** The kernel's initial values: TF1's default for {@code get_variable}, Glorot uniform, seed2 3 as Python's. */
   public static Operand<TFloat32> glorotUniform(Ops tf, int fanIn, int fanOut, long seed) {
-    float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
-    Operand<TFloat32> u = tf.random.randomUniform(tf.constant(new long[] {fanIn, fanOut}), TFloat32.class,
-        RandomUniform.seed(seed), RandomUniform.seed2(3L));
-    return tf.math.sub(tf.math.mul(u, tf.constant(2 * limit)), tf.constant(limit));
+    return GlorotUniform.of(tf, Shape.of(fanIn, fanOut), fanIn, fanOut, seed, 3L);
   }
 }
