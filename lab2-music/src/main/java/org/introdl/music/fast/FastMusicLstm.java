@@ -126,6 +126,7 @@ public final class FastMusicLstm implements LstmGraph {
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
   public final Operand<TFloat32> accuracy;
+  private final OutputHead.Measures measures;
 
   /** The projected cell's kernel halves, read once for all shards: rows for the inputs and for h. */
   private Operand<TFloat32> inputKernel;
@@ -187,7 +188,7 @@ public final class FastMusicLstm implements LstmGraph {
     logits = OutputHead.logits(tf, tf.withName("logits"), lastH, tf.identity(weights), tf.identity(biases));
     Operand<TFloat32> labelRows = sharding.batch() > 0
         ? tf.reshape(labels, tf.constant(new long[] {sharding.batch(), config.outputSize()})) : labels;
-    OutputHead.Measures measures = OutputHead.measure(tf, logits, labelRows);
+    measures = OutputHead.measure(tf, logits, labelRows);
     prediction = measures.prediction();
     loss = measures.loss();
     accuracy = measures.accuracy();
@@ -448,17 +449,7 @@ public final class FastMusicLstm implements LstmGraph {
   }
 
   @Override
-  public Operand<TFloat32> loss() {
-    return loss;
-  }
-
-  @Override
-  public Operand<TFloat32> accuracy() {
-    return accuracy;
-  }
-
-  @Override
-  public Operand<TFloat32> prediction() {
-    return prediction;
+  public OutputHead.Measures measures() {
+    return measures;
   }
 }

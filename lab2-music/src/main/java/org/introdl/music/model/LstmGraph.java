@@ -26,11 +26,20 @@ public interface LstmGraph {
 
   int outputSize();
 
-  Operand<TFloat32> loss();
+  /** The output head's prediction, loss and accuracy. */
+  OutputHead.Measures measures();
 
-  Operand<TFloat32> accuracy();
+  default Operand<TFloat32> loss() {
+    return measures().loss();
+  }
 
-  Operand<TFloat32> prediction();
+  default Operand<TFloat32> accuracy() {
+    return measures().accuracy();
+  }
+
+  default Operand<TFloat32> prediction() {
+    return measures().prediction();
+  }
 
   /** The four trainable variables, in the order Python's {@code tf.trainable_variables()} lists them. */
   List<Tf1Adam.Trainable> trainables();

@@ -51,6 +51,7 @@ public final class MusicLstm implements LstmGraph {
   public final Operand<TFloat32> prediction;
   public final Operand<TFloat32> loss;
   public final Operand<TFloat32> accuracy;
+  private final OutputHead.Measures measures;
   private final List<Tf1Adam.Trainable> trainables;
 
   private MusicLstm(Ops tf, Config config, Rnn rnn) {
@@ -64,7 +65,7 @@ public final class MusicLstm implements LstmGraph {
     weights = head.weights;
     biases = head.biases;
     logits = rnn.rnn(tf, inputVec, weights, biases);
-    OutputHead.Measures measures = OutputHead.measure(tf, logits, outputVec);
+    measures = OutputHead.measure(tf, logits, outputVec);
     prediction = measures.prediction();
     loss = measures.loss();
     accuracy = measures.accuracy();
@@ -160,17 +161,7 @@ public final class MusicLstm implements LstmGraph {
   }
 
   @Override
-  public Operand<TFloat32> loss() {
-    return loss;
-  }
-
-  @Override
-  public Operand<TFloat32> accuracy() {
-    return accuracy;
-  }
-
-  @Override
-  public Operand<TFloat32> prediction() {
-    return prediction;
+  public OutputHead.Measures measures() {
+    return measures;
   }
 }
