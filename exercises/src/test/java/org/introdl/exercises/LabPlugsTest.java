@@ -10,14 +10,15 @@ import java.util.Optional;
 import java.util.Random;
 import org.introdl.core.UserError;
 import org.introdl.core.exercises.ExerciseCode;
-import org.introdl.music.Melody;
-import org.introdl.music.MusicLstm;
-import org.introdl.music.NotePredictor;
-import org.introdl.music.SongSampler;
+import org.introdl.music.data.Melody;
+import org.introdl.music.model.MusicLstm;
+import org.introdl.music.model.NotePredictor;
+import org.introdl.music.sample.SongSampler;
+import org.introdl.music.train.MusicSettings;
+import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.train.XraySettings;
 import org.introdl.xray.train.XrayTraining;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class LabPlugsTest {
     for (int row = 0; row < batch * 64; row++) {
       x[row * 78 + random.nextInt(78)] = 1f;
     }
-    MusicLstm.Config config = MusicLstm.Config.of(MusicLstm.HIDDEN_DEFAULT, MusicLstm.TIMESTEPS_DEFAULT, 0);
+    MusicLstm.Config config = MusicLstm.Config.of(MusicSettings.HIDDEN_DEFAULT, MusicSettings.TIMESTEPS_DEFAULT, 0);
     float[] plugged = predictions(tf -> MusicLstm.build(tf, config, rnn), x, batch);
     float[] lab = predictions(tf -> MusicLstm.build(tf, config), x, batch);
     for (int i = 0; i < lab.length; i++) {
@@ -169,7 +170,7 @@ class LabPlugsTest {
     }
     assertEquals(3, out.lines().filter(l -> l.startsWith("Warning: ")).count(), out);
 
-    org.introdl.music.NotebookTraining cells = (org.introdl.music.NotebookTraining) plugged[0];
+    org.introdl.music.train.NotebookTraining cells = (org.introdl.music.train.NotebookTraining) plugged[0];
     assertEquals(java.util.List.of("rnn", "lossOp", "trainOp", "accuracy"), cells.origin().yours());
     float[] x = new float[64 * 78];
     float[] y = new float[78];
@@ -177,7 +178,7 @@ class LabPlugsTest {
     try (Graph g = new Graph(); Session s = new Session(g)) {
       Ops tf = Ops.create(g);
       MusicLstm model = MusicLstm.build(tf, MusicLstm.Config.of(128, 64, 0), cells);
-      var step = org.introdl.music.NotebookTraining.step(tf, model, cells, 0.01f);
+      var step = org.introdl.music.train.NotebookTraining.step(tf, model, cells, 0.01f);
       try (TFloat32 in = TFloat32.tensorOf(Shape.of(1, 64, 78), DataBuffers.of(x, true, false));
           TFloat32 label = TFloat32.tensorOf(Shape.of(1, 78), DataBuffers.of(y, true, false));
           Result before = s.runner().feed(model.inputVec, in).feed(model.outputVec, label).fetch(step.loss())
@@ -200,7 +201,7 @@ class LabPlugsTest {
     MusicLstm.Rnn[] plugged = new MusicLstm.Rnn[1];
     String out = printed(() -> plugged[0] = ExerciseCode.load(ws, MusicLstm.Rnn.class));
     assertTrue(out.contains(": rnn; the lab's own lossOp, trainOp, accuracy (not written yet)"), out);
-    var origin = ((org.introdl.music.NotebookTraining) plugged[0]).origin();
+    var origin = ((org.introdl.music.train.NotebookTraining) plugged[0]).origin();
     assertEquals(java.util.List.of("lossOp", "trainOp", "accuracy"), origin.labsOwn());
   }
 
@@ -232,7 +233,7 @@ class LabPlugsTest {
   @Test
   void generationRunsTheStudentsLoop() throws Exception {
     SongSampler.NoteSampler plugged = ExerciseCode.load(solvedWorkspace("lab2"), SongSampler.NoteSampler.class);
-    assertTrue(plugged instanceof org.introdl.music.SongLoop, "generateSong is plugged in");
+    assertTrue(plugged instanceof org.introdl.music.sample.SongLoop, "generateSong is plugged in");
     FixedModel model = new FixedModel();
     Melody seed = new Melody(new int[] {1, 2, 3, 4});
     SongSampler.Generated theirs = SongSampler.generate(model, seed, SongSampler.Options.lab(7), plugged);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
-import org.introdl.core.bench.ResidentMemory;
+import org.introdl.core.testing.ResidentMemory;
 import org.junit.jupiter.api.Test;
 
 /**

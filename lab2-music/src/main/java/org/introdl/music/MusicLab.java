@@ -8,6 +8,14 @@ import java.util.Locale;
 import java.util.Optional;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.train.TrainingRun;
+import org.introdl.music.data.MusicData;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.io.SongRenderer;
+import org.introdl.music.sample.CheckpointPredictor;
+import org.introdl.music.sample.MusicGenerator;
+import org.introdl.music.sample.SongSampler;
+import org.introdl.music.train.MusicSettings;
+import org.introdl.music.train.MusicTrainer;
 
 /** The lab's story for {@code ./labs run}: a short end-to-end run on built-in defaults, offline. */
 public final class MusicLab {

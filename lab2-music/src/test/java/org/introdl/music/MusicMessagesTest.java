@@ -12,6 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.introdl.core.UserError;
+import org.introdl.music.data.Melody;
+import org.introdl.music.data.MidiFiles;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.io.MusicCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package org.introdl.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -10,25 +11,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.introdl.core.LabPaths;
 import org.introdl.core.testing.SharedFixtures;
+import org.introdl.core.tf.Convolution;
+import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.MeasuredConvolutions;
+import org.introdl.core.tune.KernelChoices;
+import org.introdl.xray.model.PneumothoraxDetectionModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every command the docs show runs as written. Which commands: each line that starts with {@code ./labs} inside a
  * fenced code block of README.md or of a page in docs/, in page order (README first, then docs/ by name), so a
- * command may use what an earlier one wrote ({@code music generate} after {@code music train}). Each runs through
- * the {@code ./labs} launcher in bash, in a fresh checkout-like folder (its own out/, the shared fixtures at
- * ../shared, a home whose cache holds what {@code ./labs data fetch} would have put there), and must exit 0 without
- * TensorFlow's log on stderr.
+ * command may use what an earlier one wrote ({@code music generate} after {@code music train}). The commands run
+ * one after the other in one JVM ({@link CommandJvm}: its words split by bash, as a user's shell splits them), in a
+ * fresh checkout-like folder (its own out/, the shared fixtures at ../shared, a home whose cache holds what
+ * {@code ./labs data fetch} would have put there and a kernel choice for each x-ray convolution). Each must exit 0
+ * without TensorFlow's log on stderr, and print every number its trailing comment shows, to the comment's precision.
  *
  * <p>To keep the run short, {@link #SMALL_SETTINGS} swaps in small values for the options that set a command's
- * size (steps, notes); everything else runs as written. A command that cannot run here (it downloads, it is a
+ * size (steps, notes, image size); everything else runs as written, and only a command run as written has its
+ * comment's numbers checked. A command that cannot run here (it downloads, it is a
  * benchmark of minutes, or it is a template with a placeholder such as DIR) goes into {@link #NOT_RUN} with the
  * reason, word for word as the docs show it (without its trailing comment).
  */
@@ -64,15 +71,33 @@ class DocumentedCommandsTest {
       Map.entry("./labs bench --only W2", "a benchmark of minutes"),
       Map.entry("./labs bench --out bench.json", "a benchmark of about 12 minutes"));
 
+  /** The image side every x-ray command runs at here (the docs use 128 and 256). */
+  static final int XRAY_SIDE = 32;
+
   /** Option values that keep each kind of command short (the first matching prefix wins). */
   static final List<Map.Entry<String, String>> SMALL_SETTINGS = List.of(
       Map.entry("./labs music train", "--steps 3 --batch 16 --checkpoint-every 3"),
       Map.entry("./labs music generate", "--notes 24"),
       Map.entry("./labs xray train --out out/xray-train --steps", "--steps 3"), // the --resume of a 2-step run
-      Map.entry("./labs xray train", "--steps 2 --batch 4 --eval-every 2 --checkpoint-every 2"));
+      Map.entry("./labs xray train", "--steps 2 --batch 4 --eval-every 2 --checkpoint-every 2 --image-size " + XRAY_SIDE),
+      Map.entry("./labs xray", "--image-size " + XRAY_SIDE)); // data, eval, cam, profile: 1/16 of the pixels of 128
+
+  /**
+   * Commands whose comment holds numbers that are not output: each entry says why. Every other command that runs as
+   * written must print each number its comment shows ({@link #missingNumbers}).
+   */
+  static final Map<String, String> NUMBERS_NOT_PRINTED = Map.ofEntries(
+      Map.entry("./labs savedmodel scan ../shared/data/python-savedmodels/half_plus_two_tf1_cpu",
+          "\"exit 3\" names the exit code of an unsafe model; this model is safe (exit 0)"),
+      Map.entry("./labs music export --checkpoint out/music/training --out music-savedmodel",
+          "the comment states the signature's shapes, which `savedmodel show` prints, not the export"));
 
   private static final Pattern TENSORFLOW_LOG = Pattern.compile("absl::|tensorflow/|^[IWEF]\\d{4} ",
       Pattern.MULTILINE);
+  /** What a command prints when it times convolution kernels: the pre-filled choices should have spared it. */
+  private static final String MEASURING_KERNELS = "Choosing convolution kernels";
+  /** A number as the docs write one: digits, a decimal part, not part of a word ({@code lab2}, {@code int32}). */
+  private static final Pattern NUMBER = Pattern.compile("(?<![\\w.])-?\\d+(?:\\.\\d+)?(?![\\w])");
 
   @TempDir Path sandbox;
 
@@ -83,19 +108,30 @@ class DocumentedCommandsTest {
     List<Command> commands = documentedCommands();
     List<String> failures = new ArrayList<>();
     int ran = 0;
-    for (Command c : commands) {
-      if (NOT_RUN.containsKey(c.text())) {
-        continue;
-      }
-      String line = small(c.text());
-      long start = System.nanoTime();
-      Result r = run(checkout, line);
-      System.out.printf("%5.1f s  exit %d  %s: %s%n", (System.nanoTime() - start) / 1e9, r.exitCode(), c.where(), line);
-      ran++;
-      if (r.exitCode() != 0) {
-        failures.add(c.where() + ": exit " + r.exitCode() + ": " + line + "\n    " + tail(r.stderr()));
-      } else if (TENSORFLOW_LOG.matcher(r.stderr()).find()) {
-        failures.add(c.where() + ": TensorFlow's log on stderr: " + line + "\n    " + tail(r.stderr()));
+    try (CommandJvm jvm = CommandJvm.start(checkout, sandbox.resolve("home"), sandbox.resolve("native.log"))) {
+      for (Command c : commands) {
+        if (NOT_RUN.containsKey(c.text())) {
+          continue;
+        }
+        String line = small(c.text());
+        long start = System.nanoTime();
+        CapturedRun r = jvm.run(shellWords(line.substring("./labs".length())));
+        System.out.printf("%5.1f s  exit %d  %s: %s%n", (System.nanoTime() - start) / 1e9, r.exitCode(), c.where(),
+            line);
+        ran++;
+        List<String> missing = line.equals(c.text()) && !NUMBERS_NOT_PRINTED.containsKey(c.text())
+            ? missingNumbers(c.comment(), r.out() + r.err()) : List.of();
+        if (r.exitCode() != 0) {
+          failures.add(c.where() + ": exit " + r.exitCode() + ": " + line + "\n    " + tail(r.err()));
+        } else if (TENSORFLOW_LOG.matcher(r.err()).find()) {
+          failures.add(c.where() + ": TensorFlow's log on stderr: " + line + "\n    " + tail(r.err()));
+        } else if (r.err().contains(MEASURING_KERNELS)) {
+          failures.add(c.where() + ": timed convolution kernels (add its shapes to prefillKernelChoices): " + line
+              + "\n    " + tail(r.err()));
+        } else if (!missing.isEmpty()) {
+          failures.add(c.where() + ": the docs' comment shows " + missing + ", the command does not print it: " + line
+              + "\n    " + tail(r.out()));
+        }
       }
     }
     if (!failures.isEmpty()) {
@@ -111,10 +147,64 @@ class DocumentedCommandsTest {
     for (String command : NOT_RUN.keySet()) {
       assertTrue(documented.contains(command), "NOT_RUN lists a command no page shows any more: " + command);
     }
+    for (String command : NUMBERS_NOT_PRINTED.keySet()) {
+      assertTrue(documented.contains(command), "NUMBERS_NOT_PRINTED lists a command no page shows: " + command);
+    }
   }
 
-  /** A command line of the docs, where it is written. */
-  record Command(String text, String where) {}
+  @Test
+  void aCommentsNumberMustBePrintedToItsStatedPrecision() {
+    String printed = "f(4) = 19.00, df(4) = 8.00\n[0.59868765]\nsession.run(c) = 76\n";
+    assertEquals(List.of(), missingNumbers("# f(4) = 19.00, df(4) = 8.00", printed));
+    assertEquals(List.of(), missingNumbers("# [0.59868765], then 76 (lab2, int32 are words)", printed));
+    assertEquals(List.of("19.01"), missingNumbers("# f(4) = 19.01", printed), "a wrong value is caught");
+    assertEquals(List.of("0.5986877"), missingNumbers("# [0.5986877]", "[0.5986876]"), "its last digit counts");
+    assertEquals(List.of(), missingNumbers("# 0.599", "[0.59868765]"), "fewer digits: rounded to those");
+    assertEquals(List.of("77"), missingNumbers("# then 77", printed));
+  }
+
+  @Test
+  void theShellSplitsACommandAsBashDoes() throws Exception {
+    assertEquals(List.of("music", "generate", "--seed-song", "How Deep Is Your Love - Chorus", "--input", "x=[1.0]"),
+        shellWords(" music generate --seed-song \"How Deep Is Your Love - Chorus\" --input 'x=[1.0]'"));
+  }
+
+  /**
+   * The numbers of {@code comment} that {@code printed} does not show: a documented number with k decimals matches a
+   * printed one that rounds to it at k decimals (the docs state the precision they vouch for).
+   */
+  static List<String> missingNumbers(String comment, String printed) {
+    List<Double> values = new ArrayList<>();
+    Matcher p = NUMBER.matcher(printed);
+    while (p.find()) {
+      values.add(Double.parseDouble(p.group()));
+    }
+    List<String> missing = new ArrayList<>();
+    Matcher d = NUMBER.matcher(comment);
+    while (d.find()) {
+      String documented = d.group();
+      int decimals = documented.contains(".") ? documented.length() - documented.indexOf('.') - 1 : 0;
+      double tolerance = 0.5 * Math.pow(10, -decimals) * (1 + 1e-9);
+      double value = Double.parseDouble(documented);
+      if (values.stream().noneMatch(v -> Math.abs(v - value) <= tolerance)) {
+        missing.add(documented);
+      }
+    }
+    return missing;
+  }
+
+  /** The words bash makes of {@code arguments} (quotes, ~ of the sandbox's home), without running anything. */
+  private List<String> shellWords(String arguments) throws IOException, InterruptedException {
+    ProcessBuilder builder = new ProcessBuilder("bash", "-c", "set -- " + arguments + "; printf '%s\\0' \"$@\"");
+    builder.environment().put("HOME", sandbox.resolve("home").toString());
+    Process bash = builder.redirectErrorStream(true).start();
+    String words = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, bash.waitFor(), words);
+    return words.isEmpty() ? List.of() : List.of(words.substring(0, words.length() - 1).split("\0", -1));
+  }
+
+  /** A command line of the docs (without its comment), its trailing comment ("" if none), where it is written. */
+  record Command(String text, String comment, String where) {}
 
   /** Lines starting with ./labs inside fenced blocks of README.md and docs/*.md, their trailing comment removed. */
   static List<Command> documentedCommands() throws IOException {
@@ -132,7 +222,9 @@ class DocumentedCommandsTest {
         if (line.startsWith("```")) {
           fenced = !fenced;
         } else if (fenced && line.startsWith("./labs")) {
-          commands.add(new Command(withoutComment(line), root.relativize(page) + ":" + (i + 1)));
+          String command = withoutComment(line);
+          commands.add(new Command(command, line.substring(command.length()).strip(),
+              root.relativize(page) + ":" + (i + 1)));
         }
       }
     }
@@ -193,30 +285,35 @@ class DocumentedCommandsTest {
     Path cache = Files.createDirectories(sandbox.resolve("home/.cache/introdl"));
     Files.createSymbolicLink(cache.resolve("music"), sharedData.resolve("music-midi-2018/data"));
     Files.createSymbolicLink(cache.resolve("xray"), sharedData.resolve("chest-xray-samples"));
+    prefillKernelChoices(cache);
     return checkout;
   }
 
-  private record Result(int exitCode, String stderr) {}
+  /** The batches the documented x-ray commands build convolutions for: cam and profile 1, train 4, eval 20. */
+  static final List<Integer> XRAY_BATCHES = List.of(1, 4, 20);
 
-  private Result run(Path checkout, String command) throws IOException, InterruptedException {
-    Path stdout = sandbox.resolve("stdout.txt");
-    Path stderr = sandbox.resolve("stderr.txt");
-    ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(checkout.toFile())
-        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("INTRODL_LABS_CLASSPATH", System.getProperty("java.class.path"));
-    env.put("HOME", sandbox.resolve("home").toString());
-    // Java's user.home comes from the password file, not HOME: the sandbox's home for both (exercise workspaces).
-    env.put("LABS_JAVA_OPTS", "-Duser.home=" + sandbox.resolve("home"));
-    env.put(LabPaths.CACHE_ENV, sandbox.resolve("home/.cache/introdl").toString());
-    env.remove(LabPaths.SHARED_ENV);
-    env.remove("TF_CPP_MIN_LOG_LEVEL");
-    Process process = builder.start();
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly().waitFor();
-      return new Result(-1, "timed out after 10 minutes");
+  /**
+   * A kernel choice for every convolution the x-ray commands build, as a first run on this machine would store it,
+   * so that no command spends its time timing kernels (any of the candidates computes the same numbers;
+   * {@code ConvolutionPlanTest} holds them equal).
+   */
+  private static void prefillKernelChoices(Path cache) {
+    KernelChoices choices = new KernelChoices(cache.resolve(KernelChoices.FILE_NAME), KernelChoices.Machine.current());
+    String oneDnn = Convolution.Kernel.CONV2D.name();
+    for (int batch : XRAY_BATCHES) {
+      for (ConvolutionPlan.Layer layer : PneumothoraxDetectionModel.convolutionLayers(XRAY_SIDE)) {
+        choices.choose(MeasuredConvolutions.WHAT, MeasuredConvolutions.shape(batch, layer), List.of(oneDnn),
+            candidate -> new KernelChoices.Trial() {
+              @Override
+              public double runMillis() {
+                return 0;
+              }
+
+              @Override
+              public void close() {}
+            });
+      }
     }
-    return new Result(process.exitValue(), Files.readString(stderr, StandardCharsets.UTF_8));
   }
 
   private static String tail(String text) {

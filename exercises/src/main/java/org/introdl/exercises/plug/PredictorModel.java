@@ -3,8 +3,8 @@ package org.introdl.exercises.plug;
 import java.util.Arrays;
 import org.introdl.exercises.api.MusicModel;
 import org.introdl.exercises.grading.Watchdog;
-import org.introdl.music.Melody;
-import org.introdl.music.NotePredictor;
+import org.introdl.music.data.Melody;
+import org.introdl.music.model.NotePredictor;
 
 /**
  * The lab's trained model as a student's {@code generateSong} sees it ({@link MusicModel}: windows of one-hot rows

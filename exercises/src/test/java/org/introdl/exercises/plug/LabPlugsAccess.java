@@ -1,7 +1,7 @@
 package org.introdl.exercises.plug;
 
 import java.nio.file.Path;
-import org.introdl.music.SongSampler;
+import org.introdl.music.sample.SongSampler;
 
 /** The plugs with a short watchdog, for tests of an endless loop that must not take a minute. */
 public final class LabPlugsAccess {

@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.optim.Tf1Adam;
-import org.introdl.music.BatchSampler;
-import org.introdl.music.BuiltinMelodies;
-import org.introdl.music.CheckpointPredictor;
-import org.introdl.music.Melody;
-import org.introdl.music.ModelFeed;
-import org.introdl.music.FastMusicLstm;
-import org.introdl.music.NotePredictor;
-import org.introdl.music.SongDataset;
-import org.introdl.music.SongSampler;
+import org.introdl.music.data.BuiltinMelodies;
+import org.introdl.music.data.Melody;
+import org.introdl.music.data.SongBatches;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.fast.FastMusicLstm;
+import org.introdl.music.model.ModelFeed;
+import org.introdl.music.model.NotePredictor;
+import org.introdl.music.sample.CheckpointPredictor;
+import org.introdl.music.sample.SongSampler;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.op.Op;
@@ -69,30 +69,30 @@ public final class MusicBench {
     FastMusicLstm.Sharding fixedBatch = new FastMusicLstm.Sharding(BATCH, 1);
     FastMusicLstm.Sharding sharded = FastMusicLstm.Sharding.forCores(BATCH, cores);
     List<Supplier<BenchWorkload>> w = new ArrayList<>();
-    w.add(() -> new TrainStep(W1_BASELINE, Graph1.straightforward()));
+    w.add(() -> new TrainStep(W1_BASELINE, TrainStepGraph.straightforward()));
     // The headline rows keep one name on every machine, so that `./labs bench --compare` can pair them.
     w.add(() -> new TrainStep(W1_FAST,
-        Graph1.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+        TrainStepGraph.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
     if (!quick) {
       w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam",
-          Graph1.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather",
-          Graph1.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: one input projection (matmul)",
-          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: projection as a note gather",
-          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: + fixed batch (static shapes)",
-          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, fixedBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, fixedBatch)));
       w.add(() -> new TrainStep("W1 lever: shards, autodiff kernel gradient",
-          Graph1.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
       w.add(() -> new TrainStep("W1 lever: shards, default session threads",
-          Graph1.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)
+          TrainStepGraph.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)
               .withSession(ConfigProto.getDefaultInstance())));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM",
-          Graph1.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM, shards",
-          Graph1.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+          TrainStepGraph.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, sharded)));
     }
     w.add(() -> new WindowForward(W2_WINDOW, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, null));
     if (!quick) {
@@ -111,25 +111,25 @@ public final class MusicBench {
    * How a W1 graph is built: cell, feed, batch layout, which gradients and optimizer, which session threads. The
    * baseline is the straightforward graph: the lab's unrolled cell, the framework's Adam, default session options.
    */
-  record Graph1(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding, boolean frameworkAdam,
+  record TrainStepGraph(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding, boolean frameworkAdam,
       boolean modelGradients, ConfigProto session, String baseline) {
-    static Graph1 straightforward() {
-      return new Graph1(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, FastMusicLstm.Sharding.NONE, true, false,
+    static TrainStepGraph straightforward() {
+      return new TrainStepGraph(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, FastMusicLstm.Sharding.NONE, true, false,
           ConfigProto.getDefaultInstance(), null);
     }
 
     /** As {@code music train} builds it: the model's gradients, TF1 Adam, the layout's session threads. */
-    static Graph1 fast(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
-      return new Graph1(cell, input, sharding, false, true, sharding.sessionConfig(), W1_BASELINE);
+    static TrainStepGraph fast(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
+      return new TrainStepGraph(cell, input, sharding, false, true, sharding.sessionConfig(), W1_BASELINE);
     }
 
     /** Plain autodiff of every variable, TF1 Adam, the layout's session threads. */
-    static Graph1 autodiff(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
-      return new Graph1(cell, input, sharding, false, false, sharding.sessionConfig(), W1_BASELINE);
+    static TrainStepGraph autodiff(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
+      return new TrainStepGraph(cell, input, sharding, false, false, sharding.sessionConfig(), W1_BASELINE);
     }
 
-    Graph1 withSession(ConfigProto config) {
-      return new Graph1(cell, input, sharding, frameworkAdam, modelGradients, config, baseline);
+    TrainStepGraph withSession(ConfigProto config) {
+      return new TrainStepGraph(cell, input, sharding, frameworkAdam, modelGradients, config, baseline);
     }
   }
 
@@ -142,7 +142,7 @@ public final class MusicBench {
     private final ModelFeed feed;
     private final Op train;
 
-    TrainStep(String name, Graph1 how) {
+    TrainStep(String name, TrainStepGraph how) {
       this.name = name;
       this.baseline = how.baseline();
       Ops tf = Ops.create(graph);
@@ -157,7 +157,7 @@ public final class MusicBench {
         train = new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
       }
       session = new Session(graph, how.session());
-      BatchSampler.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
+      SongBatches.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
       feed = ModelFeed.of(model, batch);
     }
 

@@ -5,19 +5,19 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.introdl.core.LabPaths;
-import org.introdl.core.cli.Cli;
-import org.introdl.core.exercises.ExerciseCode;
-import org.introdl.music.MusicCodec;
-import org.introdl.music.MusicExport;
-import org.introdl.music.MusicGenerator;
-import org.introdl.music.MusicLstm;
-import org.introdl.music.MusicSettings;
-import org.introdl.music.MusicTrainer;
 import org.introdl.core.cli.BadOption;
-import org.introdl.core.train.TrainingRun;
-import org.introdl.music.SongDataset;
-import org.introdl.music.SongSampler;
+import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.exercises.ExerciseCode;
+import org.introdl.core.train.TrainingRun;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.io.MusicCodec;
+import org.introdl.music.io.MusicExport;
+import org.introdl.music.model.MusicLstm;
+import org.introdl.music.sample.MusicGenerator;
+import org.introdl.music.sample.SongSampler;
+import org.introdl.music.train.MusicSettings;
+import org.introdl.music.train.MusicTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,13 +108,13 @@ public final class MusicCommand extends CommandGroup {
     float lr = MusicSettings.LEARNING_RATE_DEFAULT;
 
     @Option(names = "--hidden", description = "LSTM units (default ${DEFAULT-VALUE}).")
-    int hidden = MusicLstm.HIDDEN_DEFAULT;
+    int hidden = MusicSettings.HIDDEN_DEFAULT;
 
     @Option(names = "--timesteps", description = "Rows the model reads (default ${DEFAULT-VALUE}).")
-    int timesteps = MusicLstm.TIMESTEPS_DEFAULT;
+    int timesteps = MusicSettings.TIMESTEPS_DEFAULT;
 
     @Option(names = "--seed", description = "Seed for initial weights and batches (default ${DEFAULT-VALUE}).")
-    long seed = 0;
+    long seed = MusicSettings.SEED_DEFAULT;
 
     @Option(names = "--data", description = "Folder of .mid/.midi files (default: the fetched songs, else the"
         + " built-in melodies; a resumed run: its own songs).")
@@ -134,11 +134,11 @@ public final class MusicCommand extends CommandGroup {
 
     @Option(names = "--graph", description = "notebook (the notebook's graph as written) or fast (its exact fast"
         + " form; default ${DEFAULT-VALUE}; the same numbers to float rounding).")
-    MusicSettings.Graph graph = MusicSettings.Graph.fast;
+    MusicSettings.Graph graph = MusicSettings.GRAPH_DEFAULT;
 
     @Option(names = "--shards", description = "With the fast graph: parts of each batch trained side by side, one per"
         + " core (default: one per CPU core that divides the batch; 1 = one chain; same numbers either way).")
-    int shards = 0;
+    int shards = MusicSettings.SHARDS_DEFAULT;
 
     @Option(names = "--exercises", paramLabel = "DIR",
         description = "Train with your own rnn, lossOp, trainOp and accuracy (those written) from an exercise workspace"
@@ -151,7 +151,7 @@ public final class MusicCommand extends CommandGroup {
       BadOption.check(keep >= 1, "--keep", "must be at least 1");
       MusicLstm.Rnn rnn = null;
       if (exercises != null) {
-        BadOption.check(hidden == MusicLstm.HIDDEN_DEFAULT && timesteps == MusicLstm.TIMESTEPS_DEFAULT, "--exercises",
+        BadOption.check(hidden == MusicSettings.HIDDEN_DEFAULT && timesteps == MusicSettings.TIMESTEPS_DEFAULT, "--exercises",
             "trains the task file's network (128 units, 64 rows): leave out --hidden and --timesteps");
         BadOption.check(graph == MusicSettings.Graph.notebook
             || !spec.commandLine().getParseResult().hasMatchedOption("--graph"), "--exercises",
@@ -262,7 +262,7 @@ public final class MusicCommand extends CommandGroup {
       System.out.printf(Locale.ROOT, "Generated %d notes after \"%s\" in %.3f s after a warm-up (%.0f notes/s, %s scheme)%n",
           r.notes(), r.seedSong(), r.seconds(), r.notesPerSecond(), stateful ? "stateful" : "sliding-window");
       r.files().forEach(f -> System.out.println("  " + f.toAbsolutePath().normalize()));
-      if (r.engine() != org.introdl.music.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
+      if (r.engine() != org.introdl.music.io.SongRenderer.Engine.JDK_SOFTWARE_SYNTHESIZER) {
         System.out.println("  (WAV by the simple additive synthesizer: the JDK's synthesizer needs the ./labs launcher)");
       }
       return 0;

@@ -27,11 +27,9 @@ public final class Momentum {
   public static final String SLOT = "Momentum";
 
   private final Op update;
-  private final List<Variable<TFloat32>> slots;
 
-  private Momentum(Op update, List<Variable<TFloat32>> slots) {
+  private Momentum(Op update) {
     this.update = update;
-    this.slots = slots;
   }
 
   /** The training op: one step of (Nesterov) momentum on {@code variables} against {@code loss}. */
@@ -56,16 +54,14 @@ public final class Momentum {
     }
     Ops gated = tf.withControlDependencyOps(gradientOps);
     List<Op> applies = new ArrayList<>();
-    List<Variable<TFloat32>> slots = new ArrayList<>();
     for (int i = 0; i < variables.size(); i++) {
       Variable<TFloat32> variable = variables.get(i);
       Variable<TFloat32> slot = zeroSlot(tf, graph, variable);
-      slots.add(slot);
       @SuppressWarnings("unchecked")
       Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) grads[i]);
       applies.add(tf.train.applyMomentum(variable, slot, lr, grad, mu, ApplyMomentum.useNesterov(nesterov)));
     }
-    return new Momentum(tf.withControlDependencies(applies).noOp(), slots);
+    return new Momentum(tf.withControlDependencies(applies).noOp());
   }
 
   /** A zero-initialised {@code VariableV2} named exactly {@code <var>/Momentum}, shaped like {@code variable}. */
@@ -85,9 +81,5 @@ public final class Momentum {
 
   public Op update() {
     return update;
-  }
-
-  public List<Variable<TFloat32>> slots() {
-    return slots;
   }
 }

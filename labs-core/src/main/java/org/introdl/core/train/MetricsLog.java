@@ -114,14 +114,6 @@ public final class MetricsLog implements AutoCloseable {
     }
   }
 
-  public Path csvFile() {
-    return csvFile;
-  }
-
-  public Path jsonFile() {
-    return jsonFile;
-  }
-
   @Override
   public void close() {
     closeWriters();

@@ -1,4 +1,0 @@
-package org.introdl.music;
-
-/** One encoded song of the data set: its name (the file name without extension) and its melody. */
-public record Song(String name, Melody melody) {}
