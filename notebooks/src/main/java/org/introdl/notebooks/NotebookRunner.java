@@ -1,0 +1,186 @@
+package org.introdl.notebooks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+
+/**
+ * Runs a notebook's code cells headless, in order, in one JShell inside this JVM (the labs and TensorFlow Java are
+ * already on its class path, so the cells call the same classes the commands run). Each cell's printed output is
+ * captured; a cell that does not compile or throws is reported in one line naming the cell, and the run stops there,
+ * as later cells usually use what it should have defined.
+ */
+public final class NotebookRunner {
+  /** The system property a cell reads for small settings: {@code boolean quick = Boolean.getBoolean(...)}. */
+  public static final String QUICK_PROPERTY = "introdl.notebook.quick";
+
+  private NotebookRunner() {}
+
+  /** One code cell's run: its output, and the one-line failure if it failed. */
+  public record CellRun(Notebook.Cell cell, String output, Optional<String> failure) {
+    public List<String> outputLines() {
+      return output.isEmpty() ? List.of() : List.of(output.split("\r?\n"));
+    }
+
+    /** The lines the 2018 notebook printed under this cell that this run did not print, in that order. */
+    public List<String> missingPrinted() {
+      return missingInOrder(cell.printed(), outputLines());
+    }
+  }
+
+  /** The lines of {@code expected} not found, in order, among {@code actual} (other lines may come between). */
+  static List<String> missingInOrder(List<String> expected, List<String> actual) {
+    List<String> missing = new ArrayList<>();
+    int next = 0;
+    for (String line : expected) {
+      int found = actual.subList(next, actual.size()).indexOf(line);
+      if (found < 0) {
+        missing.add(line);
+      } else {
+        next += found + 1;
+      }
+    }
+    return missing;
+  }
+
+  /** The run of a notebook: the cells that ran, in order; it passed when none failed and all ran. */
+  public record Report(Notebook notebook, List<CellRun> runs) {
+    public boolean passed() {
+      return runs.size() == notebook.codeCells().size() && runs.stream().allMatch(r -> r.failure().isEmpty());
+    }
+
+    public Optional<CellRun> run(String title) {
+      return runs.stream().filter(r -> r.cell().title().equals(title)).findFirst();
+    }
+  }
+
+  /** Runs every code cell; {@code quick} asks the cells that train for small settings. Prints nothing. */
+  public static Report run(Notebook notebook, boolean quick) {
+    String previousQuick = System.getProperty(QUICK_PROPERTY);
+    System.setProperty(QUICK_PROPERTY, Boolean.toString(quick));
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    PrintStream stdout = System.out;
+    PrintStream stderr = System.err;
+    List<CellRun> runs = new ArrayList<>();
+    try (JShell shell = JShell.builder().executionEngine("local").out(capture).err(capture).build()) {
+      classPath().forEach(shell::addToClasspath);
+      // In this JVM the snippets print to System.out itself: point it at the capture while a cell runs.
+      System.setOut(capture);
+      System.setErr(capture);
+      for (Notebook.Cell cell : notebook.codeCells()) {
+        captured.reset();
+        Optional<String> failure = runCell(shell, cell);
+        capture.flush();
+        runs.add(new CellRun(cell, captured.toString(StandardCharsets.UTF_8).stripTrailing(),
+            failure.map(why -> describe(notebook, cell) + " failed: " + why)));
+        if (failure.isPresent()) {
+          break;
+        }
+      }
+    } finally {
+      System.setOut(stdout);
+      System.setErr(stderr);
+      if (previousQuick == null) {
+        System.clearProperty(QUICK_PROPERTY);
+      } else {
+        System.setProperty(QUICK_PROPERTY, previousQuick);
+      }
+    }
+    return new Report(notebook, runs);
+  }
+
+  /** Prints a report as {@code ./labs notebook LAB --run} shows it: each cell's output under its title. */
+  public static void print(Report report, PrintStream out) {
+    out.println("# " + report.notebook().title());
+    for (CellRun run : report.runs()) {
+      out.println("-- " + run.cell().title());
+      run.outputLines().forEach(line -> out.println("   " + line));
+      if (!run.cell().printed().isEmpty() && run.failure().isEmpty()) {
+        List<String> missing = run.missingPrinted();
+        out.println(missing.isEmpty() ? "   (as the 2018 notebook printed)"
+            : "   (the 2018 notebook printed " + String.join(" | ", run.cell().printed()) + "; not here: "
+                + String.join(" | ", missing) + ")");
+      }
+      run.failure().ifPresent(out::println);
+    }
+    long ran = report.runs().stream().filter(r -> r.failure().isEmpty()).count();
+    out.printf(Locale.ROOT, "%d of %d code cells ran%n", ran, report.notebook().codeCells().size());
+  }
+
+  /** "lab1 cell 3 "1.2 Placeholders"": how a failure names its cell (its number among the notebook's cells). */
+  static String describe(Notebook notebook, Notebook.Cell cell) {
+    return notebook.lab() + " cell " + (notebook.cells().indexOf(cell) + 1) + " \"" + cell.title() + "\"";
+  }
+
+  /** Splits the cell into complete snippets as JShell would, and evaluates them in turn. */
+  private static Optional<String> runCell(JShell shell, Notebook.Cell cell) {
+    SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
+    String remaining = cell.text();
+    while (!remaining.isBlank()) {
+      SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+      if (!info.completeness().isComplete()) {
+        return Optional.of("incomplete code at the end of the cell: " + firstLine(remaining.strip()));
+      }
+      Optional<String> failure = evaluate(shell, info.source());
+      if (failure.isPresent()) {
+        return failure;
+      }
+      remaining = info.remaining();
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<String> evaluate(JShell shell, String source) {
+    for (SnippetEvent event : shell.eval(source)) {
+      if (event.exception() != null) {
+        return Optional.of(describe(event.exception()));
+      }
+      if (event.status() == Snippet.Status.REJECTED) {
+        return Optional.of(compileError(shell, event.snippet()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String describe(Exception thrown) {
+    if (thrown instanceof EvalException eval) {
+      String message = eval.getMessage();
+      return eval.getExceptionClassName() + (message == null ? "" : ": " + firstLine(message));
+    }
+    if (thrown instanceof UnresolvedReferenceException unresolved) {
+      return "uses " + unresolved.getSnippet().source().strip() + ", which is not defined yet";
+    }
+    return thrown.getClass().getName() + ": " + firstLine(String.valueOf(thrown.getMessage()));
+  }
+
+  private static String compileError(JShell shell, Snippet snippet) {
+    Optional<Diag> error = shell.diagnostics(snippet).filter(Diag::isError).findFirst();
+    String where = firstLine(snippet.source().strip());
+    return error.map(d -> "does not compile: " + firstLine(d.getMessage(Locale.ROOT)) + " (in: " + where + ")")
+        .orElse("does not compile: " + where);
+  }
+
+  private static String firstLine(String text) {
+    int newline = text.indexOf('\n');
+    return newline < 0 ? text : text.substring(0, newline).strip();
+  }
+
+  /** This JVM's class path: the labs, TensorFlow Java and their dependencies. */
+  static List<String> classPath() {
+    String path = System.getProperty("java.class.path", "");
+    return List.of(path.split(File.pathSeparator)).stream().filter(p -> !p.isBlank()).toList();
+  }
+}
