@@ -3,6 +3,7 @@ package org.introdl.notebooks;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,6 @@ import jdk.jshell.UnresolvedReferenceException;
  * as later cells usually use what it should have defined.
  */
 public final class NotebookRunner {
-  /** The system property a cell reads for small settings: {@code boolean quick = Boolean.getBoolean(...)}. */
-  public static final String QUICK_PROPERTY = "introdl.notebook.quick";
-
   private NotebookRunner() {}
 
   /** One code cell's run: its output, and the one-line failure if it failed. */
@@ -66,10 +64,20 @@ public final class NotebookRunner {
     }
   }
 
-  /** Runs every code cell; {@code quick} asks the cells that train for small settings. Prints nothing. */
-  public static Report run(Notebook notebook, boolean quick) {
-    String previousQuick = System.getProperty(QUICK_PROPERTY);
-    System.setProperty(QUICK_PROPERTY, Boolean.toString(quick));
+  /** Runs every code cell with the lab's settings, writing under {@code out/}. Prints nothing. */
+  public static Report run(Notebook notebook) {
+    return run(notebook, false, Optional.empty());
+  }
+
+  /**
+   * Runs every code cell; {@code quick} asks the cells that train for small settings, {@code outputRoot} (when given)
+   * is where the cells write their files ({@link NotebookSettings}). Prints nothing.
+   */
+  public static Report run(Notebook notebook, boolean quick, Optional<Path> outputRoot) {
+    String previousQuick = System.getProperty(NotebookSettings.QUICK);
+    String previousOut = System.getProperty(NotebookSettings.OUT);
+    System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
+    outputRoot.ifPresent(root -> System.setProperty(NotebookSettings.OUT, root.toString()));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
     PrintStream stdout = System.out;
@@ -93,13 +101,18 @@ public final class NotebookRunner {
     } finally {
       System.setOut(stdout);
       System.setErr(stderr);
-      if (previousQuick == null) {
-        System.clearProperty(QUICK_PROPERTY);
-      } else {
-        System.setProperty(QUICK_PROPERTY, previousQuick);
-      }
+      restore(NotebookSettings.QUICK, previousQuick);
+      restore(NotebookSettings.OUT, previousOut);
     }
     return new Report(notebook, runs);
+  }
+
+  private static void restore(String property, String previous) {
+    if (previous == null) {
+      System.clearProperty(property);
+    } else {
+      System.setProperty(property, previous);
+    }
   }
 
   /** Prints a report as {@code ./labs notebook LAB --run} shows it: each cell's output under its title. */

@@ -28,7 +28,7 @@ public final class NotebookShell {
     AtomicFiles.requireWritableDir(folder);
     StringBuilder startup = new StringBuilder();
     startup.append("// ").append(notebook.title()).append(": imports and settings, loaded at start\n");
-    startup.append("System.setProperty(\"").append(NotebookRunner.QUICK_PROPERTY).append("\", \"").append(quick)
+    startup.append("System.setProperty(\"").append(NotebookSettings.QUICK).append("\", \"").append(quick)
         .append("\");\n");
     List<Path> cells = new ArrayList<>();
     int number = 0;

@@ -39,7 +39,7 @@ public final class NotebookCommand implements Callable<Integer> {
       return 0;
     }
     if (run) {
-      NotebookRunner.Report report = NotebookRunner.run(notebook, quick);
+      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, java.util.Optional.empty());
       NotebookRunner.print(report, System.out);
       return report.passed() ? 0 : 1;
     }
