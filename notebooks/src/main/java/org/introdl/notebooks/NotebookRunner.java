@@ -115,6 +115,48 @@ public final class NotebookRunner {
     }
   }
 
+  /**
+   * Compiles every code cell without running any (seconds, where a run trains): the imports as they are, the other
+   * cells one after the other as the body of one method, which JShell compiles but does not call. Returns the first
+   * compile error as one line naming its cell, or nothing when all compile. Catches a cell left behind by a change to
+   * the labs' classes.
+   */
+  public static Optional<String> compile(Notebook notebook) {
+    StringBuilder body = new StringBuilder("void notebookCells() throws Exception {\n");
+    List<Integer> cellStarts = new ArrayList<>();
+    List<Notebook.Cell> bodyCells = new ArrayList<>();
+    try (JShell shell = JShell.builder().executionEngine("local").build()) {
+      classPath().forEach(shell::addToClasspath);
+      for (Notebook.Cell cell : notebook.codeCells()) {
+        if (cell.kind() == Notebook.Cell.Kind.IMPORTS) {
+          Optional<String> failure = runCell(shell, cell);
+          if (failure.isPresent()) {
+            return Optional.of(describe(notebook, cell) + " failed: " + failure.get());
+          }
+        } else {
+          cellStarts.add(body.length());
+          bodyCells.add(cell);
+          body.append(cell.text()).append('\n');
+        }
+      }
+      body.append("}\n");
+      for (SnippetEvent event : shell.eval(body.toString())) {
+        if (event.status() == Snippet.Status.REJECTED) {
+          Optional<Diag> error = shell.diagnostics(event.snippet()).filter(Diag::isError).findFirst();
+          int position = error.map(d -> (int) d.getStartPosition()).orElse(0);
+          int index = 0;
+          while (index + 1 < cellStarts.size() && cellStarts.get(index + 1) <= position) {
+            index++;
+          }
+          Notebook.Cell cell = bodyCells.isEmpty() ? notebook.codeCells().get(0) : bodyCells.get(index);
+          return Optional.of(describe(notebook, cell) + " does not compile: "
+              + error.map(d -> firstLine(d.getMessage(Locale.ROOT))).orElse("(no message)"));
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
   /** Prints a report as {@code ./labs notebook LAB --run} shows it: each cell's output under its title. */
   public static void print(Report report, PrintStream out) {
     out.println("# " + report.notebook().title());

@@ -1,6 +1,7 @@
 package org.introdl.notebooks.cli;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.introdl.notebooks.Ipynb;
 import org.introdl.notebooks.Notebook;
@@ -25,6 +26,9 @@ public final class NotebookCommand implements Callable<Integer> {
   @Option(names = "--run", description = "Run every cell headless and print each cell's output; exit 1 if a cell fails.")
   boolean run;
 
+  @Option(names = "--check", description = "Compile every cell without running any; exit 1 naming a cell that does not.")
+  boolean check;
+
   @Option(names = "--quick", description = "Small settings in the cells that train (a few steps, small images).")
   boolean quick;
 
@@ -38,8 +42,13 @@ public final class NotebookCommand implements Callable<Integer> {
       System.out.println("Wrote " + Ipynb.write(notebook, ipynbDir));
       return 0;
     }
+    if (check) {
+      Optional<String> error = NotebookRunner.compile(notebook);
+      System.out.println(error.orElse(notebook.lab() + ": every cell compiles"));
+      return error.isEmpty() ? 0 : 1;
+    }
     if (run) {
-      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, java.util.Optional.empty());
+      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, Optional.empty());
       NotebookRunner.print(report, System.out);
       return report.passed() ? 0 : 1;
     }
