@@ -3,6 +3,7 @@ package org.introdl.notebooks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -29,7 +30,7 @@ public final class Ipynb {
     return lab.fileName() + ".ipynb";
   }
 
-  /** The notebook as {@code .ipynb} text: stable (same source, same bytes), one-space indent as Jupyter writes. */
+  /** The notebook as {@code .ipynb} text: stable (same source, same bytes). */
   public static String render(Notebook notebook) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode cells = root.putArray("cells");
@@ -59,7 +60,10 @@ public final class Ipynb {
     metadata.put("title", notebook.title());
     root.put("nbformat", 4);
     root.put("nbformat_minor", 5);
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+    // Jupyter's own layout: "key": value, one-space indent, {} and [] when empty.
+    Separators separators = Separators.createDefaultInstance()
+        .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("").withArrayEmptySeparator("");
+    DefaultPrettyPrinter printer = new DefaultPrettyPrinter(separators)
         .withObjectIndenter(new DefaultIndenter(" ", "\n"))
         .withArrayIndenter(new DefaultIndenter(" ", "\n"));
     try {

@@ -14,16 +14,23 @@ import org.introdl.core.io.AtomicFiles;
 
 /**
  * {@code ./labs notebook LAB}: the JDK's own {@code jshell} tool with the labs and TensorFlow Java on its class path,
- * the lab's imports loaded, and each code cell written as a snippet file to {@code /open}, in order. A student edits
- * a cell file (or types a changed line) and opens it again to see the new output.
+ * the lab's imports loaded, and each code cell written as a snippet file to {@code /open}, in order, under
+ * {@code out/notebook-LAB/cells}. A student edits a cell file (or types a changed line) and opens it again to see the
+ * new output; edited cell files are kept from one session to the next.
  */
 public final class NotebookShell {
   private NotebookShell() {}
 
-  /** The cell files made for a session: the startup (imports and settings) and one file per code cell. */
-  public record CellFiles(Path folder, Path startup, List<Path> cells) {}
+  /**
+   * The cell files of a session: the startup (imports and settings), one file per code cell, and those of them kept
+   * because they differ from the notebook (the student's edits).
+   */
+  public record CellFiles(Path folder, Path startup, List<Path> cells, List<Path> kept) {}
 
-  /** Writes the startup and one {@code .jsh} file per code cell of {@code notebook} into {@code folder}. */
+  /**
+   * Writes the startup and one {@code .jsh} file per code cell of {@code notebook} into {@code folder}; a cell file
+   * already there with other content is the student's edit, and is kept.
+   */
   public static CellFiles writeCells(Notebook notebook, Path folder, boolean quick) {
     AtomicFiles.requireWritableDir(folder);
     StringBuilder startup = new StringBuilder();
@@ -31,6 +38,7 @@ public final class NotebookShell {
     startup.append("System.setProperty(\"").append(NotebookSettings.QUICK).append("\", \"").append(quick)
         .append("\");\n");
     List<Path> cells = new ArrayList<>();
+    List<Path> kept = new ArrayList<>();
     int number = 0;
     for (Notebook.Cell cell : notebook.codeCells()) {
       if (cell.kind() == Notebook.Cell.Kind.IMPORTS) {
@@ -41,33 +49,34 @@ public final class NotebookShell {
       String printed = cell.printed().isEmpty() ? ""
           : "// The 2018 notebook printed:\n" + cell.printed().stream().map(l -> "//   " + l + "\n")
               .reduce("", String::concat);
-      AtomicFiles.writeString(file, "// " + cell.title() + "\n" + cell.text() + "\n" + printed);
+      String text = "// " + cell.title() + "\n" + cell.text() + "\n" + printed;
+      if (isEdited(file, text)) {
+        kept.add(file);
+      } else {
+        AtomicFiles.writeString(file, text);
+      }
       cells.add(file);
     }
     Path startupFile = folder.resolve("00-startup.jsh");
     AtomicFiles.writeString(startupFile, startup.toString());
-    return new CellFiles(folder, startupFile, cells);
+    return new CellFiles(folder, startupFile, cells, kept);
   }
 
   /** Opens jshell on the cells; returns its exit code when the student types {@code /exit}. */
   public static int open(Notebook notebook, boolean quick, PrintStream out) {
-    Path folder;
-    try {
-      folder = Files.createTempDirectory("introdl-" + notebook.lab() + "-cells");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    CellFiles files = writeCells(notebook, folder, quick);
+    CellFiles files = writeCells(notebook, NotebookSettings.outputDir(notebook.lab().name()).resolve("cells"), quick);
     out.println(notebook.title());
     out.println("The lab's imports are loaded. Run the cells in order (edit a file and /open it again to re-run):");
     files.cells().forEach(cell -> out.println("  /open " + cell));
+    if (!files.kept().isEmpty()) {
+      out.println("(" + files.kept().size() + " cell files were there already and are kept as they are: delete "
+          + files.folder() + " to start over from the notebook)");
+    }
     out.println("Or type Java directly; /list shows what ran, /exit leaves.");
     try {
       return JavaShellToolBuilder.builder().start(toolArguments(files).toArray(String[]::new));
     } catch (Exception e) {
       throw new IllegalStateException("jshell did not start: " + e.getMessage(), e);
-    } finally {
-      AtomicFiles.deleteTreeQuietly(folder);
     }
   }
 
@@ -76,6 +85,14 @@ public final class NotebookShell {
     return List.of("--class-path", String.join(File.pathSeparator, NotebookRunner.classPath()),
         "--startup", "DEFAULT", "--startup", files.startup().toString(),
         "-R-Djava.awt.headless=true", "-R--add-exports=java.desktop/com.sun.media.sound=ALL-UNNAMED");
+  }
+
+  private static boolean isEdited(Path file, String notebookText) {
+    try {
+      return Files.exists(file) && !Files.readString(file).equals(notebookText);
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
   }
 
   private static String slug(String title) {
