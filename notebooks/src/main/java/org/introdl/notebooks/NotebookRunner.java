@@ -2,8 +2,9 @@ package org.introdl.notebooks;
 
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,42 +59,41 @@ public final class NotebookRunner {
     public boolean passed() {
       return runs.size() == notebook.codeCells().size() && runs.stream().allMatch(r -> r.failure().isEmpty());
     }
-
-    public Optional<CellRun> run(String title) {
-      return runs.stream().filter(r -> r.cell().title().equals(title)).findFirst();
-    }
   }
 
-  /** Runs every code cell with the lab's settings, writing under {@code out/}. Prints nothing. */
+  /** Runs every code cell with the lab's settings. Prints nothing. */
   public static Report run(Notebook notebook) {
     return run(notebook, false, Optional.empty());
   }
 
   /**
-   * Runs every code cell; {@code quick} asks the cells that train for small settings, {@code outputRoot} (when given)
-   * is where the cells write their files ({@link NotebookSettings}). Prints nothing.
+   * Runs every code cell; {@code quick} asks the cells that train for small settings ({@link NotebookSettings}).
+   * With {@code live}, each cell's title, output and comparison go there as the cell runs, as {@link #print} shows
+   * them (a cell that trains shows its steps as they come); without, nothing is printed.
    */
-  public static Report run(Notebook notebook, boolean quick, Optional<Path> outputRoot) {
+  public static Report run(Notebook notebook, boolean quick, Optional<PrintStream> live) {
     String previousQuick = System.getProperty(NotebookSettings.QUICK);
-    String previousOut = System.getProperty(NotebookSettings.OUT);
     System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
-    outputRoot.ifPresent(root -> System.setProperty(NotebookSettings.OUT, root.toString()));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
+    PrintStream capture = new PrintStream(live.<OutputStream>map(out -> new Tee(captured, new Indented(out)))
+        .orElse(captured), true, StandardCharsets.UTF_8);
     PrintStream stdout = System.out;
     PrintStream stderr = System.err;
     List<CellRun> runs = new ArrayList<>();
     try (JShell shell = JShell.builder().executionEngine("local").out(capture).err(capture).build()) {
       classPath().forEach(shell::addToClasspath);
-      // In this JVM the snippets print to System.out itself: point it at the capture while a cell runs.
+      // In this JVM the snippets print to System.out itself: point it at the capture while the cells run.
       System.setOut(capture);
       System.setErr(capture);
       for (Notebook.Cell cell : notebook.codeCells()) {
+        live.ifPresent(out -> printTitle(cell, out));
         captured.reset();
         Optional<String> failure = runCell(shell, cell);
         capture.flush();
-        runs.add(new CellRun(cell, captured.toString(StandardCharsets.UTF_8).stripTrailing(),
-            failure.map(why -> describe(notebook, cell) + " failed: " + why)));
+        CellRun run = new CellRun(cell, captured.toString(StandardCharsets.UTF_8).stripTrailing(),
+            failure.map(why -> describe(notebook, cell) + " failed: " + why));
+        runs.add(run);
+        live.ifPresent(out -> printVerdict(run, out));
         if (failure.isPresent()) {
           break;
         }
@@ -102,7 +102,6 @@ public final class NotebookRunner {
       System.setOut(stdout);
       System.setErr(stderr);
       restore(NotebookSettings.QUICK, previousQuick);
-      restore(NotebookSettings.OUT, previousOut);
     }
     return new Report(notebook, runs);
   }
@@ -161,18 +160,32 @@ public final class NotebookRunner {
   public static void print(Report report, PrintStream out) {
     out.println("# " + report.notebook().title());
     for (CellRun run : report.runs()) {
-      out.println("-- " + run.cell().title());
-      run.outputLines().forEach(line -> out.println("   " + line));
-      if (!run.cell().printed().isEmpty() && run.failure().isEmpty()) {
-        List<String> missing = run.missingPrinted();
-        out.println(missing.isEmpty() ? "   (as the 2018 notebook printed)"
-            : "   (the 2018 notebook printed " + String.join(" | ", run.cell().printed()) + "; not here: "
-                + String.join(" | ", missing) + ")");
-      }
-      run.failure().ifPresent(out::println);
+      printTitle(run.cell(), out);
+      run.outputLines().forEach(line -> out.println(Indented.INDENT + line));
+      printVerdict(run, out);
     }
+    printSummary(report, out);
+  }
+
+  /** The last line of a run: how many code cells ran. */
+  public static void printSummary(Report report, PrintStream out) {
     long ran = report.runs().stream().filter(r -> r.failure().isEmpty()).count();
     out.printf(Locale.ROOT, "%d of %d code cells ran%n", ran, report.notebook().codeCells().size());
+  }
+
+  private static void printTitle(Notebook.Cell cell, PrintStream out) {
+    out.println("-- " + cell.title());
+  }
+
+  /** After a cell's output: whether it printed what the 2018 notebook printed, or the one line of its failure. */
+  private static void printVerdict(CellRun run, PrintStream out) {
+    if (!run.cell().printed().isEmpty() && run.failure().isEmpty()) {
+      List<String> missing = run.missingPrinted();
+      out.println(missing.isEmpty() ? Indented.INDENT + "(as the 2018 notebook printed)"
+          : Indented.INDENT + "(the 2018 notebook printed " + String.join(" | ", run.cell().printed())
+              + "; not here: " + String.join(" | ", missing) + ")");
+    }
+    run.failure().ifPresent(out::println);
   }
 
   /** "lab1 cell 3 "1.2 Placeholders"": how a failure names its cell (its number among the notebook's cells). */
@@ -237,5 +250,59 @@ public final class NotebookRunner {
   static List<String> classPath() {
     String path = System.getProperty("java.class.path", "");
     return List.of(path.split(File.pathSeparator)).stream().filter(p -> !p.isBlank()).toList();
+  }
+
+  /** Writes to two streams: the capture of a cell's output, and the terminal. */
+  private static final class Tee extends OutputStream {
+    private final OutputStream first;
+    private final OutputStream second;
+
+    Tee(OutputStream first, OutputStream second) {
+      this.first = first;
+      this.second = second;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      first.write(b);
+      second.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      first.write(b, off, len);
+      second.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      first.flush();
+      second.flush();
+    }
+  }
+
+  /** A cell's output as the report shows it: each line indented under the cell's title. */
+  private static final class Indented extends OutputStream {
+    static final String INDENT = "   ";
+    private final PrintStream out;
+    private boolean atLineStart = true;
+
+    Indented(PrintStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void write(int b) {
+      if (atLineStart && b != '\n') {
+        out.print(INDENT);
+      }
+      out.write(b);
+      atLineStart = b == '\n';
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+    }
   }
 }

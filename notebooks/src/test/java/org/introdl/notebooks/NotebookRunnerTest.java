@@ -20,6 +20,7 @@ class NotebookRunnerTest {
 
   @Test
   void aCellThatThrowsIsOneLineNamingTheCellAndTheRunStops() {
+    ByteArrayOutputStream live = new ByteArrayOutputStream();
     NotebookRunner.Report report = NotebookRunner.run(notebook("""
         %% markdown
         Text.
@@ -31,7 +32,7 @@ class NotebookRunnerTest {
         if (x == 2) throw new IllegalStateException("the learning rate is negative\\nsecond line");
         %% code Third
         System.out.println("never");
-        """), true, Optional.empty());
+        """), true, Optional.of(new PrintStream(live, true, StandardCharsets.UTF_8)));
     assertFalse(report.passed());
     assertEquals(2, report.runs().size(), "the third cell does not run");
     assertEquals("x = 2, quick = true", report.runs().get(0).output(), "the settings reach the cells");
@@ -46,6 +47,8 @@ class NotebookRunnerTest {
     assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
     assertTrue(printed.endsWith("lab1 cell 3 \"Second\" failed: java.lang.IllegalStateException: the learning rate"
         + " is negative\n1 of 3 code cells ran\n"), printed);
+    assertEquals(printed, "# Test\n" + live.toString(StandardCharsets.UTF_8) + "1 of 3 code cells ran\n",
+        "shown as the cells run, the same report");
   }
 
   @Test

@@ -48,8 +48,9 @@ public final class NotebookCommand implements Callable<Integer> {
       return error.isEmpty() ? 0 : 1;
     }
     if (run) {
-      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, Optional.empty());
-      NotebookRunner.print(report, System.out);
+      System.out.println("# " + notebook.title());
+      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, Optional.of(System.out));
+      NotebookRunner.printSummary(report, System.out);
       return report.passed() ? 0 : 1;
     }
     return NotebookShell.open(notebook, quick, System.out);
