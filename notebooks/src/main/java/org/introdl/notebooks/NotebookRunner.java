@@ -116,7 +116,8 @@ public final class NotebookRunner {
 
   /**
    * Compiles every code cell without running any (seconds, where a run trains): the imports as they are, the other
-   * cells one after the other as the body of one method, which JShell compiles but does not call. Returns the first
+   * cells' snippets (split as jshell splits them) one after the other as the body of one method, which JShell compiles
+   * but does not call. Returns the first
    * compile error as one line naming its cell, or nothing when all compile. Catches a cell left behind by a change to
    * the labs' classes.
    */
@@ -135,7 +136,13 @@ public final class NotebookRunner {
         } else {
           cellStarts.add(body.length());
           bodyCells.add(cell);
-          body.append(cell.text()).append('\n');
+          List<String> snippets = new ArrayList<>();
+          Optional<String> incomplete = split(shell.sourceCodeAnalysis(), cell.text(), snippets);
+          if (incomplete.isPresent()) {
+            return Optional.of(describe(notebook, cell) + " does not compile: " + incomplete.get());
+          }
+          // Each snippet as jshell would run it (with the semicolon it supplies), so a split jshell makes shows here.
+          snippets.forEach(snippet -> body.append(snippet).append('\n'));
         }
       }
       body.append("}\n");
@@ -193,22 +200,42 @@ public final class NotebookRunner {
     return notebook.lab() + " cell " + (notebook.cells().indexOf(cell) + 1) + " \"" + cell.title() + "\"";
   }
 
-  /** Splits the cell into complete snippets as JShell would, and evaluates them in turn. */
+  /** Evaluates the cell's snippets in turn; the first that does not compile or throws ends the cell. */
   private static Optional<String> runCell(JShell shell, Notebook.Cell cell) {
-    SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-    String remaining = cell.text();
-    while (!remaining.isBlank()) {
-      SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-      if (!info.completeness().isComplete()) {
-        return Optional.of("incomplete code at the end of the cell: " + firstLine(remaining.strip()));
-      }
-      Optional<String> failure = evaluate(shell, info.source());
+    List<String> snippets = new ArrayList<>();
+    Optional<String> incomplete = split(shell.sourceCodeAnalysis(), cell.text(), snippets);
+    for (String snippet : snippets) {
+      Optional<String> failure = evaluate(shell, snippet);
       if (failure.isPresent()) {
         return failure;
       }
-      remaining = info.remaining();
     }
-    return Optional.empty();
+    return incomplete;
+  }
+
+  /**
+   * Splits a cell into snippets as the jshell tool does when it {@code /open}s the cell's file: line by line, a
+   * snippet ends at the first line where the text so far is complete. So a line that is a complete statement ends it,
+   * and a continuation line starting with {@code .method()} or {@code : other} is a snippet of its own, which does not
+   * compile, in jshell and here alike. Returns a failure for text left incomplete at the end of the cell.
+   */
+  private static Optional<String> split(SourceCodeAnalysis analysis, String text, List<String> snippets) {
+    StringBuilder pending = new StringBuilder();
+    for (String line : text.split("\n")) {
+      pending.append(line).append('\n');
+      while (!pending.toString().isBlank()) {
+        SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(pending.toString());
+        SourceCodeAnalysis.Completeness completeness = info.completeness();
+        if (!completeness.isComplete() && completeness != SourceCodeAnalysis.Completeness.UNKNOWN) {
+          break; // the statement goes on in the next line
+        }
+        snippets.add(info.source());
+        pending.setLength(0);
+        pending.append(info.remaining());
+      }
+    }
+    return pending.toString().isBlank() ? Optional.empty()
+        : Optional.of("incomplete code at the end of the cell: " + firstLine(pending.toString().strip()));
   }
 
   private static Optional<String> evaluate(JShell shell, String source) {

@@ -64,6 +64,24 @@ class NotebookRunnerTest {
   }
 
   @Test
+  void aLineJshellWouldEndAStatementAtIsAnErrorHereToo() {
+    // jshell's /open ends the statement at the end of the first line, so the second line stands alone.
+    Notebook split = notebook("""
+        %% code Split
+        String text = "a"
+            .repeat(2);
+        """);
+    String failure = NotebookRunner.compile(split).orElseThrow();
+    assertTrue(failure.startsWith("lab1 cell 1 \"Split\" does not compile: illegal start of expression"), failure);
+    Notebook joined = notebook("""
+        %% code Joined
+        String text = "a".repeat(
+            2); System.out.println(text);
+        """);
+    assertEquals(Optional.empty(), NotebookRunner.compile(joined));
+  }
+
+  @Test
   void theCellSourceIsReadIntoCells() {
     Notebook parsed = notebook("""
         %% from somewhere.ipynb
