@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
     description = {"A lab as its 2018 notebook, cell by cell, in JShell (only the JDK needed).",
       "Without options: opens jshell with the lab's imports loaded and each cell ready to /open."},
     footer = {"", "Examples:", "  ./labs notebook lab2                 step through the music lab in jshell",
-      "  ./labs notebook lab1 --run           run every cell, print each cell's output under its title",
-      "  ./labs notebook lab2 --run --quick   the same with small training settings",
-      "  ./labs notebook lab3 --ipynb notebooks/ipynb   write the Jupyter form (Java kernel)"})
+      "  ./labs notebook lab1 --run           every cell, each output under its title",
+      "  ./labs notebook lab2 --run --quick   the same, small training settings",
+      "  ./labs notebook lab3 --ipynb DIR     the Jupyter form (Java kernel)"})
 public final class NotebookCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "LAB", description = "lab1 (basics), lab2 (music) or lab3 (xray).")
   Notebook.Lab lab;
