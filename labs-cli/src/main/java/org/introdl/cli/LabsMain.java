@@ -5,6 +5,7 @@ import org.introdl.basics.cli.BasicsCommand;
 import org.introdl.core.cli.Cli;
 import org.introdl.exercises.cli.ExercisesCommand;
 import org.introdl.music.cli.MusicCommand;
+import org.introdl.notebooks.cli.NotebookCommand;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.cli.GraphCommand;
 import org.introdl.savedmodels.cli.KerasCommand;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
       MusicCommand.class,
       XrayCommand.class,
       ExercisesCommand.class,
+      NotebookCommand.class,
       SavedModelCommand.class,
       CheckpointCommand.class,
       GraphCommand.class,
@@ -43,6 +45,7 @@ import picocli.CommandLine.Option;
       "  ./labs basics perceptron --x 0.25,0.15   Lab 1: a perceptron's output",
       "  ./labs music train --steps 50            Lab 2: train the LSTM, then generate",
       "  ./labs xray train --steps 40             Lab 3: train the CNN, then eval, cam",
+      "  ./labs notebook lab2                     a lab cell by cell in jshell (--run: all cells)",
       "  ./labs savedmodel show DIR               run in Java what Python trained",
       "Help on any command: ./labs help xray cam (or ./labs xray cam --help)."
     })

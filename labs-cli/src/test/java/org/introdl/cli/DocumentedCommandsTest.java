@@ -55,6 +55,11 @@ class DocumentedCommandsTest {
           + " ExercisesCliTest trains with a solved workspace"),
       Map.entry("./labs music generate --exercises ~/introdl-exercises --checkpoint out/music/training",
           "needs the student's sampler written; ExercisesCliTest generates with a solved workspace"),
+      Map.entry("./labs notebook lab2", "opens jshell and waits for the student; NotebookShellTest checks its cells"),
+      Map.entry("./labs notebook lab2 --run --quick", "trains; NotebookCompileTest compiles its cells, the music"
+          + " lab's tests run the classes they call"),
+      Map.entry("./labs notebook lab2 --ipynb notebooks/ipynb", "rewrites a committed notebook; IpynbTest checks it"
+          + " equals what this writes"),
       Map.entry("./labs checkpoint convert PREFIX --to DIR --model xray|music", "template: PREFIX, DIR"),
       Map.entry("./labs graph run FILE.meta --checkpoint PREFIX --input 'X=[0.0, 1.0]' --output pred",
           "template: FILE, PREFIX"),

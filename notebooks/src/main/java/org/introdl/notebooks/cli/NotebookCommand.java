@@ -1,0 +1,58 @@
+package org.introdl.notebooks.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.introdl.notebooks.Ipynb;
+import org.introdl.notebooks.Notebook;
+import org.introdl.notebooks.NotebookRunner;
+import org.introdl.notebooks.NotebookShell;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./labs notebook LAB [--run] [--quick] [--ipynb DIR]}: a lab as a notebook, in JShell or as .ipynb. */
+@Command(name = "notebook", mixinStandardHelpOptions = true,
+    description = {"A lab as its 2018 notebook, cell by cell, in JShell (only the JDK needed).",
+      "Without options: opens jshell with the lab's imports loaded and each cell ready to /open."},
+    footer = {"", "Examples:", "  ./labs notebook lab2                 step through the music lab in jshell",
+      "  ./labs notebook lab1 --run           every cell, each output under its title",
+      "  ./labs notebook lab2 --run --quick   the same, small training settings",
+      "  ./labs notebook lab3 --ipynb DIR     the Jupyter form (Java kernel)"})
+public final class NotebookCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "LAB", description = "lab1 (basics), lab2 (music) or lab3 (xray).")
+  Notebook.Lab lab;
+
+  @Option(names = "--run", description = "Run every cell headless and print each cell's output; exit 1 if a cell fails.")
+  boolean run;
+
+  @Option(names = "--check", description = "Compile every cell without running any; exit 1 naming a cell that does not.")
+  boolean check;
+
+  @Option(names = "--quick", description = "Small settings in the cells that train (a few steps, small images).")
+  boolean quick;
+
+  @Option(names = "--ipynb", paramLabel = "DIR", description = "Write the lab's .ipynb (Java kernel) into DIR.")
+  Path ipynbDir;
+
+  @Override
+  public Integer call() {
+    Notebook notebook = Notebook.load(lab);
+    if (ipynbDir != null) {
+      System.out.println("Wrote " + Ipynb.write(notebook, ipynbDir));
+      return 0;
+    }
+    if (check) {
+      Optional<String> error = NotebookRunner.compile(notebook);
+      System.out.println(error.orElse(notebook.lab() + ": every cell compiles"));
+      return error.isEmpty() ? 0 : 1;
+    }
+    if (run) {
+      System.out.println("# " + notebook.title());
+      NotebookRunner.Report report = NotebookRunner.run(notebook, quick, Optional.of(System.out));
+      NotebookRunner.printSummary(report, System.out);
+      return report.passed() ? 0 : 1;
+    }
+    return NotebookShell.open(notebook, quick, System.out);
+  }
+}

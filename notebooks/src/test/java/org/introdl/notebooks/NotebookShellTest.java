@@ -1,0 +1,54 @@
+package org.introdl.notebooks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cell files {@code ./labs notebook LAB} opens in jshell: the startup with the imports, one file per cell. */
+class NotebookShellTest {
+  @Test
+  void eachCodeCellBecomesAFileToOpenInOrderAndTheImportsAreLoadedAtStart(@TempDir Path dir) throws IOException {
+    Notebook notebook = Notebook.load(Notebook.Lab.lab1);
+    NotebookShell.CellFiles files = NotebookShell.writeCells(notebook, dir, false);
+    assertEquals(7, files.cells().size());
+    assertEquals("01-1-1-computation-graph.jsh", files.cells().get(0).getFileName().toString());
+    String startup = Files.readString(files.startup());
+    assertTrue(startup.contains("import org.introdl.basics.*;"), startup);
+    assertTrue(startup.contains("System.setProperty(\"introdl.notebook.quick\", \"false\");"), startup);
+    assertEquals("""
+        // 1.2 Placeholders
+        var placeholders = Placeholders.run(2.0f, 4.0f);
+        placeholders.lines().forEach(System.out::println);
+        // The 2018 notebook printed:
+        //   [18.0]
+        """, Files.readString(files.cells().get(1)));
+    assertEquals(List.of(), files.kept());
+  }
+
+  @Test
+  void aCellTheStudentEditedIsKeptTheOthersFollowTheNotebook(@TempDir Path dir) throws IOException {
+    Notebook notebook = Notebook.load(Notebook.Lab.lab1);
+    Path placeholders = NotebookShell.writeCells(notebook, dir, false).cells().get(1);
+    String edited = "var placeholders = Placeholders.run(3.0f, 4.0f);\n";
+    Files.writeString(placeholders, edited);
+    NotebookShell.CellFiles again = NotebookShell.writeCells(notebook, dir, false);
+    assertEquals(List.of(placeholders), again.kept());
+    assertEquals(edited, Files.readString(placeholders));
+  }
+
+  @Test
+  void jshellGetsThisClassPathTheStartupsAndAHeadlessRuntime(@TempDir Path dir) {
+    NotebookShell.CellFiles files = NotebookShell.writeCells(Notebook.load(Notebook.Lab.lab1), dir, true);
+    List<String> arguments = NotebookShell.toolArguments(files);
+    assertEquals("--class-path", arguments.get(0));
+    assertTrue(arguments.get(1).contains("lab1-basics"), arguments.get(1));
+    assertEquals(List.of("--startup", "DEFAULT", "--startup", files.startup().toString()), arguments.subList(2, 6));
+    assertTrue(arguments.contains("-R-Djava.awt.headless=true"));
+  }
+}
