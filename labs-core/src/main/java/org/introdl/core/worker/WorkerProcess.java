@@ -25,9 +25,8 @@ import org.introdl.core.io.AtomicFiles;
  *
  * <ul>
  *   <li><b>memory</b>: the parent reads the child's resident memory from {@code /proc} every {@link #POLL} and kills
- *       it (SIGKILL) once it reaches the budget less a {@link #guardBand guard band}; an address-space limit
- *       ({@code RLIMIT_AS}) a fixed {@link #VIRTUAL_ALLOWANCE allowance} above the budget makes one huge allocation fail
- *       at once instead of racing the poll. The JVM is sized to fit (a heap of a quarter of the budget, small code
+ *       it (SIGKILL) once it reaches the budget less a {@link #guardBand guard band}; a loose address-space limit
+ *       ({@code RLIMIT_AS}, {@link #VIRTUAL_PER_BUDGET} times the budget) makes one absurd allocation fail at once. The JVM is sized to fit (a heap of a quarter of the budget, small code
  *       and class spaces, two malloc arenas).</li>
  *   <li><b>time</b>: from the moment the child has loaded TensorFlow (before it reads the model, so graph import and
  *       shape inference count), the parent kills it at the deadline; nothing is asked of it. A CPU-time limit backs
@@ -51,9 +50,13 @@ public final class WorkerProcess {
   /** The most a child may take to start the JVM and load TensorFlow, before the model's own clock starts. */
   static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
   /**
-   * Address space above the budget: what a JVM with TensorFlow loaded maps without using it (the library, thread
-   * stacks, reserved heap and code space; 1.2 GB measured with a 256 MB heap on 2 cores), plus room for more threads.
+   * Address space the child may map: this many times its budget, plus {@link #VIRTUAL_ALLOWANCE}. TensorFlow maps far
+   * more than it touches (a JVM with TensorFlow loaded maps 1.26 GB and uses 0.36 GB; filling and summing a 1.34 GB
+   * tensor took the mapping to 5.2 GB), so the limit is loose: it only makes an allocation absurdly past the budget
+   * fail at once, while resident memory is what the budget counts.
    */
+  static final int VIRTUAL_PER_BUDGET = 8;
+  /** Address space on top: the runtime's own mappings (library, reserved heap and code space, thread stacks). */
   static final long VIRTUAL_ALLOWANCE = 2L << 30;
   /** Environment variables the child gets (when the parent has them); nothing else is inherited. */
   static final List<String> PASSED_ENVIRONMENT = List.of("HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
@@ -229,7 +232,7 @@ public final class WorkerProcess {
   /** {@code sh -c 'ulimit ...; exec java ... 3>&2 2>>native.log'}: the limits, then the JVM in the same process. */
   static List<String> command(Launch launch, Path folder) {
     long budget = launch.memoryBudgetBytes();
-    long addressSpaceKb = (budget + heapBytes(budget) + VIRTUAL_ALLOWANCE) >> 10;
+    long addressSpaceKb = (VIRTUAL_PER_BUDGET * budget + VIRTUAL_ALLOWANCE) >> 10;
     StringBuilder script = new StringBuilder("ulimit -c 0 && ulimit -v ").append(addressSpaceKb);
     if (!launch.timeout().isZero()) {
       long cpuSeconds = (launch.timeout().plus(STARTUP_LIMIT).toSeconds() + 1)
