@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -126,7 +127,8 @@ public final class WorkerBroker {
       if (pr != parsed) {
         args.add(pr.commandSpec().name());
       }
-      for (OptionSpec option : pr.matchedOptions()) {
+      // An option given twice is listed twice, each time with all its values.
+      for (OptionSpec option : new LinkedHashSet<>(pr.matchedOptions())) {
         if (option.arity().max() == 0) {
           args.add(option.longestName());
           continue;
