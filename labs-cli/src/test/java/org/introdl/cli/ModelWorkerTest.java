@@ -57,9 +57,13 @@ class ModelWorkerTest {
   @Test
   void aModelThatNeverEndsIsStoppedAtTheTimeoutWithOneLine() {
     Path model = export("hangs", ModelWorkerTest::endlessLoop);
+    long start = System.nanoTime();
     CapturedRun run = CapturedRun.isolated("savedmodel", "run", model.toString(), "--input", "x=1.0", "--timeout",
         "1", "--allow-unsafe-ops");
+    double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(1, run.exitCode(), run.err());
+    // The worker's start (a JVM, TensorFlow's library) plus the 1 s: nothing waits for the loop to end.
+    assertTrue(seconds < 60, "took " + seconds + " s");
     assertEquals("labs savedmodel run: error: " + model + ": the model did not finish in 1 s and was stopped"
         + " (--timeout SECONDS to change, 0 for no limit)", run.err().strip());
   }

@@ -24,10 +24,13 @@ final class StagedOutputs {
   private record Staged(Path target, Path staging, Path holder, Path madeParent) {}
 
   private final Map<Path, Staged> byTarget = new LinkedHashMap<>();
+  /** Ctrl-C during the run: the staging folders go too. */
+  private final Thread onExit = new Thread(this::discard);
 
   /** Stages each target (absolute paths). */
   static StagedOutputs prepare(List<Path> targets) {
     StagedOutputs outputs = new StagedOutputs();
+    Runtime.getRuntime().addShutdownHook(outputs.onExit);
     try {
       for (Path target : targets) {
         outputs.stage(target);
@@ -87,6 +90,13 @@ final class StagedOutputs {
 
   /** Removes the staging folders and any parent folder made for them that is still empty. */
   void discard() {
+    if (Thread.currentThread() != onExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway
+      }
+    }
     for (Staged s : byTarget.values()) {
       AtomicFiles.deleteTreeQuietly(s.holder());
       if (s.madeParent() != null && !Files.exists(s.target())) {

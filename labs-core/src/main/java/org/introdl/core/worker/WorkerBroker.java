@@ -110,7 +110,7 @@ public final class WorkerBroker {
           yield exit.exitCode();
         }
         case CRASHED -> throw failure(leaf, model, "the model crashed TensorFlow: " + exit.crashReason());
-        case OVER_MEMORY -> throw failure(leaf, model, overBudget(limits));
+        case OVER_MEMORY -> throw failure(leaf, model, exit.startup().isZero() ? tooSmall(limits) : overBudget(limits));
         case TIMED_OUT -> throw failure(leaf, model, "the model did not finish in " + seconds(limits.timeout())
             + " and was stopped (--timeout SECONDS to change, 0 for no limit)");
       };
@@ -236,6 +236,12 @@ public final class WorkerBroker {
   private static String overBudget(RunLimits limits) {
     return "the model exceeded its memory budget of " + Bytes.format(limits.memoryBudgetBytes())
         + " and was stopped (--max-memory SIZE to change)";
+  }
+
+  /** The budget did not even hold the JVM and TensorFlow's library, before the model was read. */
+  private static String tooSmall(RunLimits limits) {
+    return "a memory budget of " + Bytes.format(limits.memoryBudgetBytes()) + " does not hold TensorFlow itself"
+        + " (about 400 MiB, before the model); give --max-memory more";
   }
 
   /** {@code --debug}: what the isolation cost and how close the worker came to its budget. */

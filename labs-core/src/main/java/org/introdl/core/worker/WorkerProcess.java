@@ -26,8 +26,9 @@ import org.introdl.core.io.AtomicFiles;
  * <ul>
  *   <li><b>memory</b>: the parent reads the child's resident memory from {@code /proc} every {@link #POLL} and kills
  *       it (SIGKILL) once it reaches the budget less a {@link #guardBand guard band}; a loose address-space limit
- *       ({@code RLIMIT_AS}, {@link #VIRTUAL_PER_BUDGET} times the budget) makes one absurd allocation fail at once. The JVM is sized to fit (a heap of a quarter of the budget, small code
- *       and class spaces, two malloc arenas).</li>
+ *       ({@code RLIMIT_AS}, {@link #VIRTUAL_PER_BUDGET} times the budget) makes one absurd allocation fail at once.
+ *       The JVM is sized to fit (a heap of a quarter of the budget, small code and class spaces, two malloc
+ *       arenas).</li>
  *   <li><b>time</b>: from the moment the child has loaded TensorFlow (before it reads the model, so graph import and
  *       shape inference count), the parent kills it at the deadline; nothing is asked of it. A CPU-time limit backs
  *       this up should the parent die, and the child halts when its stdin (held by the parent) closes.</li>
@@ -47,8 +48,11 @@ public final class WorkerProcess {
   public static final String WORKER_PROPERTY = "introdl.worker";
   /** How often the parent reads the child's memory and clock. */
   static final Duration POLL = Duration.ofMillis(5);
-  /** The most a child may take to start the JVM and load TensorFlow, before the model's own clock starts. */
-  static final Duration STARTUP_LIMIT = Duration.ofSeconds(60);
+  /**
+   * The most a child may take to start the JVM and load TensorFlow, before the model's own clock starts; generous,
+   * as the first run on a machine unpacks TensorFlow's library (some 650 MB).
+   */
+  static final Duration STARTUP_LIMIT = Duration.ofMinutes(5);
   /**
    * Address space the child may map: this many times its budget, plus {@link #VIRTUAL_ALLOWANCE}. TensorFlow maps far
    * more than it touches (a JVM with TensorFlow loaded maps 1.26 GB and uses 0.36 GB; filling and summing a 1.34 GB
@@ -166,7 +170,7 @@ public final class WorkerProcess {
     try {
       Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
       pump.join();
-      String stdout = Files.readString(folder.resolve(STDOUT_FILE), StandardCharsets.UTF_8);
+      String stdout = new String(Files.readAllBytes(folder.resolve(STDOUT_FILE)), StandardCharsets.UTF_8);
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Ending ending = watch.killedFor;
       String reason = "";
@@ -233,13 +237,15 @@ public final class WorkerProcess {
   static List<String> command(Launch launch, Path folder) {
     long budget = launch.memoryBudgetBytes();
     long addressSpaceKb = (VIRTUAL_PER_BUDGET * budget + VIRTUAL_ALLOWANCE) >> 10;
-    StringBuilder script = new StringBuilder("ulimit -c 0 && ulimit -v ").append(addressSpaceKb);
+    // The backstops may exceed a hard limit the user's shell already set; then that limit stays, which is fine.
+    StringBuilder script = new StringBuilder("ulimit -c 0; ulimit -v ").append(addressSpaceKb)
+        .append(" 2>/dev/null; ");
     if (!launch.timeout().isZero()) {
       long cpuSeconds = (launch.timeout().plus(STARTUP_LIMIT).toSeconds() + 1)
           * Runtime.getRuntime().availableProcessors();
-      script.append(" && ulimit -t ").append(cpuSeconds);
+      script.append("ulimit -t ").append(cpuSeconds).append(" 2>/dev/null; ");
     }
-    script.append(" && exec \"$0\" \"$@\" 3>&2").append(launch.nativeLogToStderr() ? "" : " 2>>" + NATIVE_LOG);
+    script.append("exec \"$0\" \"$@\" 3>&2").append(launch.nativeLogToStderr() ? "" : " 2>>" + NATIVE_LOG);
     List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(),
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(jvmOptions(budget, folder));

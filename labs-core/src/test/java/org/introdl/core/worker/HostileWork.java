@@ -2,7 +2,6 @@ package org.introdl.core.worker;
 
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Output;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -12,9 +11,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * A worker's main for the tests: after {@link WorkerProcess#announceReady()}, it runs one attack in TensorFlow,
- * graphs built here: {@code allocate BYTES} (a Fill of that many bytes, summed so every page is written), {@code
- * loop} (a While loop that never ends), {@code crash} (a oneDNN ConjugateTranspose of a scalar with an empty
- * permutation: a failed CHECK aborts the process). It first prints its environment, one NAME=VALUE a line.
+ * graphs built here: {@code allocate BYTES} (a Fill of that many bytes, summed so every page is written) or {@code
+ * crash} (a oneDNN ConjugateTranspose of a scalar with an empty permutation: a failed CHECK aborts the process). It first prints its environment, one NAME=VALUE a line.
  */
 public final class HostileWork {
   private HostileWork() {}
@@ -25,7 +23,6 @@ public final class HostileWork {
     WorkerProcess.announceReady();
     switch (args[0]) {
       case "allocate" -> System.out.println("sum " + allocate(Long.parseLong(args[1])));
-      case "loop" -> loop();
       case "crash" -> crash();
       default -> throw new IllegalArgumentException(args[0]);
     }
@@ -40,20 +37,6 @@ public final class HostileWork {
       Operand<TFloat32> sum = tf.sum(filled, tf.constant(0));
       try (var result = s.runner().feed(shape, dims).fetch(sum).run()) {
         return ((TFloat32) result.get(0)).getFloat();
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  static void loop() {
-    try (Graph g = new Graph(); Session s = new Session(g)) {
-      Ops tf = Ops.create(g);
-      Output<?>[] loop = g.whileLoop(new Output<?>[] {tf.constant(0f).asOutput()},
-          (cond, in, result) -> result[0] = Ops.create(cond).constant(true).asOutput(),
-          (body, in, result) -> result[0] = Ops.create(body).math.add((Operand<TFloat32>) in[0],
-              Ops.create(body).constant(1f)).asOutput(), "forever");
-      try (var result = s.runner().fetch(loop[0]).run()) {
-        System.out.println("the loop ended");
       }
     }
   }
