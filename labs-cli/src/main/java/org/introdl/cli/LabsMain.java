@@ -3,6 +3,7 @@ package org.introdl.cli;
 import java.util.Arrays;
 import org.introdl.basics.cli.BasicsCommand;
 import org.introdl.core.cli.Cli;
+import org.introdl.core.worker.WorkerBroker;
 import org.introdl.exercises.cli.ExercisesCommand;
 import org.introdl.music.cli.MusicCommand;
 import org.introdl.notebooks.cli.NotebookCommand;
@@ -59,11 +60,19 @@ public final class LabsMain extends org.introdl.core.cli.CommandGroup {
 
   public static void main(String[] args) {
     QuietConsole.adoptStderr();
-    System.exit(execute(args));
+    System.exit(execute(true, args));
   }
 
-  /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+  /** Runs the CLI in this JVM, models from files included, and returns its exit code (tests call this). */
   public static int execute(String... args) {
+    return execute(false, args);
+  }
+
+  /**
+   * Runs the CLI and returns its exit code; with {@code isolated}, as {@code ./labs} does, every model from a file
+   * runs in a worker process with hard limits ({@link WorkerBroker}).
+   */
+  public static int execute(boolean isolated, String... args) {
     boolean debug = Arrays.asList(args).contains("--debug");
     if (!debug && !Arrays.asList(args).contains("--verbose")) {
       QuietConsole.hideJdkInfoLog();
@@ -72,6 +81,9 @@ public final class LabsMain extends org.introdl.core.cli.CommandGroup {
     // `savedmodel serve` lives in model-serving, which depends on saved_models: it joins the group here.
     labs.getSubcommands().get("savedmodel").addSubcommand("serve", new ServeCommand());
     CommandLine cli = Cli.configure(labs, debug);
+    if (isolated) {
+      WorkerBroker.install(cli, LabsMain.class);
+    }
     return cli.execute(args);
   }
 

@@ -8,8 +8,11 @@ import org.introdl.core.LabPaths;
 import org.introdl.core.cli.BadOption;
 import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.core.exercises.ExerciseCode;
+import org.introdl.core.safety.RunLimits;
 import org.introdl.core.train.TrainingRun;
+import org.introdl.core.worker.RunsInWorker;
 import org.introdl.music.data.SongDataset;
 import org.introdl.music.io.MusicCodec;
 import org.introdl.music.io.MusicExport;
@@ -19,6 +22,7 @@ import org.introdl.music.sample.SongSampler;
 import org.introdl.music.train.MusicSettings;
 import org.introdl.music.train.MusicTrainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -179,7 +183,7 @@ public final class MusicCommand extends CommandGroup {
 
   @Command(name = "generate", mixinStandardHelpOptions = true,
       description = "Continue a seed song with a trained model; write MIDI, WAV and a piano roll.")
-  static final class Generate implements Callable<Integer> {
+  static final class Generate implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Option(names = "--checkpoint", description = "A training run folder (from `music train --out`).")
@@ -188,8 +192,8 @@ public final class MusicCommand extends CommandGroup {
     @Option(names = "--saved-model", description = "A SavedModel with serving_default: float [N,T,78] -> [N,78].")
     Path savedModel;
 
-    @Option(names = "--allow-unsafe-ops", description = "Load a SavedModel even if it holds ops that touch files, network or processes.")
-    boolean allowUnsafeOps;
+    /** --allow-unsafe-ops, --max-memory and --timeout, for a --saved-model (the lab's own model runs in process). */
+    @Mixin ModelSafetyOptions safety;
 
     @Option(names = "--seed-song", description = "Name (or index) of the song whose first rows start the new one"
         + " (default: the lab's \"" + MusicGenerator.SEED_SONG_DEFAULT + "\" where the songs hold it, else the"
@@ -228,6 +232,16 @@ public final class MusicCommand extends CommandGroup {
     Path exercises;
 
     @Override
+    public Path untrustedModel() {
+      return checkpoint == null ? savedModel : null;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
+
+    @Override
     public Integer call() {
       if ((checkpoint == null) == (savedModel == null)) {
         throw Cli.badValue(spec, "give exactly one of --checkpoint and --saved-model");
@@ -245,7 +259,8 @@ public final class MusicCommand extends CommandGroup {
       }
       var sampling = new SongSampler.Options(notes, seed, temperature, greedy, stateful ? SongSampler.Scheme.STATEFUL
           : recomputeWindows ? SongSampler.Scheme.WINDOW_RECOMPUTED : SongSampler.Scheme.WINDOW);
-      var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel), allowUnsafeOps);
+      var source = new MusicGenerator.Source(Optional.ofNullable(checkpoint), Optional.ofNullable(savedModel),
+          safety.limits().allowUnsafeOps());
       if (exercises != null && (greedy || temperature != 1.0)) {
         throw Cli.badValue(spec, "--exercises draws with your sampleNextNote: leave out --greedy and --temperature");
       }

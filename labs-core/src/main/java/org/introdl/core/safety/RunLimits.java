@@ -6,8 +6,10 @@ import java.time.Duration;
  * What a run of a stranger's model may do beyond the scan's verdict.
  *
  * @param allowUnsafeOps run even with unsafe findings or over the memory budget (for models whose author you trust)
- * @param memoryBudgetBytes the most the model may declare ({@link DeclaredMemory}); {@code --max-memory}
- * @param timeout how long one run (loading included) may take before the command gives up; zero for no limit
+ * @param memoryBudgetBytes the most the model may declare ({@link DeclaredMemory}) and the most resident memory its
+ *     worker process may use ({@link org.introdl.core.worker.WorkerProcess}); {@code --max-memory}
+ * @param timeout how long one run (loading included) may take before the command gives up; zero for no limit (and
+ *     inside a worker, whose parent enforces it)
  */
 public record RunLimits(boolean allowUnsafeOps, long memoryBudgetBytes, Duration timeout) {
   /** Half of this machine's memory: a model may not declare more unless the user says so. */

@@ -14,7 +14,8 @@
  *   <li>{@link org.introdl.core.safety.UnsafeOps#requireRunnable}: the one gate, refusing with one line (unsafe
  *       ops, over the memory budget, or ops with no CPU kernel here) under the
  *       {@link org.introdl.core.safety.RunLimits} of the command line;</li>
- *   <li>{@link org.introdl.core.safety.Watchdog}: the time limit of a run.</li>
+ *   <li>{@link org.introdl.core.safety.Watchdog}: the time limit of a run in this JVM; the command line runs models
+ *       from files in a worker process instead ({@link org.introdl.core.worker}), killed at the limit.</li>
  * </ul>
  *
  * The allowlist is {@code pure-ops.txt} beside these classes ({@link org.introdl.core.safety.AllowedOps}). A scan

@@ -12,6 +12,8 @@ import org.introdl.savedmodels.checkpoint.CheckpointConverter;
 import org.introdl.savedmodels.checkpoint.CheckpointList;
 import org.introdl.savedmodels.checkpoint.ModelPreset;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.worker.RunsInWorker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,7 +51,7 @@ public final class CheckpointCommand extends CommandGroup {
 
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Turn a TF1 checkpoint and its graph (PREFIX.meta) into a SavedModel with a serving signature.")
-  static final class Convert implements Callable<Integer> {
+  static final class Convert implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "PREFIX", description = "Checkpoint prefix (model.ckpt) or its .index file.")
@@ -71,6 +73,16 @@ public final class CheckpointCommand extends CommandGroup {
     List<String> outputs = new ArrayList<>();
 
     @Mixin org.introdl.core.cli.ModelSafetyOptions safety;
+
+    @Override
+    public Path untrustedModel() {
+      return prefix;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Override
     public Integer call() {

@@ -10,6 +10,9 @@ import org.introdl.savedmodels.Outputs;
 import org.introdl.savedmodels.graph.GraphRunner;
 import org.introdl.savedmodels.graph.GraphShow;
 import org.introdl.core.cli.CommandGroup;
+import org.introdl.core.cli.WorkerLimitOptions;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.worker.RunsInWorker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +28,7 @@ public final class GraphCommand extends CommandGroup {
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Placeholders, variables (name, dtype, shape), op counts and outputs of a .pb or .meta graph.")
-  static final class Show implements Callable<Integer> {
+  static final class Show implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "A frozen GraphDef (.pb) or a MetaGraphDef (.meta).")
@@ -33,6 +36,18 @@ public final class GraphCommand extends CommandGroup {
 
     @Option(names = "--all", description = "Every op type and every output.")
     boolean all;
+
+    @Mixin WorkerLimitOptions limits;
+
+    @Override
+    public Path untrustedModel() {
+      return file;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return limits.limits();
+    }
 
     @Override
     public Integer call() {
@@ -45,7 +60,7 @@ public final class GraphCommand extends CommandGroup {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Feed placeholders (as in 'savedmodel run') and fetch outputs; the graph is scanned first.")
-  static final class Run implements Callable<Integer> {
+  static final class Run implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", description = "A frozen GraphDef (.pb) or a MetaGraphDef (.meta).")
@@ -71,6 +86,16 @@ public final class GraphCommand extends CommandGroup {
     String format;
 
     @Mixin org.introdl.core.cli.ModelSafetyOptions safety;
+
+    @Override
+    public Path untrustedModel() {
+      return file;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Override
     public Integer call() {

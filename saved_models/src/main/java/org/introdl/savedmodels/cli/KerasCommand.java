@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.introdl.core.cli.CommandGroup;
 import org.introdl.core.cli.ModelSafetyOptions;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.core.worker.RunsInWorker;
 import org.introdl.savedmodels.Outputs;
 import org.introdl.savedmodels.TensorSpec;
 import org.introdl.savedmodels.keras.KerasConvert;
@@ -55,11 +57,21 @@ public final class KerasCommand extends CommandGroup {
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Format, Keras version, backend, the layers with output shapes and parameter counts, inputs,"
           + " outputs, and what cannot be imported.")
-  static final class Show implements Callable<Integer> {
+  static final class Show implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
     @ArgGroup(exclusive = false, multiplicity = "1") Source source;
 
     @Mixin ModelSafetyOptions safety;
+
+    @Override
+    public Path untrustedModel() {
+      return source.file != null ? source.file : source.config;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Override
     public Integer call() {
@@ -72,9 +84,19 @@ public final class KerasCommand extends CommandGroup {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run the model on inputs and print each output (name, dtype, shape, values).")
-  static final class Run implements Callable<Integer> {
+  static final class Run implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
     @ArgGroup(exclusive = false, multiplicity = "1") Source source;
+
+    @Override
+    public Path untrustedModel() {
+      return source.file != null ? source.file : source.config;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Option(names = "--input", paramLabel = "NAME=VALUE",
         description = "An input: NAME=JSON (e.g. x='[[0.1, 0.2]]'), NAME=@file.npy or NAME=@file.json; the NAME= "
@@ -108,9 +130,19 @@ public final class KerasCommand extends CommandGroup {
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Write the model as a SavedModel (signature serving_default, variables named after the Keras "
           + "layers) that TensorFlow and ./labs savedmodel run load.")
-  static final class Convert implements Callable<Integer> {
+  static final class Convert implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
     @ArgGroup(exclusive = false, multiplicity = "1") Source source;
+
+    @Override
+    public Path untrustedModel() {
+      return source.file != null ? source.file : source.config;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "The new SavedModel folder.")
     Path to;

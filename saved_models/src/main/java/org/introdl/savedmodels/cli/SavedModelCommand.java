@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.introdl.core.cli.ModelSafetyOptions;
+import org.introdl.core.cli.WorkerLimitOptions;
+import org.introdl.core.worker.RunsInWorker;
 import org.introdl.core.safety.Bytes;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
@@ -40,7 +42,7 @@ public final class SavedModelCommand extends CommandGroup {
 
   @Command(name = "show", mixinStandardHelpOptions = true,
       description = "Tags, signatures (inputs and outputs with tensor name, dtype, shape), the TF version.")
-  static final class Show implements Callable<Integer> {
+  static final class Show implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder (holding saved_model.pb).")
@@ -48,6 +50,18 @@ public final class SavedModelCommand extends CommandGroup {
 
     @Option(names = "--all", description = "Also hidden signatures, graph size, collections, assets, variables.")
     boolean all;
+
+    @Mixin WorkerLimitOptions limits;
+
+    @Override
+    public Path untrustedModel() {
+      return dir;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return limits.limits();
+    }
 
     @Override
     public Integer call() {
@@ -61,7 +75,7 @@ public final class SavedModelCommand extends CommandGroup {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run a signature: inputs are checked against it, and what loading and the signature run is"
           + " scanned first.")
-  static final class Run implements Callable<Integer> {
+  static final class Run implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
@@ -100,6 +114,16 @@ public final class SavedModelCommand extends CommandGroup {
     String format;
 
     @Mixin ModelSafetyOptions safety;
+
+    @Override
+    public Path untrustedModel() {
+      return dir;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Override
     public Integer call() {
@@ -204,7 +228,7 @@ public final class SavedModelCommand extends CommandGroup {
 
   @Command(name = "compare", mixinStandardHelpOptions = true,
       description = "Run the inputs of a reference file (written by Python) and check each output; exit 3 if off.")
-  static final class Compare implements Callable<Integer> {
+  static final class Compare implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
@@ -221,6 +245,16 @@ public final class SavedModelCommand extends CommandGroup {
     Double atol;
 
     @Mixin ModelSafetyOptions safety;
+
+    @Override
+    public Path untrustedModel() {
+      return dir;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
 
     @Override
     public Integer call() {
@@ -240,7 +274,7 @@ public final class SavedModelCommand extends CommandGroup {
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Write a repaired copy that stock TensorFlow loads anywhere: cuDNN-only LSTM/GRU layers rewritten "
           + "for the CPU, signatures that disagree with the graph removed. Nothing of the model runs.")
-  static final class Convert implements Callable<Integer> {
+  static final class Convert implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
@@ -248,6 +282,18 @@ public final class SavedModelCommand extends CommandGroup {
 
     @Option(names = "--to", required = true, paramLabel = "OUT", description = "The new SavedModel folder.")
     Path to;
+
+    @Mixin WorkerLimitOptions limits;
+
+    @Override
+    public Path untrustedModel() {
+      return dir;
+    }
+
+    @Override
+    public RunLimits workerLimits() {
+      return limits.limits();
+    }
 
     @Override
     public Integer call() {

@@ -1,0 +1,19 @@
+/**
+ * Running a model from a file in a process of its own, under limits the operating system enforces: the second layer
+ * behind the scan of {@link org.introdl.core.safety}.
+ *
+ * <ul>
+ *   <li>{@link org.introdl.core.worker.WorkerProcess}: starts one child JVM with hard limits (resident memory
+ *       watched and killed at the budget, SIGKILL at the deadline, crash files and native log in a temporary working
+ *       folder that is deleted, an environment built from nothing) and says how it ended;</li>
+ *   <li>{@link org.introdl.core.worker.WorkerBroker}: the command line's side; a command that is
+ *       {@link org.introdl.core.worker.RunsInWorker} is run again in a worker with absolute paths and staged outputs,
+ *       and a crash, an overrun or a hang becomes one line.</li>
+ * </ul>
+ *
+ * <p>Serving (a long-lived worker per model) is meant to reuse {@code WorkerProcess} as it is: a main class that
+ * calls {@link org.introdl.core.worker.WorkerProcess#announceReady()}, loads the model once and answers requests
+ * on stdin and stdout; the parent's watch (memory, crash, and a deadline per request rather than per process) and
+ * clean-up stay the same. What this package does not do is sandbox files or network: the worker runs as the user.
+ */
+package org.introdl.core.worker;
