@@ -86,9 +86,28 @@ public final class Heatmap {
     }
   }
 
+  /** Colours of the confounder outlines: drain, ECG lead, marker. */
+  static final int[] CONFOUNDER_COLOURS = {0x00FF66, 0xFFCC00, 0xFF66FF};
+
+  /** Outlines a phantom's confounders (drain green, ECG leads yellow, marker pink); none where {@code mask} is null. */
+  public static void outlineConfounders(BufferedImage image, byte[] mask, int size) {
+    if (mask == null) {
+      return;
+    }
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        byte code = mask[y * size + x];
+        if (code != 0 && isEdge(mask, size, x, y)) {
+          image.setRGB(x, y, CONFOUNDER_COLOURS[code - 1]);
+        }
+      }
+    }
+  }
+
   private static boolean isEdge(byte[] mask, int size, int x, int y) {
-    return x == 0 || y == 0 || x == size - 1 || y == size - 1 || mask[y * size + x - 1] == 0
-        || mask[y * size + x + 1] == 0 || mask[(y - 1) * size + x] == 0 || mask[(y + 1) * size + x] == 0;
+    byte m = mask[y * size + x];
+    return x == 0 || y == 0 || x == size - 1 || y == size - 1 || mask[y * size + x - 1] != m
+        || mask[y * size + x + 1] != m || mask[(y - 1) * size + x] != m || mask[(y + 1) * size + x] != m;
   }
 
   /** A labelled panel of the contact sheet. */
