@@ -20,8 +20,8 @@ import org.introdl.xray.train.XrayTrainer;
 
 /** The lab's story for `./labs run`: a short end-to-end run on built-in defaults, offline. */
 public final class XrayLab {
-  /** The main job's steps: the CPU preset, 40 steps, the held-out set evaluated twice. */
-  public static final int MAIN_STEPS = 40;
+  /** The main job's steps: the CPU preset, 100 steps, the held-out set evaluated twice. */
+  public static final int MAIN_STEPS = 100;
   /** Phantoms for the CAM panels: a seed the training never saw. */
   static final long CAM_SEED = 1001;
   static final int CAM_IMAGES = 10;

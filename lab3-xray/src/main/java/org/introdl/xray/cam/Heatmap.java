@@ -75,6 +75,16 @@ public final class Heatmap {
     return image;
   }
 
+  /** The x-ray alone, in gray. */
+  public static BufferedImage gray(float[] xray, int size) {
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < size * size; i++) {
+      int g = Math.max(0, Math.min(255, Math.round(xray[i])));
+      image.setRGB(i % size, i / size, (g << 16) | (g << 8) | g);
+    }
+    return image;
+  }
+
   /** Outlines a lesion mask (for phantoms) in white, so the reader sees where the CAM should peak. */
   public static void outline(BufferedImage image, byte[] mask, int size) {
     for (int y = 0; y < size; y++) {
@@ -191,6 +201,14 @@ public final class Heatmap {
       g.drawRect(legendX + 3, top + 5, 9, 9);
       g.setColor(Color.BLACK);
       g.drawString("the phantom's lesion: where a good CAM peaks", legendX + 22, top + 14);
+      g.drawString("not anatomy:", legendX + 22, top + 30);
+      int x = legendX + 22 + g.getFontMetrics().stringWidth("not anatomy: ");
+      String[] names = {"drain", "ECG lead", "marker"};
+      for (int k = 0; k < names.length; k++) {
+        g.setColor(new Color(CONFOUNDER_COLOURS[k]).darker());
+        g.drawString(names[k], x, top + 30);
+        x += g.getFontMetrics().stringWidth(names[k] + "  ");
+      }
     }
   }
 

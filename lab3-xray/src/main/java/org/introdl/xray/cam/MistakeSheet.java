@@ -108,9 +108,9 @@ public final class MistakeSheet {
           confounders == null ? null : peak.in(confounders, size));
       entries.add(e);
       float[] image = data.image(i);
-      panels.add(new Heatmap.Panel(outlined(Heatmap.overlay(image, new float[size * size], size), lesion, confounders,
-          size), String.format(Locale.ROOT, "#%d %s: %s%nP(PTX) = %.2f", e.index(), kind.words,
-          e.label() == 1 ? "PTX" : "no PTX", p)));
+      panels.add(new Heatmap.Panel(outlined(Heatmap.gray(image, size), lesion, confounders, size),
+          String.format(Locale.ROOT, "#%d %s%nP(PTX) = %.2f, %s", e.index(), e.label() == 1 ? "PTX" : "no PTX", p,
+          kind.words)));
       panels.add(new Heatmap.Panel(outlined(Heatmap.overlay(image, Heatmap.normalize(maps.pneumothorax()), size),
           lesion, confounders, size), "CAM: pneumothorax" + peakNote(e)));
       panels.add(new Heatmap.Panel(outlined(Heatmap.overlay(image, Heatmap.normalize(maps.noPneumothorax()), size),

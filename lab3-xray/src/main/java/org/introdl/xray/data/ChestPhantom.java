@@ -30,7 +30,7 @@ public final class ChestPhantom {
   public enum Kind { VARIED, SHORTCUT }
 
   /** Share of positives whose free air is only slightly darker than lung. */
-  static final double SUBTLE_SHARE = 0.25;
+  static final double SUBTLE_SHARE = 0.15;
   /** Gray level around the body (as if collimated), below the body and above free air. */
   static final double OUTSIDE_LEVEL = 100;
   /** Shares of the {@link Kind#VARIED} phantoms with ECG leads and with a drain (either label). */
@@ -137,7 +137,7 @@ public final class ChestPhantom {
     Ellipse lung = lungs[side];
     double collapse = 0.35 + 0.45 * r.nextDouble();
     boolean apical = r.nextDouble() < 0.6;
-    double contrast = r.nextDouble() < SUBTLE_SHARE ? 0.3 + 0.25 * r.nextDouble() : 0.75 + 0.25 * r.nextDouble();
+    double contrast = r.nextDouble() < SUBTLE_SHARE ? 0.35 + 0.3 * r.nextDouble() : 0.8 + 0.2 * r.nextDouble();
     double medial = side == 0 ? 1 : -1;
     // The collapsed lung shrinks towards the hilum: medially, and for an apical cap also downwards.
     Ellipse collapsed = new Ellipse(lung.cx + medial * lung.rx * (1 - collapse) * 0.9,

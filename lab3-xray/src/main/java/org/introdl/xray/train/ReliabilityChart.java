@@ -31,7 +31,7 @@ public final class ReliabilityChart {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title("Reliability: " + RocChart.shortName(source))
         .xAxisTitle("predicted P(pneumothorax), mean of the bin").yAxisTitle("share with pneumothorax").build();
-    chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNW);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideSE);
     chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
         .setXAxisTickMarkSpacingHint(TICK_SPACING_PIXELS).setYAxisTickMarkSpacingHint(TICK_SPACING_PIXELS)
         .setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
@@ -46,13 +46,14 @@ public final class ReliabilityChart {
         ys.add(c.positiveShare()[b]);
       }
     }
-    XYSeries model = chart.addSeries(String.format("model: ECE %.3f, mean |P - 0.5| %.3f (%d bins)",
-        c.expectedCalibrationError(), c.meanConfidence(), c.counts().length), xs, ys);
+    XYSeries model = chart.addSeries(String.format("model: ECE %.3f, mean |P - 0.5| %.3f (%d bins; numbers:"
+        + " images per bin)", c.expectedCalibrationError(), c.meanConfidence(), c.counts().length), xs, ys);
     model.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(30, 90, 200)).setLineColor(new Color(30, 90, 200));
     for (int b = 0; b < c.counts().length; b++) {
       if (c.counts()[b] > 0) {
         chart.addAnnotation(new org.knowm.xchart.AnnotationText(String.valueOf(c.counts()[b]),
-            c.meanProbability()[b] + 0.03, c.positiveShare()[b] - 0.03, false));
+            c.meanProbability()[b] + (c.meanProbability()[b] > 0.9 ? -0.04 : 0.03), c.positiveShare()[b] - 0.03,
+            false));
       }
     }
     return chart;
