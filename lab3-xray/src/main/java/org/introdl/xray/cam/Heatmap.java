@@ -202,12 +202,12 @@ public final class Heatmap {
       g.setColor(Color.BLACK);
       g.drawString("the phantom's lesion: where a good CAM peaks", legendX + 22, top + 14);
       g.drawString("not anatomy:", legendX + 22, top + 30);
-      int x = legendX + 22 + g.getFontMetrics().stringWidth("not anatomy: ");
+      int nameX = legendX + 22 + g.getFontMetrics().stringWidth("not anatomy: ");
       String[] names = {"drain", "ECG lead", "marker"};
       for (int k = 0; k < names.length; k++) {
         g.setColor(new Color(CONFOUNDER_COLOURS[k]).darker());
-        g.drawString(names[k], x, top + 30);
-        x += g.getFontMetrics().stringWidth(names[k] + "  ");
+        g.drawString(names[k], nameX, top + 30);
+        nameX += g.getFontMetrics().stringWidth(names[k] + "  ");
       }
     }
   }
