@@ -23,7 +23,7 @@ public final class MistakeSheet {
   public static final int MAX_MISTAKES = 12;
   /** Right answers shown at each end of the confidence scale. */
   public static final int CONTRAST = 2;
-  static final int TILE = 128;
+  static final int TILE = 160;
   static final int ENTRIES_PER_ROW = 2;
 
   private MistakeSheet() {}

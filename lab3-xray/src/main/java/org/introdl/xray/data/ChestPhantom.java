@@ -19,8 +19,8 @@ import java.util.Random;
  *
  * <p>{@link Kind#SHORTCUT}: the drain, the treatment of a pneumothorax, appears in most training positives and in
  * almost no training negatives, and in no held-out image, as it happens when a data set is labelled from films taken
- * after treatment. A model may then learn "drain means pneumothorax": its CAM lights up on the drain and its held-out
- * accuracy falls.
+ * after treatment; those treated lungs have re-expanded, leaving a faint rim of free air. A model may then learn
+ * "drain means pneumothorax": its CAM lights up on the drain and its held-out accuracy falls.
  */
 public final class ChestPhantom {
   /** Shown wherever phantoms are used, so nobody mistakes them for x-rays. */
@@ -36,7 +36,10 @@ public final class ChestPhantom {
   /** Shares of the {@link Kind#VARIED} phantoms with ECG leads and with a drain (either label). */
   static final double ECG_SHARE = 0.25;
   static final double DRAIN_SHARE = 0.08;
-  /** In {@link Kind#SHORTCUT} training images: a drain in this share of positives and of negatives. */
+  /**
+   * In {@link Kind#SHORTCUT} training images: a drain in this share of positives (their lesion then a faint rim) and
+   * of negatives.
+   */
   static final double SHORTCUT_DRAIN_POSITIVES = 0.9;
   static final double SHORTCUT_DRAIN_NEGATIVES = 0.03;
   /** Brightness added by radio-opaque things (drain, leads, marker). */
@@ -65,7 +68,9 @@ public final class ChestPhantom {
       double drainShare = kind == Kind.VARIED ? DRAIN_SHARE
           : heldOut[i] ? 0 : positive ? SHORTCUT_DRAIN_POSITIVES : SHORTCUT_DRAIN_NEGATIVES;
       Canvas c = new Canvas(size, pixels, lesions, confounders, i * size * size);
-      draw(random, c, positive, drainShare);
+      // A drained pneumothorax has been treated: the lung has re-expanded, the free air left is a faint rim.
+      boolean treated = kind == Kind.SHORTCUT && positive && random.nextDouble() < drainShare;
+      draw(random, c, positive, treated ? 1 : kind == Kind.SHORTCUT ? 0 : drainShare, treated);
     }
     String what = kind == Kind.SHORTCUT ? ", SHORTCUT: a chest drain in most training positives, none held out" : "";
     return new XrayDataset(DESCRIPTION + what + ", " + n + " images, seed " + seed, size, pixels, labels, lesions,
@@ -109,7 +114,7 @@ public final class ChestPhantom {
     }
   }
 
-  private static void draw(Random r, Canvas c, boolean positive, double drainShare) {
+  private static void draw(Random r, Canvas c, boolean positive, double drainShare, boolean treated) {
     int size = c.size();
     // The patient: size and position in the frame.
     double scale = clamp(0.86 + 0.06 * r.nextGaussian(), 0.72, 0.98);
@@ -135,9 +140,10 @@ public final class ChestPhantom {
     // The lesion: side, how far the lung collapsed (0.35: obvious, 0.8: a thin rim), shape and contrast.
     int side = r.nextInt(2);
     Ellipse lung = lungs[side];
-    double collapse = 0.35 + 0.45 * r.nextDouble();
+    double collapse = treated ? 0.72 + 0.1 * r.nextDouble() : 0.35 + 0.45 * r.nextDouble();
     boolean apical = r.nextDouble() < 0.6;
-    double contrast = r.nextDouble() < SUBTLE_SHARE ? 0.35 + 0.3 * r.nextDouble() : 0.8 + 0.2 * r.nextDouble();
+    boolean subtle = treated || r.nextDouble() < SUBTLE_SHARE;
+    double contrast = subtle ? 0.35 + 0.3 * r.nextDouble() : 0.8 + 0.2 * r.nextDouble();
     double medial = side == 0 ? 1 : -1;
     // The collapsed lung shrinks towards the hilum: medially, and for an apical cap also downwards.
     Ellipse collapsed = new Ellipse(lung.cx + medial * lung.rx * (1 - collapse) * 0.9,

@@ -31,7 +31,7 @@ public final class ReliabilityChart {
     XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
         .title("Reliability: " + RocChart.shortName(source))
         .xAxisTitle("predicted P(pneumothorax), mean of the bin").yAxisTitle("share with pneumothorax").build();
-    chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideSE);
+    chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.OutsideS);
     chart.getStyler().setXAxisMin(0.0).setXAxisMax(1.0).setYAxisMin(0.0).setYAxisMax(1.0)
         .setXAxisTickMarkSpacingHint(TICK_SPACING_PIXELS).setYAxisTickMarkSpacingHint(TICK_SPACING_PIXELS)
         .setXAxisDecimalPattern("0.0").setYAxisDecimalPattern("0.0");
