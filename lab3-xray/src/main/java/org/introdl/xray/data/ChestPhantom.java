@@ -70,7 +70,8 @@ public final class ChestPhantom {
       Canvas c = new Canvas(size, pixels, lesions, confounders, i * size * size);
       // A drained pneumothorax has been treated: the lung has re-expanded, the free air left is a faint rim.
       boolean treated = kind == Kind.SHORTCUT && positive && random.nextDouble() < drainShare;
-      draw(random, c, positive, treated ? 1 : kind == Kind.SHORTCUT ? 0 : drainShare, treated);
+      double drainChance = kind == Kind.SHORTCUT && positive ? (treated ? 1 : 0) : drainShare;
+      draw(random, c, positive, drainChance, treated);
     }
     String what = kind == Kind.SHORTCUT ? ", SHORTCUT: a chest drain in most training positives, none held out" : "";
     return new XrayDataset(DESCRIPTION + what + ", " + n + " images, seed " + seed, size, pixels, labels, lesions,
