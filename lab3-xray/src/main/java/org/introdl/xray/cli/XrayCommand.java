@@ -166,8 +166,9 @@ public final class XrayCommand extends CommandGroup {
       System.out.printf(Locale.ROOT, "Steps %d..%d: loss %.4f -> %.4f (%.2f s/step after a first step of %.1f s)%n",
           run.startStep() + 1, run.endStep(), run.first().loss(), run.last().loss(), run.msPerStep() / 1000,
           run.firstStepSeconds());
-      System.out.printf(Locale.ROOT, "Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(),
-          r.heldOut().auc(), r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");
+      System.out.printf(Locale.ROOT, "Held-out: accuracy %.3f, AUC %.3f, mean |P - 0.5| %.3f on %d images%s%n",
+          r.heldOut().accuracy(), r.heldOut().auc(), r.heldOut().calibration().meanConfidence(), r.heldOutImages(),
+          r.synthetic() ? " (SYNTHETIC phantoms)" : "");
       System.out.println("Checkpoint: " + run.checkpoint());
       System.out.println("Metrics:    " + run.metricsCsv());
       System.out.println("Loss chart: " + run.lossChart());
