@@ -9,6 +9,7 @@ import org.introdl.core.train.TrainingRun;
 import org.introdl.xray.train.XraySettings;
 import java.util.stream.IntStream;
 import org.introdl.core.io.AtomicFiles;
+import org.introdl.xray.cam.MistakeSheet;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.NihFetch;
@@ -19,8 +20,8 @@ import org.introdl.xray.train.XrayTrainer;
 
 /** The lab's story for `./labs run`: a short end-to-end run on built-in defaults, offline. */
 public final class XrayLab {
-  /** The main job's steps: the CPU preset, 40 steps, the held-out set evaluated twice. */
-  public static final int MAIN_STEPS = 40;
+  /** The main job's steps: the CPU preset, 100 steps, the held-out set evaluated twice. */
+  public static final int MAIN_STEPS = 100;
   /** Phantoms for the CAM panels: a seed the training never saw. */
   static final long CAM_SEED = 1001;
   static final int CAM_IMAGES = 10;
@@ -28,7 +29,8 @@ public final class XrayLab {
   private XrayLab() {}
 
   /** What the story did: the training run, its held-out evaluation, the CAMs, and the files to look at. */
-  public record Story(XraySettings settings, XrayTrainer.Result training, XrayCam.Result cams, List<Path> files) {}
+  public record Story(XraySettings settings, XrayTrainer.Result training, XrayCam.Localisation localisation,
+      MistakeSheet.Result mistakes, XrayCam.Result cams, List<Path> files) {}
 
   /** The CPU preset for {@link #MAIN_STEPS} steps. */
   public static XraySettings mainJobSettings() {
@@ -45,11 +47,8 @@ public final class XrayLab {
     XrayTrainer.Result trained = XrayTrainer.train(XrayTrainer.Options.of(settings, runDir)
         .withCheckpointEvery(settings.steps()), out);
     TrainingRun.Outcome run = trained.run();
-    out.printf(Locale.ROOT, "Trained %d steps (batch %d, %dx%d, momentum %.1f%s, lr %.3g %s): loss %.3f -> %.3f,"
-        + " %.2f s/step%n", settings.steps(), settings.batch(), settings.imageSize(), settings.imageSize(),
-        settings.momentum(), settings.nesterov() ? " Nesterov" : "", settings.lr(),
-        settings.lrSchedule() == XraySettings.LrSchedule.LINEAR ? "decaying linearly" : "constant",
-        run.first().loss(), run.last().loss(), run.msPerStep() / 1000);
+    out.printf(Locale.ROOT, "Trained %d steps (%s): loss %.3f -> %.3f, %.2f s/step%n", settings.steps(),
+        recipe(settings), run.first().loss(), run.last().loss(), run.msPerStep() / 1000);
     out.println("Held-out SYNTHETIC phantoms:");
     XrayEvaluator.print(trained.heldOut(), out);
     List<Path> files = new ArrayList<>();
@@ -58,11 +57,24 @@ public final class XrayLab {
     if (trained.heldOut().roc() != null) {
       files.add(XrayEvaluator.rocPlot(trained.heldOut().roc(), outDir.resolve("roc.png"), "held-out phantoms"));
     }
+    files.add(XrayEvaluator.reliabilityPlot(trained.heldOut(), outDir, "held-out phantoms"));
     // New phantoms at the lab's 256 px: the model reads them at its own size, the maps are upsampled to 256.
     XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XraySettings.LAB_IMAGE_SIZE, CAM_SEED);
     int[] indices = IntStream.range(0, CAM_IMAGES).toArray();
     XrayCam.Result cams;
+    XrayCam.Localisation localisation;
+    MistakeSheet.Result mistakes;
     try (TrainedModel net = TrainedModel.restore(run.checkpoint(), settings.imageSize(), XrayCam.oneImageAtATime())) {
+      localisation = XrayCam.localisation(net, trained.heldOutSet());
+      out.printf(Locale.ROOT, "CAM peak (the hottest cell's centre) inside the lesion for %.0f%% of the %d held-out"
+          + " positives, within one cell of it for %.0f%%%n", 100 * localisation.peakInLesionRate(),
+          localisation.positives(), 100 * localisation.peakNearLesionRate());
+      mistakes = MistakeSheet.write(net, trained.heldOutSet(), trained.heldOutIds(), trained.heldOut().probabilities(),
+          outDir, "held-out phantoms");
+      out.printf(Locale.ROOT, "Mistakes: %d of %d held-out phantoms wrong, each with the CAMs of both classes on"
+          + " mistakes.png (list: mistakes.csv)%n", countMistakes(trained.heldOut()), trained.heldOutImages());
+      files.add(mistakes.png());
+      files.add(mistakes.csv());
       cams = XrayCam.draw(net, camImages, indices, XrayDataset.PNEUMOTHORAX, outDir.resolve("cam"), camImages.source());
       out.printf(Locale.ROOT, "CAMs (class 1) of %d new phantoms: peak inside the lesion for %.0f%% of the positives,"
           + " within one feature-map cell of it for %.0f%%%n", CAM_IMAGES, 100 * cams.peakInLesionRate(),
@@ -71,7 +83,21 @@ public final class XrayLab {
       cams.images().forEach(c -> files.add(c.png()));
     }
     files.add(run.checkpoint());
-    return new Story(settings, trained, cams, files);
+    return new Story(settings, trained, localisation, mistakes, cams, files);
+  }
+
+  static long countMistakes(org.introdl.xray.train.Evaluation e) {
+    return e.confusion()[0][1] + e.confusion()[1][0];
+  }
+
+  /** The recipe in words: "batch 16, 64x64, Adam lr 0.001, warm-up 10, decaying linearly, clip 5". */
+  static String recipe(XraySettings s) {
+    String optimizer = s.optimizer() == XraySettings.Optimizer.ADAM ? "Adam"
+        : String.format(Locale.ROOT, "momentum %.1f%s", s.momentum(), s.nesterov() ? " Nesterov" : "");
+    return String.format(Locale.ROOT, "batch %d, %dx%d, %s lr %.3g, warm-up %d, %s, clip %s", s.batch(),
+        s.imageSize(), s.imageSize(), optimizer, s.lr(), s.warmupSteps(),
+        s.lrSchedule() == XraySettings.LrSchedule.LINEAR ? "decaying linearly" : "constant",
+        s.clipNorm() > 0 ? String.format(Locale.ROOT, "%.3g", s.clipNorm()) : "none");
   }
 
   /** `./labs data fetch` for this lab: downloads the lab's data (pinned URLs, SHA-256 checked) into {@code dir}. */

@@ -26,6 +26,11 @@ class XrayLabStoryTest {
     assertEquals(4, story.training().run().endStep());
     assertEquals(80, story.training().heldOutImages(), "a fifth of the 400 phantoms");
     assertEquals(10, story.cams().images().size());
+    assertEquals(47, story.localisation().positives(), "every held-out positive's map is measured");
+    assertTrue(Files.exists(tmp.resolve("mistakes.png")) && Files.exists(tmp.resolve("mistakes.csv")));
+    assertTrue(Files.exists(tmp.resolve("reliability.png")));
+    long wrong = story.training().heldOut().confusion()[0][1] + story.training().heldOut().confusion()[1][0];
+    assertEquals(Math.min(wrong, org.introdl.xray.cam.MistakeSheet.MAX_MISTAKES), story.mistakes().mistakes());
     assertTrue(story.cams().images().stream().allMatch(c -> c.peakX() < 256 && c.peakY() < 256));
     for (Path f : story.files()) {
       assertTrue(Files.exists(Path.of(f + (f.getFileName().toString().equals("model") ? ".index" : ""))), f + " exists");

@@ -104,7 +104,9 @@ public final class XrayBench {
 
     void ready() {
       if (net == null) {
-        XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT);
+        // The lab's update (momentum, no clipping), as the saved benchmark runs measured it.
+        XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT)
+            .withMomentum(XraySettings.LAB_MOMENTUM, true).withWarmupAndClip(0, 0);
         net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(),
             how.convolutions().apply(batch)));
         cams = new CamGraph(net.ops(), net.model(), size);

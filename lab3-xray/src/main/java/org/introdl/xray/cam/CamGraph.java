@@ -40,6 +40,45 @@ public final class CamGraph {
     }
   }
 
+  /** Probabilities ([n, 2]), feature maps and the CAMs of both classes, [n, S, S] each. */
+  public record BothClasses(float[] probabilities, float[] featureMaps, float[] noPneumothorax, float[] pneumothorax) {}
+
+  /** As {@link #activations}, with the maps of both classes. */
+  public BothClasses bothClasses(Session session, float[] pixels, int first, int count) {
+    try (TFloat32 x = Tensors.images(pixels, first, count, model.imageSize());
+        Result r = session.runner().feed(model.images(), x).fetch(model.probabilities()).fetch(model.featureMaps())
+            .fetch(cams.get(0)).fetch(cams.get(1)).run()) {
+      return new BothClasses(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), Tensors.floats(r.get(2)),
+          Tensors.floats(r.get(3)));
+    }
+  }
+
+  /** The dense layer's kernel, [512, 2] row-major: the weights the CAM gives each feature map. */
+  public float[] denseKernel(Session session) {
+    try (Result r = session.runner().fetch(model.denseKernel()).run()) {
+      return Tensors.floats(r.get(0));
+    }
+  }
+
+  /**
+   * The CAM of {@code classIndex} on its own grid (s x s, before any upsampling), in plain Java from one image's
+   * feature maps ([s, s, C]) and the dense kernel ([C, 2]): where the map really peaks. TF1's bilinear upsampling
+   * puts each cell's value at the cell's top-left corner, so the upsampled map's highest pixel lies half a cell up
+   * and left of the hottest cell's centre.
+   */
+  public static float[] gridCam(float[] featureMaps, float[] denseKernel, int classIndex, int side) {
+    int channels = featureMaps.length / (side * side);
+    float[] cam = new float[side * side];
+    for (int cell = 0; cell < cam.length; cell++) {
+      double sum = 0;
+      for (int c = 0; c < channels; c++) {
+        sum += (double) featureMaps[cell * channels + c] * denseKernel[c * 2 + classIndex];
+      }
+      cam[cell] = (float) sum;
+    }
+    return cam;
+  }
+
   /** The CAM op of a class (for the bench). */
   public Operand<TFloat32> cam(int classIndex) {
     return cams.get(classIndex);

@@ -75,6 +75,16 @@ public final class Heatmap {
     return image;
   }
 
+  /** The x-ray alone, in gray. */
+  public static BufferedImage gray(float[] xray, int size) {
+    BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    for (int i = 0; i < size * size; i++) {
+      int g = Math.max(0, Math.min(255, Math.round(xray[i])));
+      image.setRGB(i % size, i / size, (g << 16) | (g << 8) | g);
+    }
+    return image;
+  }
+
   /** Outlines a lesion mask (for phantoms) in white, so the reader sees where the CAM should peak. */
   public static void outline(BufferedImage image, byte[] mask, int size) {
     for (int y = 0; y < size; y++) {
@@ -86,9 +96,28 @@ public final class Heatmap {
     }
   }
 
+  /** Colours of the confounder outlines: drain, ECG lead, marker. */
+  static final int[] CONFOUNDER_COLOURS = {0x00FF66, 0xFFCC00, 0xFF66FF};
+
+  /** Outlines a phantom's confounders (drain green, ECG leads yellow, marker pink); none where {@code mask} is null. */
+  public static void outlineConfounders(BufferedImage image, byte[] mask, int size) {
+    if (mask == null) {
+      return;
+    }
+    for (int y = 0; y < size; y++) {
+      for (int x = 0; x < size; x++) {
+        byte code = mask[y * size + x];
+        if (code != 0 && isEdge(mask, size, x, y)) {
+          image.setRGB(x, y, CONFOUNDER_COLOURS[code - 1]);
+        }
+      }
+    }
+  }
+
   private static boolean isEdge(byte[] mask, int size, int x, int y) {
-    return x == 0 || y == 0 || x == size - 1 || y == size - 1 || mask[y * size + x - 1] == 0
-        || mask[y * size + x + 1] == 0 || mask[(y - 1) * size + x] == 0 || mask[(y + 1) * size + x] == 0;
+    byte m = mask[y * size + x];
+    return x == 0 || y == 0 || x == size - 1 || y == size - 1 || mask[y * size + x - 1] != m
+        || mask[y * size + x + 1] != m || mask[(y - 1) * size + x] != m || mask[(y + 1) * size + x] != m;
   }
 
   /** A labelled panel of the contact sheet. */
@@ -172,6 +201,14 @@ public final class Heatmap {
       g.drawRect(legendX + 3, top + 5, 9, 9);
       g.setColor(Color.BLACK);
       g.drawString("the phantom's lesion: where a good CAM peaks", legendX + 22, top + 14);
+      g.drawString("not anatomy:", legendX + 22, top + 30);
+      int nameX = legendX + 22 + g.getFontMetrics().stringWidth("not anatomy: ");
+      String[] names = {"drain", "ECG lead", "marker"};
+      for (int k = 0; k < names.length; k++) {
+        g.setColor(new Color(CONFOUNDER_COLOURS[k]).darker());
+        g.drawString(names[k], nameX, top + 30);
+        nameX += g.getFontMetrics().stringWidth(names[k] + "  ");
+      }
     }
   }
 

@@ -26,12 +26,16 @@ public final class XrayCam {
 
   public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
 
-  /** One image's CAM: where it peaks and, for phantoms, whether that is inside the lesion (null for real x-rays). */
+  /**
+   * One image's CAM: where it peaks (the centre of its hottest cell, see {@link Peak}) and, for phantoms, whether that
+   * is inside the lesion (null for real x-rays).
+   */
   public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean peakInLesion,
       Double peakDistanceToLesion, Path png) {}
 
   /**
-   * @param peakInLesionRate share of phantom positives whose CAM peak is inside the lesion mask
+   * @param peakInLesionRate share of phantom positives whose CAM peak (the centre of the hottest cell) is inside the
+   *     lesion mask
    * @param peakNearLesionRate share whose peak is within one feature-map cell of the lesion (16 pixels of what the
    *     model reads, scaled to the picture): the CAM is computed on a 16x coarser grid, so this is the finest
    *     localisation it can claim
@@ -88,9 +92,11 @@ public final class XrayCam {
     }
     int size = pictures.size();
     CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), size, camStep);
+    float[] denseKernel = camGraph.denseKernel(trained.session());
     XrayDataset input = pictures.resizedTo(trained.model().imageSize());
+    int side = trained.model().featureMapSize();
     // One feature-map cell: 16 pixels of what the model reads, at the pictures' scale.
-    double cell = 16.0 * size / trained.model().imageSize();
+    double cell = (double) size / side;
     List<CamImage> images = new ArrayList<>();
     List<Heatmap.Panel> panels = new ArrayList<>();
     int inside = 0;
@@ -99,10 +105,10 @@ public final class XrayCam {
     for (int k = 0; k < pictures.count(); k++) {
       CamGraph.Activations a = camGraph.activations(trained.session(), input.pixels(), k, 1, classIndex);
       float[] cam = a.cams();
-      int peak = argMax(cam);
+      Peak peak = Peak.of(CamGraph.gridCam(a.featureMaps(), denseKernel, classIndex, side), side, size);
       byte[] mask = pictures.lesionMask(k);
-      Boolean inLesion = mask == null || pictures.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : mask[peak] == 1;
-      Double distance = inLesion == null ? null : distanceToMask(mask, size, peak % size, peak / size);
+      Boolean inLesion = mask == null || pictures.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : peak.in(mask, size);
+      Double distance = inLesion == null ? null : distanceToMask(mask, size, peak.x(), peak.y());
       if (inLesion != null) {
         positives++;
         inside += inLesion ? 1 : 0;
@@ -111,10 +117,11 @@ public final class XrayCam {
       BufferedImage overlay = Heatmap.overlay(pictures.image(k), Heatmap.normalize(cam), size);
       if (mask != null) {
         Heatmap.outline(overlay, mask, size);
+        Heatmap.outlineConfounders(overlay, pictures.confounderMask(k), size);
       }
       Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
       float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
-      images.add(new CamImage(indices[k], pictures.labels()[k], p, peak % size, peak / size, inLesion, distance, png));
+      images.add(new CamImage(indices[k], pictures.labels()[k], p, peak.x(), peak.y(), inLesion, distance, png));
       panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
           pictures.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
     }
@@ -125,6 +132,57 @@ public final class XrayCam {
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
     double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
     return new Result(source, pictures.isSynthetic(), images, sheet, rate, nearRate);
+  }
+
+  /**
+   * Where a CAM peaks: the centre of its hottest cell on its own grid ({@code side} x {@code side}), in the pixels of
+   * a {@code size} x {@code size} picture.
+   */
+  public record Peak(int cellX, int cellY, int x, int y) {
+    public static Peak of(float[] gridCam, int side, int size) {
+      int best = argMax(gridCam);
+      double cell = (double) size / side;
+      int cx = best % side;
+      int cy = best / side;
+      return new Peak(cx, cy, (int) ((cx + 0.5) * cell), (int) ((cy + 0.5) * cell));
+    }
+
+    /** Whether the peak's pixel is inside {@code mask} (any non-zero code). */
+    public boolean in(byte[] mask, int size) {
+      return mask[y * size + x] != 0;
+    }
+  }
+
+  /** Localisation on a data set's positives: how often the pneumothorax CAM peaks in the lesion, or near it. */
+  public record Localisation(int positives, double peakInLesionRate, double peakNearLesionRate) {}
+
+  /**
+   * Where the pneumothorax CAM of each positive of {@code data} (phantoms, at any size) peaks, against its lesion:
+   * the share whose peak (the centre of the hottest cell) is inside, and within one cell of it.
+   */
+  public static Localisation localisation(TrainedModel trained, XrayDataset data) {
+    int size = data.size();
+    CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), trained.model().featureMapSize());
+    float[] kernel = camGraph.denseKernel(trained.session());
+    XrayDataset input = data.resizedTo(trained.model().imageSize());
+    int side = trained.model().featureMapSize();
+    double cell = (double) size / side;
+    int positives = 0;
+    int inside = 0;
+    int near = 0;
+    for (int k = 0; k < data.count(); k++) {
+      if (data.labels()[k] != XrayDataset.PNEUMOTHORAX || data.lesionMask(k) == null) {
+        continue;
+      }
+      CamGraph.Activations a = camGraph.activations(trained.session(), input.pixels(), k, 1, XrayDataset.PNEUMOTHORAX);
+      Peak peak = Peak.of(CamGraph.gridCam(a.featureMaps(), kernel, XrayDataset.PNEUMOTHORAX, side), side, size);
+      byte[] mask = data.lesionMask(k);
+      positives++;
+      inside += peak.in(mask, size) ? 1 : 0;
+      near += distanceToMask(mask, size, peak.x(), peak.y()) <= cell ? 1 : 0;
+    }
+    return positives == 0 ? new Localisation(0, Double.NaN, Double.NaN)
+        : new Localisation(positives, (double) inside / positives, (double) near / positives);
   }
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */

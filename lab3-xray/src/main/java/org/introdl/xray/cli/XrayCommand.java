@@ -34,7 +34,8 @@ import picocli.CommandLine.Spec;
 public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
-      + "(NIH layout), or 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}).";
+      + "(NIH layout), 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}) or 'synthetic:shortcut' (phantoms"
+      + " with a chest drain in most training positives and none held out).";
 
   static void checkSize(CommandSpec spec, int size, boolean allowZero) {
     if ((allowZero && size == 0)) {
@@ -79,24 +80,36 @@ public final class XrayCommand extends CommandGroup {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--preset", description = "cpu (default: 128 px, batch 8, lr 0.004 linear decay) or lab "
-        + "(256 px, batch 15, lr 0.05 constant, as the notebook). Explicit options override it.")
+    @Option(names = "--preset", description = "cpu (default: 64 px, batch 16, Adam lr 0.001, warm-up 10, linear decay,"
+        + " clip 5) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the notebook). Explicit"
+        + " options override it.")
     Preset preset = Preset.cpu;
 
     @Option(names = "--data", description = DATA_HELP)
     String data = XrayData.SYNTHETIC;
 
-    @Option(names = "--image-size", description = "Image side: 256 as the lab, 128 for a CPU (preset).")
+    @Option(names = "--image-size", description = "Image side: 256 as the lab, 64 for a CPU (preset).")
     Integer imageSize;
 
-    @Option(names = "--batch", description = "Batch size (lab: 15, cpu: 8).")
+    @Option(names = "--batch", description = "Batch size (lab: 15, cpu: 16).")
     Integer batch;
 
-    @Option(names = "--lr", description = "Learning rate (lab: 0.05, cpu: 0.004, see docs).")
+    @Option(names = "--lr", description = "Learning rate (lab: 0.05, cpu: 0.001, see docs).")
     Float lr;
 
     @Option(names = "--lr-schedule", description = "CONSTANT (lab) or LINEAR (cpu: decays linearly, to lr/steps at the last step).")
     XraySettings.LrSchedule lrSchedule;
+
+    @Option(names = "--optimizer", description = "MOMENTUM (lab: the notebook's momentum, see --momentum,"
+        + " --nesterov) or ADAM (cpu: TF1's Adam).")
+    XraySettings.Optimizer optimizer;
+
+    @Option(names = "--warmup-steps", description = "Steps over which the rate rises linearly to --lr (lab: 0, cpu: 10).")
+    Integer warmupSteps;
+
+    @Option(names = "--clip-norm", description = "Clip the gradient to this global L2 norm; 0: no clipping (lab: 0,"
+        + " cpu: 5).")
+    Float clipNorm;
 
     @Option(names = "--momentum", description = "Momentum, in [0, 1) (lab: 0.9).")
     Float momentum;
@@ -128,9 +141,10 @@ public final class XrayCommand extends CommandGroup {
     /** The preset, with each option the user gave in place of the preset's value. */
     XraySettings settings() {
       XraySettings p = preset.settings();
-      return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(lr, p.lr()),
-          or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
-          or(steps, p.steps()), or(evalEvery, p.evalEvery()), or(heldOut, p.heldOut()), or(seed, p.seed()));
+      return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(optimizer, p.optimizer()),
+          or(lr, p.lr()), or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
+          or(warmupSteps, p.warmupSteps()), or(clipNorm, p.clipNorm()), or(steps, p.steps()), or(evalEvery, p.evalEvery()),
+          or(heldOut, p.heldOut()), or(seed, p.seed()));
     }
 
     private static <T> T or(T given, T preset) {
@@ -141,7 +155,7 @@ public final class XrayCommand extends CommandGroup {
     public Integer call() {
       Set<String> given = new HashSet<>(Cli.givenOptions(spec));
       if (given.contains("preset")) {
-        given.addAll(Set.of("imageSize", "batch", "lr", "lrSchedule"));
+        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm"));
       }
       XrayTrainer.Result r = XrayTrainer.run(new XrayTrainer.Options(settings(), out, resume, checkpointEvery), given,
           System.out);
@@ -152,8 +166,9 @@ public final class XrayCommand extends CommandGroup {
       System.out.printf(Locale.ROOT, "Steps %d..%d: loss %.4f -> %.4f (%.2f s/step after a first step of %.1f s)%n",
           run.startStep() + 1, run.endStep(), run.first().loss(), run.last().loss(), run.msPerStep() / 1000,
           run.firstStepSeconds());
-      System.out.printf(Locale.ROOT, "Held-out: accuracy %.3f, AUC %.3f on %d images%s%n", r.heldOut().accuracy(),
-          r.heldOut().auc(), r.heldOutImages(), r.synthetic() ? " (SYNTHETIC phantoms)" : "");
+      System.out.printf(Locale.ROOT, "Held-out: accuracy %.3f, AUC %.3f, mean |P - 0.5| %.3f on %d images%s%n",
+          r.heldOut().accuracy(), r.heldOut().auc(), r.heldOut().calibration().meanConfidence(), r.heldOutImages(),
+          r.synthetic() ? " (SYNTHETIC phantoms)" : "");
       System.out.println("Checkpoint: " + run.checkpoint());
       System.out.println("Metrics:    " + run.metricsCsv());
       System.out.println("Loss chart: " + run.lossChart());
@@ -189,6 +204,9 @@ public final class XrayCommand extends CommandGroup {
       if (r.rocPng() != null) {
         System.out.println("ROC plot: " + r.rocPng());
       }
+      System.out.println("Reliability diagram: " + r.reliabilityPng());
+      System.out.println("Mistakes: " + r.mistakes().png() + " (" + r.mistakes().mistakes() + " shown; list: "
+          + r.mistakes().csv() + ")");
       System.out.println("Numbers:  " + r.json());
       return 0;
     }

@@ -3,21 +3,32 @@ package org.introdl.xray.data;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.IntUnaryOperator;
 import org.introdl.core.UserError;
 
-/** What {@code --data} names: {@code synthetic}, a lab-format {@code .h5} file, or a folder of x-rays with labels. */
+/** What {@code --data} names: {@code synthetic} (or {@code synthetic:shortcut}), a lab-format {@code .h5} file, or a folder of x-rays with labels. */
 public final class XrayData {
   /** The {@code --data} value for the offline phantoms. */
   public static final String SYNTHETIC = "synthetic";
+  /** The phantoms with a chest drain in most training positives and in no held-out image. */
+  public static final String SHORTCUT = "synthetic:shortcut";
   /** Phantoms generated for {@code --data synthetic}. */
   public static final int SYNTHETIC_COUNT = 400;
 
   private XrayData() {}
 
-  /** Loads {@code spec} at {@code imageSize} x {@code imageSize}. */
+  /** Loads {@code spec} at {@code imageSize} x {@code imageSize}, every image held out (an evaluation's data). */
   public static XrayDataset load(String spec, int imageSize, long seed) {
-    if (spec.equalsIgnoreCase(SYNTHETIC)) {
-      return ChestPhantom.generate(SYNTHETIC_COUNT, imageSize, seed);
+    return load(spec, imageSize, seed, n -> n);
+  }
+
+  /**
+   * Loads {@code spec} at {@code imageSize} x {@code imageSize}; a run holds out {@code heldOutOf.applyAsInt(n)} of
+   * its {@code n} images with {@link XrayDataset#split}, which the shortcut phantoms keep free of the drain.
+   */
+  public static XrayDataset load(String spec, int imageSize, long seed, IntUnaryOperator heldOutOf) {
+    if (isSynthetic(spec)) {
+      return phantoms(spec, imageSize, seed, heldOutOf);
     }
     return read(spec, imageSize).resizedTo(imageSize);
   }
@@ -25,10 +36,21 @@ public final class XrayData {
   /** Loads {@code spec} at its own resolution (files as stored, the phantoms drawn at the lab's 256 px). */
   public static XrayDataset loadAtOwnSize(String spec, long seed) {
     int labSize = 256;
-    if (spec.equalsIgnoreCase(SYNTHETIC)) {
-      return ChestPhantom.generate(SYNTHETIC_COUNT, labSize, seed);
+    if (isSynthetic(spec)) {
+      return phantoms(spec, labSize, seed, n -> n);
     }
     return read(spec, 16); // any size the model can read; a folder's images are converted to 256 px
+  }
+
+  /** {@code synthetic} or {@code synthetic:shortcut}. */
+  public static boolean isSynthetic(String spec) {
+    return spec.equalsIgnoreCase(SYNTHETIC) || spec.equalsIgnoreCase(SHORTCUT);
+  }
+
+  private static XrayDataset phantoms(String spec, int size, long seed, IntUnaryOperator heldOutOf) {
+    ChestPhantom.Kind kind = spec.equalsIgnoreCase(SHORTCUT) ? ChestPhantom.Kind.SHORTCUT : ChestPhantom.Kind.VARIED;
+    int n = SYNTHETIC_COUNT;
+    return ChestPhantom.generate(n, size, seed, kind, ChestPhantom.heldOutOf(n, heldOutOf.applyAsInt(n), seed));
   }
 
   private static XrayDataset read(String spec, int imageSize) {

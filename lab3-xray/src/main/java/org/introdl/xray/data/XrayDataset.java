@@ -13,10 +13,17 @@ import org.introdl.core.UserError;
  * @param pixels N * size * size values, image after image
  * @param labels N labels, 0 or 1
  * @param lesionMasks for synthetic phantoms, N * size * size flags (1 = inside the lesion); null for real x-rays
+ * @param confounderMasks for synthetic phantoms, N * size * size codes of things that are not anatomy:
+ *     {@link #DRAIN}, {@link #ECG_LEAD}, {@link #MARKER}, 0 for none; null for real x-rays
  */
-public record XrayDataset(String source, int size, float[] pixels, int[] labels, byte[] lesionMasks) {
+public record XrayDataset(String source, int size, float[] pixels, int[] labels, byte[] lesionMasks,
+    byte[] confounderMasks) {
   /** Class index of a pneumothorax in the lab's one-hot labels. */
   public static final int PNEUMOTHORAX = 1;
+  /** Confounder codes: a chest drain, an ECG lead with its wire, the film's side marker. */
+  public static final byte DRAIN = 1;
+  public static final byte ECG_LEAD = 2;
+  public static final byte MARKER = 3;
 
   public XrayDataset {
     long expected = (long) labels.length * size * size;
@@ -26,6 +33,14 @@ public record XrayDataset(String source, int size, float[] pixels, int[] labels,
     if (lesionMasks != null && lesionMasks.length != expected) {
       throw new IllegalArgumentException("lesion masks do not match the images");
     }
+    if (confounderMasks != null && confounderMasks.length != expected) {
+      throw new IllegalArgumentException("confounder masks do not match the images");
+    }
+  }
+
+  /** Real x-rays, or phantoms without confounders. */
+  public XrayDataset(String source, int size, float[] pixels, int[] labels, byte[] lesionMasks) {
+    this(source, size, pixels, labels, lesionMasks, null);
   }
 
   public int count() {
@@ -50,6 +65,12 @@ public record XrayDataset(String source, int size, float[] pixels, int[] labels,
     return lesionMasks == null ? null : Arrays.copyOfRange(lesionMasks, i * pixelsPerImage(), (i + 1) * pixelsPerImage());
   }
 
+  /** The confounder mask of image {@code i} (drain, leads, marker), or null for real x-rays. */
+  public byte[] confounderMask(int i) {
+    return confounderMasks == null ? null
+        : Arrays.copyOfRange(confounderMasks, i * pixelsPerImage(), (i + 1) * pixelsPerImage());
+  }
+
   public int positives() {
     return (int) Arrays.stream(labels).filter(l -> l == PNEUMOTHORAX).count();
   }
@@ -57,21 +78,35 @@ public record XrayDataset(String source, int size, float[] pixels, int[] labels,
   /** The images at {@code indices}, in that order. */
   public XrayDataset select(int[] indices) {
     int p = pixelsPerImage();
-    float[] px = new float[indices.length * p];
     int[] lb = new int[indices.length];
-    byte[] masks = lesionMasks == null ? null : new byte[indices.length * p];
     for (int k = 0; k < indices.length; k++) {
       int i = indices[k];
       if (i < 0 || i >= count()) {
         throw new UserError(source + ": image index " + i + " is out of range (0.." + (count() - 1) + ")");
       }
-      System.arraycopy(pixels, i * p, px, k * p, p);
-      if (masks != null) {
-        System.arraycopy(lesionMasks, i * p, masks, k * p, p);
-      }
       lb[k] = labels[i];
     }
-    return new XrayDataset(source, size, px, lb, masks);
+    return new XrayDataset(source, size, gather(pixels, indices, p), lb, gather(lesionMasks, indices, p),
+        gather(confounderMasks, indices, p));
+  }
+
+  private static float[] gather(float[] all, int[] indices, int per) {
+    float[] out = new float[indices.length * per];
+    for (int k = 0; k < indices.length; k++) {
+      System.arraycopy(all, indices[k] * per, out, k * per, per);
+    }
+    return out;
+  }
+
+  private static byte[] gather(byte[] all, int[] indices, int per) {
+    if (all == null) {
+      return null;
+    }
+    byte[] out = new byte[indices.length * per];
+    for (int k = 0; k < indices.length; k++) {
+      System.arraycopy(all, indices[k] * per, out, k * per, per);
+    }
+    return out;
   }
 
   /** Splits into (train, held-out) by a seeded shuffle; {@code heldOut} images go to the second part. */
@@ -92,18 +127,36 @@ public record XrayDataset(String source, int size, float[] pixels, int[] labels,
     }
     int n = count();
     float[] px = new float[n * newSize * newSize];
-    byte[] masks = lesionMasks == null ? null : new byte[px.length];
     for (int i = 0; i < n; i++) {
       float[] small = ImageResize.resize(image(i), size, newSize);
       System.arraycopy(small, 0, px, i * newSize * newSize, small.length);
-      if (masks != null) {
-        float[] m = ImageResize.resize(toFloats(lesionMask(i)), size, newSize);
+    }
+    return new XrayDataset(source, newSize, px, labels.clone(), resizedMasks(lesionMasks, newSize, (byte) 1),
+        resizedMasks(confounderMasks, newSize, MARKER));
+  }
+
+  /** Each image's mask at {@code newSize}: a pixel takes code k where at least half of what it covers had k. */
+  private byte[] resizedMasks(byte[] masks, int newSize, byte codes) {
+    if (masks == null) {
+      return null;
+    }
+    int p = pixelsPerImage();
+    byte[] out = new byte[count() * newSize * newSize];
+    for (int i = 0; i < count(); i++) {
+      for (byte code = 1; code <= codes; code++) {
+        float[] flags = new float[p];
+        for (int j = 0; j < p; j++) {
+          flags[j] = masks[i * p + j] == code ? 1 : 0;
+        }
+        float[] m = ImageResize.resize(flags, size, newSize);
         for (int j = 0; j < m.length; j++) {
-          masks[i * newSize * newSize + j] = (byte) (m[j] >= 0.5f ? 1 : 0);
+          if (m[j] >= 0.5f) {
+            out[i * newSize * newSize + j] = code;
+          }
         }
       }
     }
-    return new XrayDataset(source, newSize, px, labels.clone(), masks);
+    return out;
   }
 
   /** A permutation of 0..n-1 from a seeded Fisher-Yates shuffle. */
@@ -120,13 +173,5 @@ public record XrayDataset(String source, int size, float[] pixels, int[] labels,
       order[j] = t;
     }
     return order;
-  }
-
-  private static float[] toFloats(byte[] mask) {
-    float[] f = new float[mask.length];
-    for (int i = 0; i < mask.length; i++) {
-      f[i] = mask[i];
-    }
-    return f;
   }
 }

@@ -5,6 +5,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.introdl.xray.cam.MistakeSheet;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.XrayData;
@@ -21,7 +23,8 @@ public final class XrayEvaluator {
 
   public record Options(Path checkpoint, String data, int imageSize, Path outDir, long seed) {}
 
-  public record Result(String dataSource, Path checkpoint, Evaluation evaluation, Path rocPng, Path json) {}
+  public record Result(String dataSource, Path checkpoint, Evaluation evaluation, Path rocPng, Path reliabilityPng,
+      MistakeSheet.Result mistakes, Path json) {}
 
   public static Result run(Options o, PrintStream out) {
     Path prefix = CheckpointPaths.resolve(o.checkpoint());
@@ -38,14 +41,22 @@ public final class XrayEvaluator {
       AtomicFiles.requireWritableDir(o.outDir());
       Evaluation e = Evaluation.of(net.probabilities(data, XrayTrainer.EVAL_BATCH), data.labels());
       Path png = e.roc() == null ? null : rocPlot(e.roc(), o.outDir().resolve("roc.png"), data.source());
+      Path reliability = reliabilityPlot(e, o.outDir(), data.source());
+      MistakeSheet.Result mistakes = MistakeSheet.write(net, data, IntStream.range(0, data.count()).toArray(),
+          e.probabilities(), o.outDir(), data.source());
       Path json = writeJson(e, o.outDir().resolve("eval.json"), data.source(), prefix);
-      return new Result(data.source(), prefix, e, png, json);
+      return new Result(data.source(), prefix, e, png, reliability, mistakes, json);
     }
   }
 
   /** The ROC plot (see {@link RocChart}). */
   public static Path rocPlot(RocCurve roc, Path png, String source) {
     return RocChart.write(roc, source, png);
+  }
+
+  /** The reliability diagram ({@link ReliabilityChart}) as {@code reliability.png} in {@code outDir}. */
+  public static Path reliabilityPlot(Evaluation e, Path outDir, String source) {
+    return ReliabilityChart.write(e.calibration(), source, outDir.resolve("reliability.png"));
   }
 
   static Path writeJson(Evaluation e, Path file, String source, Path checkpoint) {
@@ -60,6 +71,9 @@ public final class XrayEvaluator {
     if (e.roc() != null) {
       json.put("roc", Map.of("fpr", e.roc().falsePositiveRates(), "tpr", e.roc().truePositiveRates()));
     }
+    Calibration c = e.calibration();
+    json.put("meanConfidence", c.meanConfidence());
+    json.put("expectedCalibrationError", c.expectedCalibrationError());
     json.put("probabilities", e.probabilities());
     try {
       AtomicFiles.writeString(file, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
@@ -75,5 +89,8 @@ public final class XrayEvaluator {
     out.printf("Accuracy = %2.2f%% (%d images)%n", 100 * e.accuracy(), e.count());
     out.print(e.confusionTable());
     out.println(Double.isNaN(e.auc()) ? "AUC: undefined (only one class in the data)" : String.format("AUC: %.3f", e.auc()));
+    Calibration c = e.calibration();
+    out.printf(java.util.Locale.ROOT, "Sure: mean |P - 0.5| = %.3f (0: coin flips, 0.5: certain); calibration error"
+        + " (ECE, %d bins) = %.3f%n", c.meanConfidence(), c.counts().length, c.expectedCalibrationError());
   }
 }

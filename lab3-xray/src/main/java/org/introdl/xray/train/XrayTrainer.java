@@ -55,9 +55,12 @@ public final class XrayTrainer {
     }
   }
 
-  /** What a run did and where its files are. */
+  /**
+   * What a run did and where its files are; {@code heldOutSet} holds the held-out images, {@code heldOutIds} their
+   * indices in the data set the user named.
+   */
   public record Result(String dataSource, boolean synthetic, int trainImages, int heldOutImages,
-      TrainingRun.Outcome run, Evaluation heldOut) {}
+      TrainingRun.Outcome run, Evaluation heldOut, XrayDataset heldOutSet, int[] heldOutIds) {}
 
   /**
    * {@code ./labs xray train}: a resumed run takes its settings from its {@code run.json}, except those the user gave
@@ -73,7 +76,7 @@ public final class XrayTrainer {
 
   public static Result train(Options o, PrintStream out) {
     XraySettings s = o.settings();
-    XrayDataset all = XrayData.load(s.data(), s.imageSize(), s.seed());
+    XrayDataset all = XrayData.load(s.data(), s.imageSize(), s.seed(), s::heldOutOf);
     int heldOutCount = s.heldOutOf(all.count());
     if (all.count() - heldOutCount < 2) {
       throw new UserError(all.source() + ": " + all.count() + " images, too few to hold out "
@@ -89,14 +92,14 @@ public final class XrayTrainer {
         o.checkpointEvery(), KEEP_CHECKPOINTS, s.evalEvery(), o.resume());
     TrainingRun run = TrainingRun.start(plan, RunManifest.of(LAB, s, fingerprint(s, all)), out);
     if (run.complete()) {
-      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), run.nothingToDo(), null);
+      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), run.nothingToDo(), null,
+          heldOut, heldOutIds(all, heldOutCount, s.seed()));
     }
     try (XrayTraining net = new XrayTraining(XrayTraining.Config.forThisMachine(s, System.err))) {
       long start = run.restoreOrInitialize(net.session());
       BatchSampler sampler = new BatchSampler(train.labels(), s.batch(), s.seed());
       TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {
-        XrayTraining.StepResult r = net.trainStep(train, sampler.batch(step), s.lrSchedule().at(s.lr(), step,
-            s.steps()));
+        XrayTraining.StepResult r = net.trainStep(train, sampler.batch(step), s.learningRate(step));
         StepMetrics m = StepMetrics.of(r.loss(), r.accuracy());
         if (step % s.evalEvery() == 0 || step == s.steps()) {
           Evaluation e = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
@@ -106,14 +109,20 @@ public final class XrayTrainer {
       });
       Evaluation evaluation = outcome.ranSteps()
           ? Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels()) : null;
-      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), outcome, evaluation);
+      return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), outcome, evaluation,
+          heldOut, heldOutIds(all, heldOutCount, s.seed()));
     }
+  }
+
+  /** The indices {@link XrayDataset#split} holds out, in the held-out set's order. */
+  static int[] heldOutIds(XrayDataset all, int heldOutCount, long seed) {
+    return java.util.Arrays.copyOf(XrayDataset.shuffled(all.count(), seed), heldOutCount);
   }
 
   /** The phantoms by generator and seed; a file or folder by its files' SHA-256. */
   static DataFingerprint fingerprint(XraySettings s, XrayDataset all) {
     if (all.isSynthetic()) {
-      return DataFingerprint.synthetic(ChestPhantom.class.getSimpleName() + " " + s.imageSize() + " px", s.seed(),
+      return DataFingerprint.synthetic(ChestPhantom.class.getSimpleName() + " " + s.data() + " " + s.imageSize() + " px", s.seed(),
           all.count());
     }
     Path path = Path.of(s.data()).toAbsolutePath().normalize();

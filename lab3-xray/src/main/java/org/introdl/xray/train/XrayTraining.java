@@ -1,7 +1,12 @@
 package org.introdl.xray.train;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.introdl.core.optim.Momentum;
+import org.introdl.core.optim.Tf1Adam;
+import org.tensorflow.Output;
+import org.tensorflow.op.core.Variable;
 import java.io.PrintStream;
 import org.introdl.core.tf.Convolution;
 import org.introdl.core.tf.ConvolutionPlan;
@@ -35,7 +40,7 @@ public final class XrayTraining implements AutoCloseable {
   private final Placeholder<TFloat32> labels;
   private final Operand<TFloat32> learningRate;
   private final Operand<TFloat32> loss;
-  private final Momentum optimizer;
+  private final org.tensorflow.op.Op update;
 
   /**
    * The settings of a run plus how the graph runs: session threads (0 = TF's default) and the convolution kernel of
@@ -76,13 +81,49 @@ public final class XrayTraining implements AutoCloseable {
       labels = tf.placeholder(TFloat32.class);
       loss = tf.math.mean(tf.nn.softmaxCrossEntropyWithLogits(model.logits(), labels).loss(), tf.constant(0));
       learningRate = tf.placeholderWithDefault(tf.constant(config.learningRate()), Shape.scalar());
-      optimizer = Momentum.minimize(tf, loss, model.variableList(), learningRate, s.momentum(), s.nesterov());
+      update = optimizerUpdate(tf, s, model.variableList(), loss, learningRate);
       session = new Session(graph, sessionConfig(config));
       session.initialize();
     } catch (RuntimeException e) {
       graph.close();
       throw e;
     }
+  }
+
+  /**
+   * The update of {@code variables} against {@code loss}: the gradients, clipped to a global norm of
+   * {@code clipNorm} where it is set (TF1's {@code clip_by_global_norm}), applied by the lab's momentum (slots
+   * {@code <var>/Momentum}) or by TF1's Adam (slots {@code <var>/Adam}, {@code <var>/Adam_1}).
+   */
+  static org.tensorflow.op.Op optimizerUpdate(Ops tf, XraySettings s, List<Variable<TFloat32>> variables,
+      Operand<TFloat32> loss, Operand<TFloat32> learningRate) {
+    Output<?>[] xs = variables.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
+    List<Operand<TFloat32>> grads = new ArrayList<>();
+    for (Output<?> g : ((Graph) tf.scope().env()).addGradients(loss.asOutput(), xs)) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> grad = (Operand<TFloat32>) g;
+      grads.add(grad);
+    }
+    if (s.clipNorm() > 0) {
+      grads = clipByGlobalNorm(tf, grads, s.clipNorm());
+    }
+    if (s.optimizer() == XraySettings.Optimizer.ADAM) {
+      List<Tf1Adam.Trainable> trainables = variables.stream().map(Tf1Adam.Trainable::of).toList();
+      return new Tf1Adam(s.lr()).applyGradients(tf, grads, trainables, learningRate).train();
+    }
+    return Momentum.apply(tf, grads, variables, learningRate, s.momentum(), s.nesterov()).update();
+  }
+
+  /** {@code g * clip / max(norm, clip)} with {@code norm} the L2 norm of all gradients together. */
+  static List<Operand<TFloat32>> clipByGlobalNorm(Ops tf, List<Operand<TFloat32>> grads, float clip) {
+    Operand<TFloat32> sumOfSquares = null;
+    for (Operand<TFloat32> g : grads) {
+      Operand<TFloat32> squares = tf.reduceSum(tf.math.square(g), tf.range(tf.constant(0), tf.rank(g), tf.constant(1)));
+      sumOfSquares = sumOfSquares == null ? squares : tf.math.add(sumOfSquares, squares);
+    }
+    Operand<TFloat32> limit = tf.constant(clip);
+    Operand<TFloat32> scale = tf.math.div(limit, tf.math.maximum(tf.math.sqrt(sumOfSquares), limit));
+    return grads.stream().<Operand<TFloat32>>map(g -> tf.math.mul(g, scale)).toList();
   }
 
   static ConfigProto sessionConfig(Config config) {
@@ -111,7 +152,7 @@ public final class XrayTraining implements AutoCloseable {
         TFloat32 y = Tensors.oneHot(b.labels(), 0, b.count());
         TFloat32 rate = TFloat32.scalarOf(lr);
         Result r = session.runner().feed(learningRate, rate).feed(model.images(), x).feed(labels, y)
-            .fetch(loss).fetch(model.probabilities()).addTarget(optimizer.update()).run()) {
+            .fetch(loss).fetch(model.probabilities()).addTarget(update).run()) {
       float[] p = Tensors.floats(r.get(1));
       int right = 0;
       for (int i = 0; i < b.count(); i++) {
@@ -155,9 +196,9 @@ public final class XrayTraining implements AutoCloseable {
     return labels;
   }
 
-  /** The momentum update (run as a target). */
+  /** The optimizer's update (run as a target). */
   public org.tensorflow.op.Op trainOp() {
-    return optimizer.update();
+    return update;
   }
 
   public Operand<TFloat32> loss() {

@@ -46,6 +46,12 @@ class XrayCommandTest {
     assertFalse(zeroBatch.err().contains("--steps"), "names only the bad option: " + zeroBatch.err());
     assertOneLine(run("train", "--momentum", "2", "--out", tmp.resolve("m").toString()), Cli.EXIT_USAGE,
         "--momentum must be in [0, 1), got 2.0");
+    assertOneLine(run("train", "--clip-norm", "-1", "--out", tmp.resolve("c").toString()), Cli.EXIT_USAGE,
+        "--clip-norm must be 0 (no clipping) or a positive number, got -1.0");
+    assertOneLine(run("train", "--warmup-steps", "-2", "--out", tmp.resolve("w").toString()), Cli.EXIT_USAGE,
+        "--warmup-steps must be 0 or more steps, got -2");
+    assertOneLine(run("train", "--optimizer", "sgd", "--out", tmp.resolve("o").toString()), Cli.EXIT_USAGE,
+        "--optimizer");
     assertFalse(Files.exists(tmp.resolve("b")), "no folder left by a refused run");
     assertOneLine(run("eval"), Cli.EXIT_USAGE, "--checkpoint");
   }

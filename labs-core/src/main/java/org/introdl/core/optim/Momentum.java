@@ -43,13 +43,25 @@ public final class Momentum {
       Operand<TFloat32> learningRate, float momentum, boolean nesterov) {
     Graph graph = (Graph) tf.scope().env();
     Output<?>[] xs = variables.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
-    Output<?>[] grads = graph.addGradients(loss.asOutput(), xs);
+    return apply(tf, List.of(graph.addGradients(loss.asOutput(), xs)), variables, learningRate, momentum, nesterov);
+  }
+
+  /**
+   * The training op for precomputed gradients (one per variable, in order; e.g. clipped), as
+   * {@code MomentumOptimizer.apply_gradients}.
+   */
+  public static Momentum apply(Ops tf, List<? extends Operand<?>> grads, List<Variable<TFloat32>> variables,
+      Operand<TFloat32> learningRate, float momentum, boolean nesterov) {
+    if (grads.size() != variables.size()) {
+      throw new IllegalArgumentException(grads.size() + " gradients for " + variables.size() + " variables");
+    }
+    Graph graph = (Graph) tf.scope().env();
     Operand<TFloat32> lr = learningRate;
     Operand<TFloat32> mu = tf.constant(momentum);
     // Every gradient is complete before any variable changes (TF1's GATE_GRAPH, as in Tf1Adam): variable reads
     // alias the variable's buffer, so an in-place update could otherwise race with a backward op still reading it.
     List<org.tensorflow.Operation> gradientOps = new ArrayList<>();
-    for (Output<?> g : grads) {
+    for (Operand<?> g : grads) {
       gradientOps.add(g.op());
     }
     Ops gated = tf.withControlDependencyOps(gradientOps);
@@ -58,7 +70,7 @@ public final class Momentum {
       Variable<TFloat32> variable = variables.get(i);
       Variable<TFloat32> slot = zeroSlot(tf, graph, variable);
       @SuppressWarnings("unchecked")
-      Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) grads[i]);
+      Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) grads.get(i));
       applies.add(tf.train.applyMomentum(variable, slot, lr, grad, mu, ApplyMomentum.useNesterov(nesterov)));
     }
     return new Momentum(tf.withControlDependencies(applies).noOp());

@@ -64,6 +64,15 @@ public final class Tf1Adam {
 
   /** Applies precomputed gradients (one per variable, in order). */
   public Update applyGradients(Ops tf, List<? extends Operand<?>> gradients, List<Trainable> vars) {
+    return applyGradients(tf, gradients, vars, null);
+  }
+
+  /**
+   * As {@link #applyGradients(Ops, List, List)} at the learning rate {@code learningRate} (a scalar operand, e.g. a
+   * placeholder fed by a schedule) instead of the constructor's; null keeps the constructor's.
+   */
+  public Update applyGradients(Ops tf, List<? extends Operand<?>> gradients, List<Trainable> vars,
+      Operand<TFloat32> learningRate) {
     if (gradients.size() != vars.size()) {
       throw new IllegalArgumentException(gradients.size() + " gradients for " + vars.size() + " variables");
     }
@@ -73,6 +82,7 @@ public final class Tf1Adam {
     slots.add(beta1Power);
     slots.add(beta2Power);
     Ops adam = tf.withSubScope("Adam");
+    Operand<TFloat32> rate = learningRate != null ? learningRate : adam.constant(this.learningRate);
     // Every gradient is complete before any variable changes (TF1's GATE_GRAPH). Variable reads alias the
     // variable's buffer, so without this gate an in-place update can race with a backward matmul that still
     // reads the old value, and Adam's normalisation turns that tiny difference into a visible one.
@@ -89,7 +99,7 @@ public final class Tf1Adam {
       @SuppressWarnings("unchecked")
       Operand<TFloat32> grad = gated.identity((Operand<TFloat32>) gradients.get(i));
       applies.add(adam.train.applyAdam(v.variable(), m, s, beta1Power, beta2Power,
-          adam.constant(learningRate), adam.constant(beta1), adam.constant(beta2), adam.constant(epsilon), grad));
+          rate, adam.constant(beta1), adam.constant(beta2), adam.constant(epsilon), grad));
     }
     // TF1's _finish: the powers advance only after every ApplyAdam has read them.
     Ops after = adam.withControlDependencies(applies);
