@@ -47,7 +47,8 @@ final class StagedOutputs {
     Path parent = target.getParent();
     Path madeParent = firstMissing(parent);
     Files.createDirectories(parent);
-    Path holder = Files.createDirectory(parent.resolve("." + target.getFileName() + ".worker-"
+    removeAbandoned(parent, holderPrefix(target));
+    Path holder = Files.createDirectory(parent.resolve(holderPrefix(target) + ProcessHandle.current().pid() + "-"
         + UUID.randomUUID().toString().substring(0, 8)));
     Path staging = holder.resolve(target.getFileName().toString());
     if (Files.isDirectory(target)) {
@@ -117,6 +118,39 @@ final class StagedOutputs {
       } else {
         AtomicFiles.moveIntoPlace(entry, target);
       }
+    }
+  }
+
+  /** A holder is named {@code .TARGET.worker-PID-RANDOM}: the broker's process id tells whether it is still alive. */
+  private static String holderPrefix(Path target) {
+    return "." + target.getFileName() + ".worker-";
+  }
+
+  /**
+   * Deletes the holders that a broker killed with SIGKILL left beside the target (its shutdown hook never ran). A
+   * holder whose broker still runs (another command writing the same output) is left alone.
+   */
+  private static void removeAbandoned(Path parent, String prefix) throws IOException {
+    List<Path> abandoned;
+    try (Stream<Path> siblings = Files.list(parent)) {
+      abandoned = siblings.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> p.getFileName().toString().startsWith(prefix))
+          .filter(p -> brokerGone(p.getFileName().toString().substring(prefix.length()))).toList();
+    }
+    abandoned.forEach(AtomicFiles::deleteTreeQuietly);
+  }
+
+  /** Whether the broker named in a holder's {@code PID-RANDOM} suffix has ended; false for a name not ours. */
+  static boolean brokerGone(String suffix) {
+    int dash = suffix.indexOf('-');
+    if (dash <= 0) {
+      return false;
+    }
+    try {
+      long pid = Long.parseLong(suffix.substring(0, dash));
+      return ProcessHandle.of(pid).map(process -> !process.isAlive()).orElse(true);
+    } catch (NumberFormatException notOurs) {
+      return false;
     }
   }
 

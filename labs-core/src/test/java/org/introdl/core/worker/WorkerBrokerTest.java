@@ -98,4 +98,21 @@ class WorkerBrokerTest {
     outputs.discard();
     assertEquals(List.of(), List.of(temp.toFile().list()));
   }
+
+  @Test
+  void aStagingFolderLeftByAKilledBrokerIsRemovedByTheNextRunAndALiveOneIsKept() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Path abandoned = Files.createDirectories(temp.resolve(".o.worker-" + ended.pid() + "-0badc0de/o"));
+    Files.writeString(abandoned.resolve("half-written.npy"), "x");
+    Path live = Files.createDirectories(temp.resolve(".o.worker-" + ProcessHandle.current().pid() + "-1111aaaa"));
+    Path notOurs = Files.createDirectories(temp.resolve(".o.worker-notes"));
+
+    StagedOutputs outputs = StagedOutputs.prepare(List.of(temp.resolve("o")));
+    outputs.discard();
+
+    assertFalse(Files.exists(abandoned.getParent()), "the abandoned staging folder is gone");
+    assertTrue(Files.exists(live), "a staging folder whose broker runs is kept");
+    assertTrue(Files.exists(notOurs), "a folder not named by a broker is kept");
+  }
 }
