@@ -54,13 +54,10 @@ public final class KerasCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Format, Keras version, backend, the layers with output shapes and parameter counts, inputs,"
-          + " outputs, and what cannot be imported.")
-  static final class Show implements Callable<Integer>, RunsInWorker {
+  /** What every keras subcommand takes: the model (run in a worker: it is a stranger's file) and its limits. */
+  abstract static class ModelCommand implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
     @ArgGroup(exclusive = false, multiplicity = "1") Source source;
-
     @Mixin ModelSafetyOptions safety;
 
     @Override
@@ -72,7 +69,12 @@ public final class KerasCommand extends CommandGroup {
     public RunLimits workerLimits() {
       return safety.limits();
     }
+  }
 
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Format, Keras version, backend, the layers with output shapes and parameter counts, inputs,"
+          + " outputs, and what cannot be imported.")
+  static final class Show extends ModelCommand {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
@@ -84,20 +86,7 @@ public final class KerasCommand extends CommandGroup {
 
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run the model on inputs and print each output (name, dtype, shape, values).")
-  static final class Run implements Callable<Integer>, RunsInWorker {
-    @Spec CommandSpec spec;
-    @ArgGroup(exclusive = false, multiplicity = "1") Source source;
-
-    @Override
-    public Path untrustedModel() {
-      return source.file != null ? source.file : source.config;
-    }
-
-    @Override
-    public RunLimits workerLimits() {
-      return safety.limits();
-    }
-
+  static final class Run extends ModelCommand {
     @Option(names = "--input", paramLabel = "NAME=VALUE",
         description = "An input: NAME=JSON (e.g. x='[[0.1, 0.2]]'), NAME=@file.npy or NAME=@file.json; the NAME= "
             + "may be left out when the model has one input. Repeat for each input.")
@@ -110,8 +99,6 @@ public final class KerasCommand extends CommandGroup {
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
         description = "Console format: text or json.")
     String format;
-
-    @Mixin ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
@@ -130,24 +117,9 @@ public final class KerasCommand extends CommandGroup {
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Write the model as a SavedModel (signature serving_default, variables named after the Keras "
           + "layers) that TensorFlow and ./labs savedmodel run load.")
-  static final class Convert implements Callable<Integer>, RunsInWorker {
-    @Spec CommandSpec spec;
-    @ArgGroup(exclusive = false, multiplicity = "1") Source source;
-
-    @Override
-    public Path untrustedModel() {
-      return source.file != null ? source.file : source.config;
-    }
-
-    @Override
-    public RunLimits workerLimits() {
-      return safety.limits();
-    }
-
+  static final class Convert extends ModelCommand {
     @Option(names = "--to", required = true, paramLabel = "DIR", description = "The new SavedModel folder.")
     Path to;
-
-    @Mixin ModelSafetyOptions safety;
 
     @Override
     public Integer call() {
