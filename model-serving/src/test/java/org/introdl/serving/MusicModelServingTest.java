@@ -12,8 +12,10 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.music.data.BuiltinMelodies;
@@ -22,7 +24,9 @@ import org.introdl.music.data.SongDataset;
 import org.introdl.music.io.MusicExport;
 import org.introdl.music.train.MusicSettings;
 import org.introdl.music.train.MusicTrainer;
+import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
+import org.introdl.savedmodels.TensorValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The lab's own music model behind the server: a tiny model trained here for a few steps, exported as Lab 2 exports
  * it (inputs float [N, 64, 78] one-hot windows, probabilities float [N, 78]), served on a loopback port. Predict in
  * both formats must give the numbers {@code savedmodel run} gives in process for the same windows, and each row
- * must be a probability distribution (summing to 1, a property of the softmax that needs no reference).
+ * must be a probability distribution (summing to 1, a property of the softmax that needs no reference); with
+ * server-side batching, concurrent single-window calls each get their own window's numbers.
  */
 class MusicModelServingTest {
   private static final int TIMESTEPS = 64;
@@ -40,6 +45,9 @@ class MusicModelServingTest {
   private static final double TOLERANCE = 1e-6;
   @TempDir static Path tmp;
   static ModelServer server;
+  static ModelServer batchingServer;
+  /** The number of windows of each run the model made, in order. */
+  static final List<Long> windowsPerRun = new java.util.concurrent.CopyOnWriteArrayList<>();
   static Path exported;
   static float[][][] windows;
   static float[][] inProcess;
@@ -55,18 +63,55 @@ class MusicModelServingTest {
     exported = MusicExport.export(run, base.resolve("1"));
     windows = new float[][][] {window(songs, 0, 0), window(songs, 1, 40), window(songs, 2, 100)};
     inProcess = savedModelRun(windows);
-    server = ModelServer.start(
+    server = serve(base, null);
+    // A long batch timeout, so that the concurrent calls below are merged into one run.
+    batchingServer = serve(base, Batching.parse("max_batch_size=32,batch_timeout_micros=200000"));
+  }
+
+  private static ModelServer serve(Path base, Batching batching) {
+    return ModelServer.start(
         List.of(new ModelConfig("music", base, new ModelConfig.VersionPolicy.Latest(1), Map.of(),
             RunLimits.of(false))),
-        new InProcessLoader(),
-        new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 32L << 20, Duration.ofSeconds(5), false),
+        MusicModelServingTest::loadCountingWindows,
+        new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 32L << 20, Duration.ofSeconds(5), false,
+            batching),
         line -> { });
+  }
+
+  /** The model as the server loads it, recording how many windows each run gets. */
+  private static ServableModel loadCountingWindows(Path versionDir, ModelConfig config) {
+    ServableModel model = new InProcessLoader().load(versionDir, config);
+    return new ServableModel() {
+      @Override
+      public org.tensorflow.proto.MetaGraphDef metaGraph() {
+        return model.metaGraph();
+      }
+
+      @Override
+      public SavedModelDir.Signature signature(String key) {
+        return model.signature(key);
+      }
+
+      @Override
+      public Map<String, TensorValue> run(SavedModelDir.Signature signature, Map<String, TensorValue> inputs,
+          Duration timeout) {
+        windowsPerRun.add(((TensorValue.Numbers) inputs.get(MusicExport.INPUT_KEY)).array().shape()[0]);
+        return model.run(signature, inputs, timeout);
+      }
+
+      @Override
+      public void close() {
+        model.close();
+      }
+    };
   }
 
   @AfterAll
   static void stopServer() {
-    if (server != null) {
-      server.close();
+    for (ModelServer s : new ModelServer[] {server, batchingServer}) {
+      if (s != null) {
+        s.close();
+      }
     }
   }
 
@@ -85,6 +130,22 @@ class MusicModelServingTest {
     float[][] served = predictions(predict(request).get("outputs"));
     assertTrue(maxAbsDifference(inProcess, served) <= TOLERANCE,
         "HTTP vs in process: " + maxAbsDifference(inProcess, served));
+  }
+
+  @Test
+  void batchedConcurrentCallsEachGetTheNumbersOfSavedModelRun() {
+    int runsBefore = windowsPerRun.size();
+    List<CompletableFuture<JsonNode>> calls = new ArrayList<>();
+    for (float[][] window : windows) {
+      calls.add(CompletableFuture.supplyAsync(() -> predict(batchingServer, rowRequest(new float[][][] {window}))));
+    }
+    for (int i = 0; i < windows.length; i++) {
+      float[][] served = predictions(calls.get(i).join().get("predictions"));
+      double difference = maxAbsDifference(new float[][] {inProcess[i]}, served);
+      assertTrue(difference <= TOLERANCE, "window " + i + " batched over HTTP vs in process: " + difference);
+    }
+    List<Long> runs = windowsPerRun.subList(runsBefore, windowsPerRun.size());
+    assertTrue(runs.stream().anyMatch(n -> n > 1), "the calls were merged into a run of several windows: " + runs);
   }
 
   @Test
@@ -140,7 +201,11 @@ class MusicModelServingTest {
   }
 
   private static JsonNode predict(ObjectNode request) {
-    Http.Reply reply = Http.post(server.uri().resolve("/v1/models/music:predict"), request.toString());
+    return predict(server, request);
+  }
+
+  private static JsonNode predict(ModelServer to, ObjectNode request) {
+    Http.Reply reply = Http.post(to.uri().resolve("/v1/models/music:predict"), request.toString());
     assertEquals(200, reply.status(), reply.body());
     return reply.json();
   }
