@@ -1,6 +1,8 @@
 package org.introdl.serving.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +22,12 @@ import org.introdl.core.LabPaths;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
+import org.introdl.music.data.BuiltinMelodies;
+import org.introdl.music.data.Melody;
+import org.introdl.music.data.SongDataset;
+import org.introdl.music.io.MusicExport;
+import org.introdl.music.train.MusicSettings;
+import org.introdl.music.train.MusicTrainer;
 import org.introdl.savedmodels.SavedModelDir;
 import org.introdl.savedmodels.TensorValue;
 import org.introdl.savedmodels.keras.KerasConvert;
@@ -33,8 +41,9 @@ import org.introdl.serving.ServableModel;
 /**
  * {@code ./labs bench --only serve}: TF Serving's half_plus_two answered through {@code savedmodel serve} by 1, 8
  * and 64 concurrent clients (the JDK's HTTP client, one request each per run), and by 64 with server-side batching,
- * beside the same call made in process on the loaded model (the baseline): what the HTTP path costs per request. Needs the shared fixture;
- * without it there are no serve workloads.
+ * beside the same call made in process on the loaded model (the baseline): what the HTTP path costs per request;
+ * then Lab 2's music model and a Keras ResNet-8, by 64 clients with and without batching. half_plus_two and ResNet-8
+ * need the shared fixtures (without them their rows are left out); the music model is trained and exported here.
  */
 public final class ServeBench {
   public static final String IN_PROCESS = "S1 serve half_plus_two: in process";
@@ -54,12 +63,21 @@ public final class ServeBench {
     List<Supplier<BenchWorkload>> all = new ArrayList<>();
     half.ifPresent(model -> {
       Served served = new Served("S1 serve half_plus_two", () -> model, BODY);
-      all.add(() -> new InProcess(model));
+      all.add(() -> new InProcess(IN_PROCESS, () -> model,
+          () -> Map.of("x", new TensorValue.Numbers(Npy.Array.of(new float[] {1, 2, 5}, 3)))));
       for (int clients : quick ? new int[] {1, 8} : new int[] {1, 8, 64}) {
         all.add(() -> new OverHttp(served, clients, null));
       }
       all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING));
     });
+    // The lab's own model, as `./labs music export` writes it: one [1, 64, 78] window per request, as generation sends.
+    Supplier<Path> musicModel = memoized(ServeBench::exportedMusicModel);
+    Served music = new Served("S3 serve music (Lab 2)", musicModel, musicRequest());
+    // What the model itself costs, without HTTP: one window, and the 32 windows of one full batch.
+    all.add(() -> new InProcess(music.name() + ": in process, 1 window", musicModel, () -> musicWindows(1)));
+    all.add(() -> new InProcess(music.name() + ": in process, 32 windows", musicModel, () -> musicWindows(32)));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, null));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING));
     resnet.ifPresent(h5 -> {
       // A model whose runs cost more than their HTTP: one 32x32x3 image per request, ResNet-8 (Keras, converted).
       Served served = new Served("S2 serve resnet8 (Keras)", () -> converted(h5), imageRequest());
@@ -78,12 +96,78 @@ public final class ServeBench {
       Path dir = Files.createTempDirectory("serve-bench");
       Path out = dir.resolve("resnet8");
       KerasConvert.convert(new KerasConvert.Request(KerasSource.of(h5), out));
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().deleteOnExit());
-      }
+      deleteOnExit(dir);
       return out;
     } catch (IOException e) {
       throw new IllegalStateException("cannot convert " + h5 + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A music model of the lab's size (hidden 128, 64 timesteps) trained for one step on the built-in songs and
+   * exported as {@code ./labs music export} does, in a temporary folder: serving cost does not depend on the weights.
+   */
+  private static Path exportedMusicModel() {
+    try {
+      Path dir = Files.createTempDirectory("serve-bench");
+      MusicSettings oneStep = new MusicSettings(1, 8, MusicSettings.LEARNING_RATE_DEFAULT, MusicSettings.HIDDEN_DEFAULT,
+          MusicSettings.TIMESTEPS_DEFAULT, MusicSettings.SEED_DEFAULT, MusicSettings.Graph.fast, 1);
+      Path run = dir.resolve("run");
+      MusicTrainer.train(SongDataset.of(SongDataset.BUILT_IN, BuiltinMelodies.songs()),
+          new MusicTrainer.Options(oneStep, run, false, 1, 1, 0), new PrintStream(OutputStream.nullOutputStream()));
+      Path out = MusicExport.export(run, dir.resolve("music"));
+      deleteOnExit(dir);
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot export the music model: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code count} copies of the request's window, as the signature's input. */
+  private static Map<String, TensorValue> musicWindows(int count) {
+    float[] window = musicWindow();
+    float[] all = new float[count * window.length];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(window, 0, all, i * window.length, window.length);
+    }
+    return Map.of(MusicExport.INPUT_KEY, new TensorValue.Numbers(
+        Npy.Array.of(all, count, MusicSettings.TIMESTEPS_DEFAULT, Melody.NOTE_COUNT)));
+  }
+
+  private static float[] musicWindow() {
+    return BuiltinMelodies.songs().get(0).melody().slice(0, MusicSettings.TIMESTEPS_DEFAULT).oneHot();
+  }
+
+  /** The model exported once, on the first workload that asks, for every workload of the table. */
+  private static Supplier<Path> memoized(Supplier<Path> export) {
+    Path[] made = new Path[1];
+    return () -> {
+      synchronized (made) {
+        if (made[0] == null) {
+          made[0] = export.get();
+        }
+        return made[0];
+      }
+    };
+  }
+
+  /** The first 64 notes of a built-in song as one-hot rows, one window in the row format. */
+  private static String musicRequest() {
+    float[] oneHot = musicWindow();
+    StringBuilder b = new StringBuilder("{\"instances\": [[");
+    for (int t = 0; t < MusicSettings.TIMESTEPS_DEFAULT; t++) {
+      b.append(t > 0 ? "," : "").append('[');
+      for (int n = 0; n < Melody.NOTE_COUNT; n++) {
+        b.append(n > 0 ? "," : "").append(oneHot[t * Melody.NOTE_COUNT + n] > 0 ? '1' : '0');
+      }
+      b.append(']');
+    }
+    return b.append("]]}").toString();
+  }
+
+  private static void deleteOnExit(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().deleteOnExit());
     }
   }
 
@@ -107,20 +191,24 @@ public final class ServeBench {
         RunLimits.of(false));
   }
 
-  /** The loaded model called directly: parse nothing, one run of serving_default on x = [1, 2, 5]. */
+  /** The loaded model called directly: parse nothing, one run of serving_default on fixed inputs. */
   private static final class InProcess implements BenchWorkload {
-    private final Path model;
+    private final String name;
+    private final Supplier<Path> model;
+    private final Supplier<Map<String, TensorValue>> inputs;
     private ServableModel loaded;
     private SavedModelDir.Signature signature;
-    private Map<String, TensorValue> inputs;
+    private Map<String, TensorValue> fed;
 
-    InProcess(Path model) {
+    InProcess(String name, Supplier<Path> model, Supplier<Map<String, TensorValue>> inputs) {
+      this.name = name;
       this.model = model;
+      this.inputs = inputs;
     }
 
     @Override
     public String name() {
-      return IN_PROCESS;
+      return name;
     }
 
     @Override
@@ -136,14 +224,15 @@ public final class ServeBench {
     @Override
     public void run() {
       if (loaded == null) {
-        loaded = new InProcessLoader().load(model, config(model));
+        Path dir = model.get();
+        loaded = new InProcessLoader().load(dir, config(dir));
         signature = loaded.signature(SavedModelDir.DEFAULT_SIGNATURE);
-        inputs = Map.of("x", new TensorValue.Numbers(Npy.Array.of(new float[] {1, 2, 5}, 3)));
+        fed = inputs.get();
         for (int i = 0; i < WARM_REQUESTS; i++) {
-          loaded.run(signature, inputs, Duration.ofSeconds(30));
+          loaded.run(signature, fed, Duration.ofSeconds(30));
         }
       }
-      loaded.run(signature, inputs, Duration.ofSeconds(30));
+      loaded.run(signature, fed, Duration.ofSeconds(30));
     }
 
     @Override
