@@ -66,9 +66,7 @@ public final class XrayLab {
     MistakeSheet.Result mistakes;
     try (TrainedModel net = TrainedModel.restore(run.checkpoint(), settings.imageSize(), XrayCam.oneImageAtATime())) {
       localisation = XrayCam.localisation(net, trained.heldOutSet());
-      out.printf(Locale.ROOT, "CAM peak (the hottest cell's centre) inside the lesion for %.0f%% of the %d held-out"
-          + " positives, within one cell of it for %.0f%%%n", 100 * localisation.peakInLesionRate(),
-          localisation.positives(), 100 * localisation.peakNearLesionRate());
+      printLocalisation(localisation, out);
       mistakes = MistakeSheet.write(net, trained.heldOutSet(), trained.heldOutIds(), trained.heldOut().probabilities(),
           outDir, "held-out phantoms");
       out.printf(Locale.ROOT, "Mistakes: %d of %d held-out phantoms wrong, each with the CAMs of both classes on"
@@ -76,14 +74,27 @@ public final class XrayLab {
       files.add(mistakes.png());
       files.add(mistakes.csv());
       cams = XrayCam.draw(net, camImages, indices, XrayDataset.PNEUMOTHORAX, outDir.resolve("cam"), camImages.source());
-      out.printf(Locale.ROOT, "CAMs (class 1) of %d new phantoms: peak inside the lesion for %.0f%% of the positives,"
-          + " within one feature-map cell of it for %.0f%%%n", CAM_IMAGES, 100 * cams.peakInLesionRate(),
-          100 * cams.peakNearLesionRate());
+      out.printf(Locale.ROOT, "CAMs (class 1) of %d new phantoms: hottest cell on the lesion for %.0f%% of the"
+          + " positives, its centre inside the lesion for %.0f%%, within one feature-map cell of it for %.0f%%%n",
+          CAM_IMAGES, 100 * cams.cellOnLesionRate(), 100 * cams.peakInLesionRate(), 100 * cams.peakNearLesionRate());
       files.add(cams.contactSheet());
       cams.images().forEach(c -> files.add(c.png()));
     }
     files.add(run.checkpoint());
     return new Story(settings, trained, localisation, mistakes, cams, files);
+  }
+
+  /**
+   * The map P(pneumothorax) responds to (the class-difference CAM) first, against a cell picked at random; then the
+   * pneumothorax CAM alone by the cell and by the strict rule (its hottest cell's centre inside the lesion).
+   */
+  static void printLocalisation(XrayCam.Localisation l, PrintStream out) {
+    out.printf(Locale.ROOT, "CAM peak in the lesion for %.0f%% of the %d held-out positives (the hottest cell of the"
+        + " pneumothorax-minus-none map holds lesion; a random cell: %.0f%%)%n", 100 * l.differenceCellOnLesionRate(),
+        l.positives(), 100 * l.chanceCellOnLesionRate());
+    out.printf(Locale.ROOT, "  pneumothorax CAM alone: hottest cell on the lesion %.0f%%, its centre inside the lesion"
+        + " %.0f%%, within one cell of it %.0f%%%n", 100 * l.cellOnLesionRate(), 100 * l.peakInLesionRate(),
+        100 * l.peakNearLesionRate());
   }
 
   static long countMistakes(org.introdl.xray.train.Evaluation e) {

@@ -79,6 +79,21 @@ public final class CamGraph {
     return cam;
   }
 
+  /**
+   * The pneumothorax CAM minus the no-pneumothorax CAM on the feature-map grid: with two softmax classes
+   * P(pneumothorax) depends only on the difference of the two logits, and that difference is the mean of this map plus
+   * the difference of the dense biases (GAP then dense are linear). It is the map P responds to; each class's own map
+   * also carries a part both classes share, which moves neither logit's difference.
+   */
+  public static float[] gridCamDifference(float[] featureMaps, float[] denseKernel, int side) {
+    float[] pneumothorax = gridCam(featureMaps, denseKernel, 1, side);
+    float[] none = gridCam(featureMaps, denseKernel, 0, side);
+    for (int cell = 0; cell < pneumothorax.length; cell++) {
+      pneumothorax[cell] -= none[cell];
+    }
+    return pneumothorax;
+  }
+
   /** The CAM op of a class (for the bench). */
   public Operand<TFloat32> cam(int classIndex) {
     return cams.get(classIndex);

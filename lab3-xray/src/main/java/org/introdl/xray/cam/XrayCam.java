@@ -27,13 +27,14 @@ public final class XrayCam {
   public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
 
   /**
-   * One image's CAM: where it peaks (the centre of its hottest cell, see {@link Peak}) and, for phantoms, whether that
-   * is inside the lesion (null for real x-rays).
+   * One image's CAM: where it peaks (the centre of its hottest cell, see {@link Peak}) and, for phantoms' positives,
+   * whether the hottest cell holds lesion pixels and whether its centre is inside the lesion (null otherwise).
    */
-  public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean peakInLesion,
-      Double peakDistanceToLesion, Path png) {}
+  public record CamImage(int index, int label, float probability, int peakX, int peakY, Boolean cellOnLesion,
+      Boolean peakInLesion, Double peakDistanceToLesion, Path png) {}
 
   /**
+   * @param cellOnLesionRate share of phantom positives whose drawn CAM's hottest cell holds lesion pixels
    * @param peakInLesionRate share of phantom positives whose CAM peak (the centre of the hottest cell) is inside the
    *     lesion mask
    * @param peakNearLesionRate share whose peak is within one feature-map cell of the lesion (16 pixels of what the
@@ -41,7 +42,7 @@ public final class XrayCam {
    *     localisation it can claim
    */
   public record Result(String dataSource, boolean synthetic, List<CamImage> images, Path contactSheet,
-      double peakInLesionRate, double peakNearLesionRate) {}
+      double cellOnLesionRate, double peakInLesionRate, double peakNearLesionRate) {}
 
   /**
    * Restores the checkpoint (first: a wrong one fails before any image is read), then draws the maps over the
@@ -99,6 +100,7 @@ public final class XrayCam {
     double cell = (double) size / side;
     List<CamImage> images = new ArrayList<>();
     List<Heatmap.Panel> panels = new ArrayList<>();
+    int cellOn = 0;
     int inside = 0;
     int near = 0;
     int positives = 0;
@@ -108,9 +110,11 @@ public final class XrayCam {
       Peak peak = Peak.of(CamGraph.gridCam(a.featureMaps(), denseKernel, classIndex, side), side, size);
       byte[] mask = pictures.lesionMask(k);
       Boolean inLesion = mask == null || pictures.labels()[k] != XrayDataset.PNEUMOTHORAX ? null : peak.in(mask, size);
+      Boolean onLesion = inLesion == null ? null : peak.cellOverlaps(mask, size, side);
       Double distance = inLesion == null ? null : distanceToMask(mask, size, peak.x(), peak.y());
       if (inLesion != null) {
         positives++;
+        cellOn += onLesion ? 1 : 0;
         inside += inLesion ? 1 : 0;
         near += distance <= cell ? 1 : 0;
       }
@@ -121,7 +125,8 @@ public final class XrayCam {
       }
       Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
       float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
-      images.add(new CamImage(indices[k], pictures.labels()[k], p, peak.x(), peak.y(), inLesion, distance, png));
+      images.add(new CamImage(indices[k], pictures.labels()[k], p, peak.x(), peak.y(), onLesion, inLesion, distance,
+          png));
       panels.add(new Heatmap.Panel(overlay, String.format("#%d label %s%npred %s  P=%.2f", indices[k],
           pictures.labels()[k] == 1 ? "PTX" : "none", p > 0.5f ? "PTX" : "none", p)));
     }
@@ -129,9 +134,10 @@ public final class XrayCam {
         classIndex == XrayDataset.PNEUMOTHORAX ? "pneumothorax" : "no pneumothorax", source);
     Path sheet = Heatmap.writePng(Heatmap.contactSheet(title, panels, 5, 160, pictures.isSynthetic()),
         outDir.resolve("cam-sheet.png"));
+    double cellRate = positives == 0 ? Double.NaN : (double) cellOn / positives;
     double rate = positives == 0 ? Double.NaN : (double) inside / positives;
     double nearRate = positives == 0 ? Double.NaN : (double) near / positives;
-    return new Result(source, pictures.isSynthetic(), images, sheet, rate, nearRate);
+    return new Result(source, pictures.isSynthetic(), images, sheet, cellRate, rate, nearRate);
   }
 
   /**
@@ -151,15 +157,58 @@ public final class XrayCam {
     public boolean in(byte[] mask, int size) {
       return mask[y * size + x] != 0;
     }
+
+    /**
+     * Whether the hottest cell itself (its square of the picture, one of {@code side} x {@code side}) holds any pixel
+     * of {@code mask}: the finest statement the map can make, since all of a cell's pixels share one value.
+     */
+    public boolean cellOverlaps(byte[] mask, int size, int side) {
+      return cellHolds(mask, size, side, cellX, cellY);
+    }
   }
 
-  /** Localisation on a data set's positives: how often the pneumothorax CAM peaks in the lesion, or near it. */
-  public record Localisation(int positives, double peakInLesionRate, double peakNearLesionRate) {}
+  /** Whether cell ({@code cx}, {@code cy}) of a {@code side} x {@code side} grid over the picture holds a mask pixel. */
+  static boolean cellHolds(byte[] mask, int size, int side, int cx, int cy) {
+    int x0 = cx * size / side;
+    int x1 = (cx + 1) * size / side;
+    int y0 = cy * size / side;
+    int y1 = (cy + 1) * size / side;
+    for (int y = y0; y < y1; y++) {
+      for (int x = x0; x < x1; x++) {
+        if (mask[y * size + x] != 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The share of the grid's cells that hold a mask pixel: how often a cell picked at random would "hit" it. */
+  static double shareOfCellsOnMask(byte[] mask, int size, int side) {
+    int on = 0;
+    for (int cy = 0; cy < side; cy++) {
+      for (int cx = 0; cx < side; cx++) {
+        on += cellHolds(mask, size, side, cx, cy) ? 1 : 0;
+      }
+    }
+    return (double) on / (side * side);
+  }
 
   /**
-   * Where the pneumothorax CAM of each positive of {@code data} (phantoms, at any size) peaks, against its lesion:
-   * the share whose peak (the centre of the hottest cell) is inside, and within one cell of it.
+   * Localisation on a data set's positives, four ways (shares of the positives):
+   *
+   * @param differenceCellOnLesionRate the hottest cell of the class-difference map (pneumothorax CAM minus
+   *     no-pneumothorax CAM, the map P responds to) holds lesion pixels: the measure the lab reports
+   * @param cellOnLesionRate the same for the hottest cell of the pneumothorax CAM alone
+   * @param peakInLesionRate the strict rule: the centre of the pneumothorax CAM's hottest cell is inside the lesion
+   *     (a thin band of lesion often holds no cell centre at all)
+   * @param peakNearLesionRate that centre is within one cell of the lesion
+   * @param chanceCellOnLesionRate the mean share of cells holding lesion pixels: what a cell picked at random scores
    */
+  public record Localisation(int positives, double differenceCellOnLesionRate, double cellOnLesionRate,
+      double peakInLesionRate, double peakNearLesionRate, double chanceCellOnLesionRate) {}
+
+  /** Where the maps of each positive of {@code data} (phantoms, at any size) peak, against its lesion. */
   public static Localisation localisation(TrainedModel trained, XrayDataset data) {
     int size = data.size();
     CamGraph camGraph = new CamGraph(trained.ops(), trained.model(), trained.model().featureMapSize());
@@ -168,21 +217,31 @@ public final class XrayCam {
     int side = trained.model().featureMapSize();
     double cell = (double) size / side;
     int positives = 0;
+    int differenceOn = 0;
+    int cellOn = 0;
     int inside = 0;
     int near = 0;
+    double chance = 0;
     for (int k = 0; k < data.count(); k++) {
       if (data.labels()[k] != XrayDataset.PNEUMOTHORAX || data.lesionMask(k) == null) {
         continue;
       }
       CamGraph.Activations a = camGraph.activations(trained.session(), input.pixels(), k, 1, XrayDataset.PNEUMOTHORAX);
       Peak peak = Peak.of(CamGraph.gridCam(a.featureMaps(), kernel, XrayDataset.PNEUMOTHORAX, side), side, size);
+      Peak differencePeak = Peak.of(CamGraph.gridCamDifference(a.featureMaps(), kernel, side), side, size);
       byte[] mask = data.lesionMask(k);
       positives++;
+      differenceOn += differencePeak.cellOverlaps(mask, size, side) ? 1 : 0;
+      cellOn += peak.cellOverlaps(mask, size, side) ? 1 : 0;
       inside += peak.in(mask, size) ? 1 : 0;
       near += distanceToMask(mask, size, peak.x(), peak.y()) <= cell ? 1 : 0;
+      chance += shareOfCellsOnMask(mask, size, side);
     }
-    return positives == 0 ? new Localisation(0, Double.NaN, Double.NaN)
-        : new Localisation(positives, (double) inside / positives, (double) near / positives);
+    if (positives == 0) {
+      return new Localisation(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+    }
+    return new Localisation(positives, (double) differenceOn / positives, (double) cellOn / positives,
+        (double) inside / positives, (double) near / positives, chance / positives);
   }
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */

@@ -256,11 +256,12 @@ public final class XrayCommand extends CommandGroup {
           camStep, System.out);
       for (XrayCam.CamImage c : r.images()) {
         System.out.printf("#%-4d label %d  P(pneumothorax) %.3f  CAM peak (%d, %d)%s  %s%n", c.index(), c.label(), c.probability(),
-            c.peakX(), c.peakY(), c.peakInLesion() == null ? "" : c.peakInLesion() ? " inside lesion" : " outside lesion", c.png());
+            c.peakX(), c.peakY(), c.cellOnLesion() == null ? "" : (c.cellOnLesion() ? " cell on lesion" : " cell off lesion")
+                + (c.peakInLesion() ? ", centre inside" : ", centre outside"), c.png());
       }
       if (!Double.isNaN(r.peakInLesionRate())) {
-        System.out.printf("CAM peak inside the lesion for %.0f%% of the positives shown, within one feature-map cell of it for %.0f%% (SYNTHETIC phantoms)%n",
-            100 * r.peakInLesionRate(), 100 * r.peakNearLesionRate());
+        System.out.printf("CAM's hottest cell on the lesion for %.0f%% of the positives shown, its centre inside the lesion for %.0f%%, within one feature-map cell of it for %.0f%% (SYNTHETIC phantoms)%n",
+            100 * r.cellOnLesionRate(), 100 * r.peakInLesionRate(), 100 * r.peakNearLesionRate());
       }
       System.out.println("Contact sheet: " + r.contactSheet());
       return 0;
