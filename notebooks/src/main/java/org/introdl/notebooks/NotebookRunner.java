@@ -18,6 +18,7 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
+import org.introdl.core.UserError;
 
 /**
  * Runs a notebook's code cells headless, in order, in one JShell inside this JVM (the labs and TensorFlow Java are
@@ -271,6 +272,9 @@ public final class NotebookRunner {
   private static String describe(Exception thrown) {
     if (thrown instanceof EvalException eval) {
       String message = eval.getMessage();
+      if (eval.getExceptionClassName().equals(UserError.class.getName()) && message != null) {
+        return firstLine(message); // a user's mistake (a workspace not ready) says what to do: no class name
+      }
       return eval.getExceptionClassName() + (message == null ? "" : ": " + firstLine(message));
     }
     if (thrown instanceof UnresolvedReferenceException unresolved) {
