@@ -14,7 +14,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ./labs notebook LAB [--run] [--quick] [--exercises DIR] [--ipynb DIR]}: a lab as a notebook, in JShell or as .ipynb. */
+/**
+ * {@code ./labs notebook LAB [--run] [--quick] [--exercises DIR] [--ipynb DIR]}: a lab as a notebook, in JShell or as
+ * .ipynb.
+ */
 @Command(name = "notebook", mixinStandardHelpOptions = true,
     description = {"A lab as its 2018 notebook, cell by cell, in JShell (only the JDK needed).",
       "Without options: opens jshell with the lab's imports loaded and each cell ready to /open."},
