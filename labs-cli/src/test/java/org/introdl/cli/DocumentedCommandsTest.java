@@ -58,6 +58,10 @@ class DocumentedCommandsTest {
       Map.entry("./labs notebook lab2", "opens jshell and waits for the student; NotebookShellTest checks its cells"),
       Map.entry("./labs notebook lab2 --run --quick", "trains; NotebookCompileTest compiles its cells, the music"
           + " lab's tests run the classes they call"),
+      Map.entry("./labs notebook lab2 --run --quick --exercises ~/introdl-exercises", "needs the student's rnn and"
+          + " sampleNextNote written; NotebookExercisesTest runs the notebook with a workspace"),
+      Map.entry("./labs notebook lab2 --exercises ~/introdl-exercises", "opens jshell and waits for the student;"
+          + " NotebookShellTest checks the workspace reaches its startup"),
       Map.entry("./labs notebook lab2 --ipynb notebooks/ipynb", "rewrites a committed notebook; IpynbTest checks it"
           + " equals what this writes"),
       Map.entry("./labs checkpoint convert PREFIX --to DIR --model xray|music", "template: PREFIX, DIR"),

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import jdk.jshell.Snippet;
 import jdk.jshell.SnippetEvent;
 import jdk.jshell.SourceCodeAnalysis;
 import jdk.jshell.UnresolvedReferenceException;
+import org.introdl.core.UserError;
 
 /**
  * Runs a notebook's code cells headless, in order, in one JShell inside this JVM (the labs and TensorFlow Java are
@@ -72,8 +74,18 @@ public final class NotebookRunner {
    * them (a cell that trains shows its steps as they come); without, nothing is printed.
    */
   public static Report run(Notebook notebook, boolean quick, Optional<PrintStream> live) {
+    return run(notebook, quick, Optional.empty(), live);
+  }
+
+  /**
+   * As {@link #run(Notebook, boolean, Optional)}; with {@code exercises}, the cells that hold an exercise task call
+   * the student's code from that workspace ({@link NotebookSettings#yourCode}).
+   */
+  public static Report run(Notebook notebook, boolean quick, Optional<Path> exercises, Optional<PrintStream> live) {
     String previousQuick = System.getProperty(NotebookSettings.QUICK);
+    String previousExercises = System.getProperty(NotebookSettings.EXERCISES);
     System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
+    System.setProperty(NotebookSettings.EXERCISES, exercises.map(Path::toString).orElse(""));
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     PrintStream capture = new PrintStream(live.<OutputStream>map(out -> new Tee(captured, new Indented(out)))
         .orElse(captured), true, StandardCharsets.UTF_8);
@@ -102,8 +114,15 @@ public final class NotebookRunner {
       System.setOut(stdout);
       System.setErr(stderr);
       restore(NotebookSettings.QUICK, previousQuick);
+      restore(NotebookSettings.EXERCISES, previousExercises);
     }
     return new Report(notebook, runs);
+  }
+
+  /** The titles of the code cells that hold an exercise task: those calling {@link NotebookSettings#yourCode}. */
+  public static List<String> exerciseCells(Notebook notebook) {
+    return notebook.codeCells().stream().filter(c -> c.text().contains(NotebookSettings.YOUR_CODE_CALL))
+        .map(Notebook.Cell::title).toList();
   }
 
   private static void restore(String property, String previous) {
@@ -253,6 +272,9 @@ public final class NotebookRunner {
   private static String describe(Exception thrown) {
     if (thrown instanceof EvalException eval) {
       String message = eval.getMessage();
+      if (eval.getExceptionClassName().equals(UserError.class.getName()) && message != null) {
+        return firstLine(message); // a user's mistake (a workspace not ready) says what to do: no class name
+      }
       return eval.getExceptionClassName() + (message == null ? "" : ": " + firstLine(message));
     }
     if (thrown instanceof UnresolvedReferenceException unresolved) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import org.introdl.core.io.AtomicFiles;
 
@@ -32,11 +33,19 @@ public final class NotebookShell {
    * already there with other content is the student's edit, and is kept.
    */
   public static CellFiles writeCells(Notebook notebook, Path folder, boolean quick) {
+    return writeCells(notebook, folder, quick, Optional.empty());
+  }
+
+  /** As {@link #writeCells(Notebook, Path, boolean)}; the cells holding an exercise task call {@code exercises}'. */
+  public static CellFiles writeCells(Notebook notebook, Path folder, boolean quick, Optional<Path> exercises) {
     AtomicFiles.requireWritableDir(folder);
     StringBuilder startup = new StringBuilder();
     startup.append("// ").append(notebook.title()).append(": imports and settings, loaded at start\n");
     startup.append("System.setProperty(\"").append(NotebookSettings.QUICK).append("\", \"").append(quick)
         .append("\");\n");
+    String workspace = exercises.map(dir -> dir.toAbsolutePath().normalize().toString()).orElse("");
+    startup.append("System.setProperty(\"").append(NotebookSettings.EXERCISES).append("\", \"")
+        .append(workspace.replace("\\", "\\\\").replace("\"", "\\\"")).append("\");\n");
     List<Path> cells = new ArrayList<>();
     List<Path> kept = new ArrayList<>();
     int number = 0;
@@ -63,8 +72,9 @@ public final class NotebookShell {
   }
 
   /** Opens jshell on the cells; returns its exit code when the student types {@code /exit}. */
-  public static int open(Notebook notebook, boolean quick, PrintStream out) {
-    CellFiles files = writeCells(notebook, NotebookSettings.outputDir(notebook.lab().name()).resolve("cells"), quick);
+  public static int open(Notebook notebook, boolean quick, Optional<Path> exercises, PrintStream out) {
+    CellFiles files = writeCells(notebook, NotebookSettings.outputDir(notebook.lab().name()).resolve("cells"), quick,
+        exercises);
     out.println(notebook.title());
     out.println("The lab's imports are loaded. Run the cells in order (edit a file and /open it again to re-run):");
     files.cells().forEach(cell -> out.println("  /open " + cell));

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +53,29 @@ class NotebookShellTest {
     assertTrue(arguments.get(1).contains("lab1-basics"), arguments.get(1));
     assertEquals(List.of("--startup", "DEFAULT", "--startup", files.startup().toString()), arguments.subList(2, 6));
     assertTrue(arguments.contains("-R-Djava.awt.headless=true"));
+  }
+
+  @Test
+  void theStartupNamesTheExerciseWorkspaceForTheCellsThatHoldATask(@TempDir Path dir) throws Exception {
+    Path ws = dir.resolve("my \"ws\" \\ here");
+    NotebookShell.CellFiles files = NotebookShell.writeCells(Notebook.load(Notebook.Lab.lab2), dir.resolve("cells"),
+        false, Optional.of(ws));
+    assertEquals(Optional.of(ws.toAbsolutePath()), exercisesAfterRunning(files.startup()));
+    NotebookShell.CellFiles plain = NotebookShell.writeCells(Notebook.load(Notebook.Lab.lab2), dir.resolve("plain"),
+        false);
+    assertEquals(Optional.empty(), exercisesAfterRunning(plain.startup()));
+  }
+
+  /** Runs the startup's line that sets the workspace in jshell (as the tool would) and reads it back. */
+  private static Optional<Path> exercisesAfterRunning(Path startup) throws IOException {
+    String line = Files.readAllLines(startup).stream()
+        .filter(l -> l.startsWith("System.setProperty(\"" + NotebookSettings.EXERCISES)).findFirst().orElseThrow();
+    try (JShell shell = JShell.builder().executionEngine("local").build()) {
+      assertTrue(shell.eval(line).stream().allMatch(e -> e.exception() == null
+          && e.status() == Snippet.Status.VALID), line);
+      return NotebookSettings.exercises();
+    } finally {
+      System.clearProperty(NotebookSettings.EXERCISES);
+    }
   }
 }
