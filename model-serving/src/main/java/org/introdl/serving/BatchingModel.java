@@ -13,8 +13,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.MetaGraphDef;
 
 /**

@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorValue;
 
 /**
  * Model runs with a request's deadline: each run happens on {@code pool}, so that the request can answer 504 at its

@@ -6,9 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorSpec;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.DataType;
 
 /**

@@ -7,7 +7,7 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.Example;
 import org.tensorflow.proto.Feature;
 import org.tensorflow.proto.Features;

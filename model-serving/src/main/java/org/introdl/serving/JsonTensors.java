@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.Dtypes;
-import org.introdl.savedmodels.TensorSpec;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.DataType;
 
 /**

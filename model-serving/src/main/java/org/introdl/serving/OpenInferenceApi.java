@@ -16,10 +16,10 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.Dtypes;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorSpec;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.DataType;
 
 /**

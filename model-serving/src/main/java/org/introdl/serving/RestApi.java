@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorSpec;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
 
 /**
  * TensorFlow Serving's REST API over the served models, independent of any HTTP library: a method, a path and a

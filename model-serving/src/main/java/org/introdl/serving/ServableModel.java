@@ -2,8 +2,8 @@ package org.introdl.serving;
 
 import java.time.Duration;
 import java.util.Map;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorValue;
 import org.tensorflow.proto.MetaGraphDef;
 
 /**

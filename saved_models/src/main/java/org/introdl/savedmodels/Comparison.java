@@ -1,5 +1,8 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.ArrayJson;
+import org.introdl.savedmodels.values.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

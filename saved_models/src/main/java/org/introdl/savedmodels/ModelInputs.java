@@ -1,5 +1,12 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.values.ArrayJson;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.JsonText;
+import org.introdl.savedmodels.values.StringNpy;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
+import org.introdl.savedmodels.values.TfExamples;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;

@@ -1,5 +1,11 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.values.ArrayJson;
+import org.introdl.savedmodels.values.ArrayText;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.StringNpy;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,6 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.values.JsonText;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;

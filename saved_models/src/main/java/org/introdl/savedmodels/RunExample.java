@@ -1,5 +1,8 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.TensorSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.ProtoFiles;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.TensorSpec;
+import org.introdl.savedmodels.values.TensorValue;
+import org.introdl.savedmodels.values.Tensors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

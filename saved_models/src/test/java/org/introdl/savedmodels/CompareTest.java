@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.introdl.savedmodels.checkpoint.CheckpointConverter;
+import org.introdl.savedmodels.checkpoint.convert.CheckpointConverter;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelExport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

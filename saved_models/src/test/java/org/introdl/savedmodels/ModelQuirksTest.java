@@ -1,5 +1,7 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.values.Dtypes;
+import org.introdl.savedmodels.values.TensorValue;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,7 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.values.TensorSpec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

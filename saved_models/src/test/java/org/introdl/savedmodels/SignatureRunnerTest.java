@@ -1,5 +1,6 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.values.ArrayJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

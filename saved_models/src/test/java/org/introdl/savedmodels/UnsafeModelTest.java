@@ -1,5 +1,6 @@
 package org.introdl.savedmodels;
 
+import org.introdl.savedmodels.format.SavedModelDir;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.values.TensorSpec;
 
 /** {@code checkpoint list}: what a checkpoint holds, from its {@code .index} alone, and whether its data is there. */
 public final class CheckpointList {
@@ -28,7 +28,7 @@ public final class CheckpointList {
   private static final int SHOWN_VALUES = 6;
 
   private static String valuesText(Listing l, TensorBundleIndex.Entry e) {
-    if (e.values() < 0 || e.values() > SHOWN_VALUES || e.slices() > 0 || org.introdl.savedmodels.Dtypes.toNpy(e.dtype()).isEmpty()
+    if (e.values() < 0 || e.values() > SHOWN_VALUES || e.slices() > 0 || org.introdl.savedmodels.values.Dtypes.toNpy(e.dtype()).isEmpty()
         || !l.shards().get(Math.min(e.shardId(), l.shards().size() - 1)).complete()) {
       return "";
     }
@@ -39,7 +39,7 @@ public final class CheckpointList {
       sb.append('[');
     }
     for (int i = 0; i < v.length; i++) {
-      sb.append(i == 0 ? "" : ", ").append(org.introdl.savedmodels.ArrayText.value(a.dtype(), v[i]));
+      sb.append(i == 0 ? "" : ", ").append(org.introdl.savedmodels.values.ArrayText.value(a.dtype(), v[i]));
     }
     return sb.append(e.shape().length > 0 ? "]" : "").toString();
   }

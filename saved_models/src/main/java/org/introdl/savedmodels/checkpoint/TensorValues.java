@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.Dtypes;
+import org.introdl.savedmodels.values.Dtypes;
 
 /**
  * Reads one tensor's bytes from a checkpoint's data file, where its index entry says they are, and checks them

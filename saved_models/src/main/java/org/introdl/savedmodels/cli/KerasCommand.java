@@ -11,7 +11,7 @@ import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.worker.RunsInWorker;
 import org.introdl.savedmodels.Outputs;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.values.TensorSpec;
 import org.introdl.savedmodels.keras.KerasConvert;
 import org.introdl.savedmodels.keras.KerasRun;
 import org.introdl.savedmodels.keras.KerasShow;

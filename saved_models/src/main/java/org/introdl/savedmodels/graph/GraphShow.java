@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.safety.UnsafeOps;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.values.TensorSpec;
 
 /** {@code graph show}: placeholders, variables, op counts and outputs of a GraphDef or MetaGraphDef. */
 public final class GraphShow {

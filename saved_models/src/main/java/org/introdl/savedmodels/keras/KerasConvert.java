@@ -8,9 +8,9 @@ import java.util.Map;
 import org.introdl.core.UserError;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.Watchdog;
-import org.introdl.savedmodels.SavedModelDir;
-import org.introdl.savedmodels.SavedModelExport;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.format.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelExport;
+import org.introdl.savedmodels.values.TensorSpec;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 

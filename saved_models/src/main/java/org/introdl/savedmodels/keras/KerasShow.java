@@ -67,7 +67,7 @@ public final class KerasShow {
     }
     try (KerasGraph graph = built) {
       List<Port> ins = graph.inputs().stream().map(i -> new Port(i.name(),
-          org.introdl.savedmodels.Dtypes.name(i.dtype()), KerasGraph.shapeText(i.placeholder().shape()))).toList();
+          org.introdl.savedmodels.values.Dtypes.name(i.dtype()), KerasGraph.shapeText(i.placeholder().shape()))).toList();
       List<Port> outs = new ArrayList<>();
       graph.outputs().forEach((k, v) -> outs.add(new Port(k, "float32", KerasGraph.shapeText(v.shape()))));
       return new Summary(shown, file.format().description, file.kerasVersion(), file.backend(), model.className(),

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 

@@ -14,7 +14,7 @@ import org.introdl.core.io.Npy;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.savedmodels.CliRun;
 import org.introdl.savedmodels.Fixtures;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.graph.GraphFile;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.introdl.core.io.Npy;
 import org.introdl.savedmodels.CliRun;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.junit.jupiter.api.Test;

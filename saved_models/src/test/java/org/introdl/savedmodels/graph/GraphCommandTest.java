@@ -10,7 +10,7 @@ import java.util.Map;
 import org.introdl.core.io.Npy;
 import org.introdl.savedmodels.CliRun;
 import org.introdl.savedmodels.Fixtures;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.values.TensorSpec;
 import org.introdl.savedmodels.cli.GraphCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.introdl.savedmodels.CliRun;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,9 +85,9 @@ class ConvertTest {
   private static float[][][] runThroughRepair(Path dir, float[][][] x) {
     var outcome = org.introdl.savedmodels.SignatureRunner.run(new org.introdl.savedmodels.SignatureRunner.Script(dir,
         "serve", List.of(new org.introdl.savedmodels.SignatureRunner.Call("serving_default", Map.of("x",
-            org.introdl.savedmodels.ArrayJson.toJson(org.introdl.core.io.Npy.Array.of(CudnnRnnRewriteTest.flat(x),
+            org.introdl.savedmodels.values.ArrayJson.toJson(org.introdl.core.io.Npy.Array.of(CudnnRnnRewriteTest.flat(x),
                 CudnnRnnRewriteTest.shapeOf(x))).toString()))), false));
-    float[] flat = ((org.introdl.savedmodels.TensorValue.Numbers) outcome.results().get(0).outputs().get("output"))
+    float[] flat = ((org.introdl.savedmodels.values.TensorValue.Numbers) outcome.results().get(0).outputs().get("output"))
         .array().toFloats();
     float[][][] out = new float[x.length][x[0].length][CudnnRnnRewriteTest.UNITS];
     int k = 0;

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.introdl.core.io.Npy;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
-import org.introdl.savedmodels.TensorValue;
+import org.introdl.savedmodels.values.TensorValue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,7 +118,7 @@ class CudnnRnnRewriteTest {
     assertTrue(noKernel.getMessage().contains("No OpKernel was registered to support Op '" + c.op() + "'"),
         noKernel.getMessage());
 
-    Map<String, String> inputs = Map.of("x", org.introdl.savedmodels.ArrayJson.toJson(
+    Map<String, String> inputs = Map.of("x", org.introdl.savedmodels.values.ArrayJson.toJson(
         Npy.Array.of(flat(inputLayout(c, x)), shapeOf(inputLayout(c, x)))).toString());
     SignatureRunner.ScriptOutcome run = SignatureRunner.run(new SignatureRunner.Script(model, "serve",
         List.of(new SignatureRunner.Call("serving_default", inputs)), false));
@@ -144,7 +144,7 @@ class CudnnRnnRewriteTest {
         random1(random, gh), random1(random, gh)));
     Reference expected = reference(c, x, zeros, zeros, weights, new int[] {STEPS, STEPS, STEPS});
     Path model = cudnnModel(c, x, zeros, zeros, pack(c, weights, wrongOrder), tmp.resolve("wrong"));
-    Map<String, String> inputs = Map.of("x", org.introdl.savedmodels.ArrayJson.toJson(
+    Map<String, String> inputs = Map.of("x", org.introdl.savedmodels.values.ArrayJson.toJson(
         Npy.Array.of(flat(inputLayout(c, x)), shapeOf(inputLayout(c, x)))).toString());
     float[] got = ((TensorValue.Numbers) SignatureRunner.run(new SignatureRunner.Script(model, "serve",
         List.of(new SignatureRunner.Call("serving_default", inputs)), false)).results().get(0).outputs()
@@ -195,7 +195,7 @@ class CudnnRnnRewriteTest {
     assertEquals(List.of(why), r.notes());
 
     org.introdl.savedmodels.HandMadeModels.editSignatures(model, m -> m.toBuilder().setGraphDef(graph).build());
-    String zeros = org.introdl.savedmodels.ArrayJson.toJson(Npy.Array.of(new float[STEPS * BATCH * INPUT], STEPS,
+    String zeros = org.introdl.savedmodels.values.ArrayJson.toJson(Npy.Array.of(new float[STEPS * BATCH * INPUT], STEPS,
         BATCH, INPUT)).toString();
     org.introdl.savedmodels.CliRun.run(new org.introdl.savedmodels.cli.SavedModelCommand(), "run", model.toString(),
         "--input", "x=" + zeros).assertOneLineError(1, model + ": " + why);

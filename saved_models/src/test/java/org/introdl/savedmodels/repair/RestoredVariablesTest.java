@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.introdl.savedmodels.Fixtures;
-import org.introdl.savedmodels.SavedModelDir;
+import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.MetaGraphDef;

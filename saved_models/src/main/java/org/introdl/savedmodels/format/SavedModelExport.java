@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.format;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,11 +1,11 @@
-package org.introdl.savedmodels.checkpoint;
+package org.introdl.savedmodels.checkpoint.convert;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.values.TensorSpec;
 import org.introdl.savedmodels.graph.GraphFile;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;

@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.values;
 
 import java.util.Optional;
 import org.introdl.core.io.Npy;

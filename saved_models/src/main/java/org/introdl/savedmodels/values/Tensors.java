@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.values;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

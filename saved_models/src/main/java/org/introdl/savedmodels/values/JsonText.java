@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.values;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -39,7 +39,7 @@ public final class JsonText {
     }
   }
 
-  static String plain(String message) {
+  public static String plain(String message) {
     String m = message == null ? "" : message.strip();
     for (String[] p : PLAIN) {
       if (m.startsWith(p[0])) {

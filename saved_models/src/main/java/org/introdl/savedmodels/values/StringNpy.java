@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.values;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,7 +18,7 @@ import org.introdl.core.UserError;
  * {@code |S<n>} (bytes, NUL-padded; {@code np.array([b"a"])}) and {@code <U<n>} (UTF-32 text;
  * {@code np.array(["a"])}), stored as UTF-8. Object arrays ({@code |O}) are pickles and are refused.
  */
-final class StringNpy {
+public final class StringNpy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([<>|=])([SUO])(\\d*)['\"]");
   private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*True");
@@ -26,7 +26,7 @@ final class StringNpy {
 
   private StringNpy() {}
 
-  static TensorValue.Strings read(Path file) {
+  public static TensorValue.Strings read(Path file) {
     byte[] bytes;
     try {
       if (!Files.isRegularFile(file)) {
@@ -85,7 +85,7 @@ final class StringNpy {
   }
 
   /** Writes {@code value} as {@code |S<n>} (NumPy bytes, NUL-padded to the longest), atomically. */
-  static void write(Path file, TensorValue.Strings value) {
+  public static void write(Path file, TensorValue.Strings value) {
     int width = Math.max(1, value.values().stream().mapToInt(v -> v.length).max().orElse(1));
     StringBuilder shape = new StringBuilder("(");
     for (long d : value.shape()) {

@@ -1,4 +1,4 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.values;
 
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

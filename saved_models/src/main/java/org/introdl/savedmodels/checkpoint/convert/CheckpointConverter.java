@@ -1,5 +1,7 @@
-package org.introdl.savedmodels.checkpoint;
+package org.introdl.savedmodels.checkpoint.convert;
 
+import org.introdl.savedmodels.checkpoint.CheckpointPrefix;
+import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,9 +12,9 @@ import org.introdl.core.UserError;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
-import org.introdl.savedmodels.ProtoFiles;
-import org.introdl.savedmodels.SavedModelExport;
-import org.introdl.savedmodels.TensorSpec;
+import org.introdl.savedmodels.format.ProtoFiles;
+import org.introdl.savedmodels.format.SavedModelExport;
+import org.introdl.savedmodels.values.TensorSpec;
 import org.introdl.savedmodels.graph.GraphFile;
 import org.introdl.savedmodels.graph.GraphRunner;
 import org.tensorflow.Graph;
@@ -139,7 +141,7 @@ public final class CheckpointConverter {
   }
 
   private static Class<? extends org.tensorflow.types.family.TType> tensorType(DataType dtype) {
-    return org.introdl.savedmodels.Dtypes.toNpy(dtype).map(org.introdl.savedmodels.Dtypes::tensorClass)
+    return org.introdl.savedmodels.values.Dtypes.toNpy(dtype).map(org.introdl.savedmodels.values.Dtypes::tensorClass)
         .orElseThrow(() -> new UserError("variables of dtype " + dtype + " cannot be converted"));
   }
 

@@ -1,5 +1,6 @@
-package org.introdl.savedmodels;
+package org.introdl.savedmodels.format;
 
+import org.introdl.savedmodels.values.TensorSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
