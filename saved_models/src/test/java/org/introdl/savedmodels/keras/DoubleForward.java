@@ -6,11 +6,11 @@ import java.util.function.DoubleUnaryOperator;
  * Keras layers written out in plain Java, in double precision, straight from Keras's documented formulas: the
  * independent computation the imported graphs are checked against. Arrays are row-major; images are NHWC.
  */
-final class DoubleForward {
+public final class DoubleForward {
   private DoubleForward() {}
 
   /** A row-major array of doubles and its shape. */
-  record Nd(double[] v, int... shape) {
+  public record Nd(double[] v, int... shape) {
     static Nd of(WeightArray w) {
       double[] d = new double[w.values().length];
       for (int i = 0; i < d.length; i++) {
@@ -73,7 +73,7 @@ final class DoubleForward {
     };
   }
 
-  static Nd map(Nd x, DoubleUnaryOperator f) {
+  public static Nd map(Nd x, DoubleUnaryOperator f) {
     double[] out = new double[x.v.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = f.applyAsDouble(x.v[i]);
@@ -103,7 +103,7 @@ final class DoubleForward {
   }
 
   /** x [..., in] . w [in, out] + b over the last axis. */
-  static Nd dense(Nd x, Nd w, Nd b) {
+  public static Nd dense(Nd x, Nd w, Nd b) {
     int in = w.shape[0];
     int out = w.shape[1];
     int rows = x.v.length / in;
@@ -212,14 +212,14 @@ final class DoubleForward {
   }
 
   /** Recurrent layer options, as Keras's config names them. */
-  record Rnn(String kind, int units, String activation, String recurrentActivation, boolean returnSequences,
+  public record Rnn(String kind, int units, String activation, String recurrentActivation, boolean returnSequences,
       boolean goBackwards, boolean resetAfter) {}
 
   /**
    * SimpleRNN, LSTM (gates i, f, c, o) or GRU (z, r, h) over x [n, t, f], step by step; {@code mask} [n][t] keeps
    * the previous state on false steps. Returns [n, units] or [n, t, units].
    */
-  static Nd rnn(Rnn o, Nd x, Nd kernel, Nd recurrent, Nd bias, boolean[][] mask) {
+  public static Nd rnn(Rnn o, Nd x, Nd kernel, Nd recurrent, Nd bias, boolean[][] mask) {
     int n = x.shape[0];
     int steps = x.shape[1];
     int feat = x.shape[2];

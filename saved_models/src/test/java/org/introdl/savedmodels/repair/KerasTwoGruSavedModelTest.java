@@ -17,6 +17,8 @@ import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.values.TensorValue;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.savedmodels.checkpoint.TensorValues;
+import org.introdl.savedmodels.keras.DoubleForward;
+import org.introdl.savedmodels.keras.DoubleForward.Nd;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,13 +35,12 @@ class KerasTwoGruSavedModelTest {
   static final double TOLERANCE = 1e-5;
 
   /** The model's weights, by the checkpoint keys Keras 2 gave them (the GRU cell's are the model's variables 0-2). */
-  record Weights(double[][] kernel, double[][] recurrent, double[][] bias, double[][] hiddenKernel,
-      double[] hiddenBias, double[][] outKernel, double[] outBias) {
+  record Weights(Nd kernel, Nd recurrent, Nd bias, Nd hiddenKernel, Nd hiddenBias, Nd outKernel, Nd outBias) {
     static Weights read(Path model) {
       TensorBundleIndex index = TensorBundleIndex.read(model.resolve("variables/variables.index"));
-      return new Weights(matrix(index, "variables/0"), matrix(index, "variables/1"), matrix(index, "variables/2"),
-          matrix(index, "layer_with_weights-1/kernel"), vector(index, "layer_with_weights-1/bias"),
-          matrix(index, "layer_with_weights-2/kernel"), vector(index, "layer_with_weights-2/bias"));
+      return new Weights(array(index, "variables/0"), array(index, "variables/1"), array(index, "variables/2"),
+          array(index, "layer_with_weights-1/kernel"), array(index, "layer_with_weights-1/bias"),
+          array(index, "layer_with_weights-2/kernel"), array(index, "layer_with_weights-2/bias"));
     }
   }
 
@@ -76,49 +77,30 @@ class KerasTwoGruSavedModelTest {
   }
 
   /**
-   * Keras's GRU with {@code reset_after=True}: gates z, r, h side by side in the kernel's columns; bias row 0 for
-   * the input, row 1 for the state; {@code h~ = tanh(x Wh + bh + r (h Uh + b'h))}, {@code h' = z h + (1 - z) h~};
-   * then {@code relu(h K1 + b1) K2 + b2}. {@code swapGates} reads z and r the other way round (the control).
+   * Keras's GRU with {@code reset_after=True} (gates z, r, h side by side in the kernel's columns; bias row 0 for the
+   * input, row 1 for the state), then {@code relu(h K1 + b1) K2 + b2}, from the plain double layers the Keras import
+   * is checked against. {@code swapGates} reads z and r the other way round (the control).
    */
   static double[] forward(Weights w, double[] x, boolean swapGates) {
-    int zGate = swapGates ? 1 : 0;
-    int rGate = swapGates ? 0 : 1;
-    double[] out = new double[BATCH];
-    for (int b = 0; b < BATCH; b++) {
-      double[] h = new double[UNITS];
-      for (int t = 0; t < STEPS; t++) {
-        double[] xg = new double[3 * UNITS];
-        double[] hg = new double[3 * UNITS];
-        for (int j = 0; j < 3 * UNITS; j++) {
-          xg[j] = w.bias()[0][j];
-          hg[j] = w.bias()[1][j];
-          for (int i = 0; i < FEATURES; i++) {
-            xg[j] += x[(b * STEPS + t) * FEATURES + i] * w.kernel()[i][j];
-          }
-          for (int i = 0; i < UNITS; i++) {
-            hg[j] += h[i] * w.recurrent()[i][j];
-          }
-        }
-        double[] next = new double[UNITS];
-        for (int u = 0; u < UNITS; u++) {
-          double z = sigmoid(xg[zGate * UNITS + u] + hg[zGate * UNITS + u]);
-          double r = sigmoid(xg[rGate * UNITS + u] + hg[rGate * UNITS + u]);
-          double candidate = Math.tanh(xg[2 * UNITS + u] + r * hg[2 * UNITS + u]);
-          next[u] = z * h[u] + (1 - z) * candidate;
-        }
-        h = next;
-      }
-      double y = w.outBias()[0];
-      for (int k = 0; k < w.hiddenBias().length; k++) {
-        double hidden = w.hiddenBias()[k];
-        for (int u = 0; u < UNITS; u++) {
-          hidden += h[u] * w.hiddenKernel()[u][k];
-        }
-        y += Math.max(0, hidden) * w.outKernel()[k][0];
-      }
-      out[b] = y;
+    var gru = new DoubleForward.Rnn("GRU", UNITS, "tanh", "sigmoid", false, false, true);
+    Nd h = DoubleForward.rnn(gru, new Nd(x, BATCH, STEPS, FEATURES), gates(w.kernel(), swapGates),
+        gates(w.recurrent(), swapGates), gates(w.bias(), swapGates), null);
+    Nd hidden = DoubleForward.map(DoubleForward.dense(h, w.hiddenKernel(), w.hiddenBias()), v -> Math.max(0, v));
+    return DoubleForward.dense(hidden, w.outKernel(), w.outBias()).v();
+  }
+
+  /** The z and r column blocks of a [rows, 3 * UNITS] GRU weight exchanged when {@code swap}. */
+  private static Nd gates(Nd weights, boolean swap) {
+    if (!swap) {
+      return weights;
     }
-    return out;
+    double[] v = weights.v().clone();
+    for (int row = 0; row < v.length / (3 * UNITS); row++) {
+      int at = row * 3 * UNITS;
+      System.arraycopy(weights.v(), at + UNITS, v, at, UNITS);
+      System.arraycopy(weights.v(), at, v, at + UNITS, UNITS);
+    }
+    return new Nd(v, weights.shape());
   }
 
   /** Windows of six features in [0, 1), as the model's scaled stock prices were. */
@@ -128,10 +110,6 @@ class KerasTwoGruSavedModelTest {
       x[i] = (float) random.nextDouble(); // exactly representable in float32, so both sides see the same input
     }
     return x;
-  }
-
-  private static double sigmoid(double v) {
-    return 1 / (1 + Math.exp(-v));
   }
 
   private static double maxAbsDiff(double[] want, float[] got) {
@@ -150,20 +128,9 @@ class KerasTwoGruSavedModelTest {
     return f;
   }
 
-  private static double[] vector(TensorBundleIndex index, String layer) {
-    return TensorValues.read(index, entry(index, layer)).toDoubles();
-  }
-
-  private static double[][] matrix(TensorBundleIndex index, String layer) {
+  private static Nd array(TensorBundleIndex index, String layer) {
     Npy.Array a = TensorValues.read(index, entry(index, layer));
-    double[] flat = a.toDoubles();
-    int rows = (int) a.shape()[0];
-    int cols = (int) a.shape()[1];
-    double[][] m = new double[rows][cols];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(flat, r * cols, m[r], 0, cols);
-    }
-    return m;
+    return new Nd(a.toDoubles(), java.util.Arrays.stream(a.shape()).mapToInt(Math::toIntExact).toArray());
   }
 
   private static TensorBundleIndex.Entry entry(TensorBundleIndex index, String layer) {
