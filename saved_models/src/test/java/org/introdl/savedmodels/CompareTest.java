@@ -87,7 +87,7 @@ class CompareTest {
   @Test
   void convertedTf1CheckpointIsWxPlusB() throws Exception {
     Path model = tmp.resolve("linear");
-    CheckpointConverter.convert(new CheckpointConverter.Request(Fixtures.linearRegression(), null, model, null,
+    CheckpointConverter.convert(new CheckpointConverter.Request(Fixtures.linearRegression(), null, model,
         java.util.Map.of("x", "X"), java.util.Map.of("y", "pred"), false));
     float[] xs = {-10f, -1f, 0f, 0.5f, 3f, 100f};
     StringBuilder in = new StringBuilder();

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.introdl.core.UserError;
-import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.format.SavedModelExport;
 import org.introdl.music.data.Melody;
 import org.introdl.music.fast.FastMusicLstm;
 import org.introdl.music.model.MusicTensors;
@@ -36,31 +36,24 @@ public final class MusicExport {
 
   private MusicExport() {}
 
-  /** Exports the newest checkpoint of a training run to {@code target} (written beside it, then renamed). */
+  /**
+   * Exports the newest checkpoint of a training run to {@code target}: the lab's model and signature here, the
+   * writing (beside the target, then renamed) by the one SavedModel writer, {@link SavedModelExport}.
+   */
   public static Path export(Path checkpoint, Path target) {
     MusicRun run = MusicRun.locate(checkpoint, "music export");
     FastMusicLstm.Config config = run.settings().fastModel()
         .with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT);
-    if (Files.exists(target)) {
-      throw new UserError(target + ": already exists (choose a new folder for the SavedModel)");
-    }
-    Path parent = AtomicFiles.requireWritableDir(target.toAbsolutePath().getParent());
-    Path tmp = parent.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid());
+    SavedModelExport.requireNewFolder(target);
     try (Graph g = new Graph()) {
       FastMusicLstm model = FastMusicLstm.build(Ops.create(g), config);
       try (Session s = new Session(g)) {
         run.restore(s);
         Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
+            .methodName(SavedModelExport.PREDICT_METHOD)
             .input(INPUT_KEY, model.inputs).output(OUTPUT_KEY, model.prediction).build();
-        SavedModelBundle.exporter(tmp.toString()).withSession(s).withSignature(signature).export();
-        AtomicFiles.moveIntoPlace(tmp, target);
+        SavedModelExport.export(s, signature, target);
       }
-    } catch (IOException e) {
-      AtomicFiles.deleteTreeQuietly(tmp);
-      throw new UserError(target + ": cannot write the SavedModel (" + e.getMessage() + ")", e);
-    } catch (RuntimeException e) {
-      AtomicFiles.deleteTreeQuietly(tmp);
-      throw e;
     }
     return target;
   }

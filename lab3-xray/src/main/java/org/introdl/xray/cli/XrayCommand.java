@@ -18,6 +18,7 @@ import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.XrayData;
 import org.introdl.xray.data.XrayDataset;
+import org.introdl.xray.export.XrayExport;
 import org.introdl.xray.train.XrayEvaluator;
 import org.introdl.xray.train.XrayTrainer;
 import org.introdl.core.cli.CommandGroup;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "xray", mixinStandardHelpOptions = true,
     description = "Lab 3: pneumothorax detection in chest x-rays and Class Activation Maps.",
     subcommands = {XrayCommand.Data.class, XrayCommand.Train.class, XrayCommand.Eval.class, XrayCommand.Cam.class,
-        XrayCommand.Profile.class})
+        XrayCommand.Profile.class, XrayCommand.Export.class})
 public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
@@ -316,6 +317,38 @@ public final class XrayCommand extends CommandGroup {
       for (XrayProfile.Row r : rows) {
         System.out.printf(Locale.ROOT, "%-32s %10.2f %6.1f%% %5d%n", r.name(), r.ms(), 100 * r.ms() / total, r.ops());
       }
+    }
+  }
+
+  @Command(name = "export", mixinStandardHelpOptions = true,
+      description = "Write the trained CNN as a SavedModel: serving_default (images [N,S,S,1] -> probabilities"
+          + " [N,2]) and cam (images -> probabilities and each class's CAM, on the feature-map grid and upsampled).")
+  static final class Export implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--checkpoint", required = true,
+        description = "Checkpoint prefix (e.g. the Python lab's model.ckpt), step folder, or training output folder.")
+    Path checkpoint;
+
+    @Option(names = "--out", required = true, description = "New folder for the SavedModel.")
+    Path out;
+
+    @Option(names = "--image-size", description = "Image side the SavedModel reads (default: the size the checkpoint"
+        + " trained at, else 256).")
+    int imageSize;
+
+    @Override
+    public Integer call() {
+      checkSize(spec, imageSize, true);
+      XrayExport.Result r = XrayExport.run(new XrayExport.Options(checkpoint, imageSize, out));
+      int s = r.imageSize();
+      int g = r.camGridSize();
+      System.out.println("Checkpoint: " + r.checkpoint());
+      System.out.println("SavedModel written to " + r.out().toAbsolutePath().normalize() + " (tag serve)");
+      System.out.printf("  serving_default: images float32 [N, %d, %d, 1] -> probabilities [N, 2]%n", s, s);
+      System.out.printf("  cam: images -> probabilities [N, 2], cam [N, %d, %d, 2] (feature-map grid),"
+          + " cam_upsampled [N, %d, %d, 2]%n", g, g, s, s);
+      return 0;
     }
   }
 }

@@ -4,13 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.introdl.core.cli.Cli;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.checkpoint.convert.CheckpointConverter;
 import org.introdl.savedmodels.checkpoint.CheckpointList;
-import org.introdl.savedmodels.checkpoint.convert.ModelPreset;
 import org.introdl.core.cli.CommandGroup;
 import org.introdl.core.safety.RunLimits;
 import org.introdl.core.worker.RunsInWorker;
@@ -21,9 +19,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** `./labs checkpoint`: List the variables of a TensorFlow checkpoint; convert lab checkpoints. */
+/** `./labs checkpoint`: List the variables of a TensorFlow checkpoint; convert a checkpoint to a SavedModel. */
 @Command(name = "checkpoint", mixinStandardHelpOptions = true,
-    description = "List the variables of a TensorFlow checkpoint; convert lab checkpoints.",
+    description = "List the variables of a TensorFlow checkpoint; convert a checkpoint and its graph to a SavedModel.",
     subcommands = {CheckpointCommand.ListVariables.class, CheckpointCommand.Convert.class})
 public final class CheckpointCommand extends CommandGroup {
 
@@ -52,6 +50,12 @@ public final class CheckpointCommand extends CommandGroup {
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Turn a TF1 checkpoint and its graph (PREFIX.meta) into a SavedModel with a serving signature.")
   static final class Convert implements Callable<Integer>, RunsInWorker {
+    /** What replaced {@code --model xray|music}: each lab's own export knows its model's signatures. */
+    static final String MODEL_OPTION_GONE = "--model is gone: a lab's model is exported by its lab, with its"
+        + " signatures (./labs xray export --checkpoint PREFIX --out DIR, also for the 2018 lab's model.ckpt;"
+        + " ./labs music export --checkpoint RUN --out DIR); for any other graph name the tensors with"
+        + " --input KEY=TENSOR --output KEY=TENSOR";
+
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "PREFIX", description = "Checkpoint prefix (model.ckpt) or its .index file.")
@@ -60,7 +64,8 @@ public final class CheckpointCommand extends CommandGroup {
     @Option(names = "--to", required = true, paramLabel = "SAVEDMODEL", description = "New SavedModel folder.")
     Path to;
 
-    @Option(names = "--model", paramLabel = "music|xray", description = "Use the lab model's signature.")
+    /** Kept only to say what to use instead (hidden from the help). */
+    @Option(names = "--model", hidden = true)
     String model;
 
     @Option(names = "--meta", paramLabel = "FILE.meta", description = "The graph (default: PREFIX.meta).")
@@ -86,16 +91,11 @@ public final class CheckpointCommand extends CommandGroup {
 
     @Override
     public Integer call() {
-      ModelPreset preset = null;
       if (model != null) {
-        try {
-          preset = ModelPreset.valueOf(model.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-          throw Cli.badValue(spec, "--model must be music or xray, not '" + model + "'");
-        }
+        throw Cli.badValue(spec, MODEL_OPTION_GONE);
       }
       CheckpointConverter.Outcome o = CheckpointConverter.convert(new CheckpointConverter.Request(prefix, meta, to,
-          preset, keyValues("--input", inputs), keyValues("--output", outputs), safety.limits()));
+          keyValues("--input", inputs), keyValues("--output", outputs), safety.limits()));
       PrintWriter out = spec.commandLine().getOut();
       out.println("wrote SavedModel " + o.out() + " (tag serve, signature serving_default, "
           + o.variablesRestored() + " variables restored)");

@@ -4,9 +4,7 @@ import org.introdl.savedmodels.checkpoint.CheckpointPrefix;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
 import org.introdl.core.safety.RunLimits;
@@ -24,31 +22,28 @@ import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Scope;
 import org.tensorflow.proto.DataType;
-import org.tensorflow.Operand;
 import org.tensorflow.Output;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
 import org.tensorflow.Signature;
 import org.tensorflow.exceptions.TensorFlowException;
 import org.tensorflow.op.Ops;
-import org.tensorflow.types.TFloat32;
-import org.tensorflow.types.TInt32;
 
 /**
  * {@code checkpoint convert}: a TF1 checkpoint plus its graph ({@code PREFIX.meta}) becomes a SavedModel with a
  * {@code serving_default} signature. The graph is imported from the MetaGraphDef, the checkpoint restored through
- * the graph's own saver, and the session exported with {@link SavedModelBundle#exporter}. The signature's tensors
- * come from a lab preset ({@link ModelPreset}) or from {@code --input key=tensor} / {@code --output key=tensor}.
+ * the graph's own saver, and the session exported by {@link SavedModelExport}. The signature holds the tensors named
+ * by {@code --input key=tensor} / {@code --output key=tensor}; nothing here knows a lab's model (each lab's
+ * {@code export} command writes its own signatures).
  */
 public final class CheckpointConverter {
   private CheckpointConverter() {}
 
-  public record Request(Path checkpoint, Path meta, Path out, ModelPreset preset, Map<String, String> inputs,
+  public record Request(Path checkpoint, Path meta, Path out, Map<String, String> inputs,
       Map<String, String> outputs, RunLimits limits) {
     /** With the default memory budget and timeout. */
-    public Request(Path checkpoint, Path meta, Path out, ModelPreset preset, Map<String, String> inputs,
-        Map<String, String> outputs, boolean allowUnsafeOps) {
-      this(checkpoint, meta, out, preset, inputs, outputs, RunLimits.of(allowUnsafeOps));
+    public Request(Path checkpoint, Path meta, Path out, Map<String, String> inputs, Map<String, String> outputs,
+        boolean allowUnsafeOps) {
+      this(checkpoint, meta, out, inputs, outputs, RunLimits.of(allowUnsafeOps));
     }
   }
 
@@ -61,9 +56,7 @@ public final class CheckpointConverter {
     if (!Files.exists(metaFile)) {
       throw UserError.inFile(metaFile, "not found: converting needs the graph (pass --meta FILE.meta)");
     }
-    if (Files.exists(r.out())) {
-      throw UserError.inFile(r.out(), "already exists; choose a new folder for the SavedModel");
-    }
+    SavedModelExport.requireNewFolder(r.out());
     GraphFile g = GraphFile.read(metaFile);
     if (g.saver().isEmpty()) {
       throw UserError.inFile(metaFile, "has no saver (SaverDef); cannot restore a checkpoint into it");
@@ -72,34 +65,29 @@ public final class CheckpointConverter {
     // restoring runs the restore path, and TensorFlow's shape inference may evaluate constant subgraphs on import.
     UnsafeOps.requireRunnable(UnsafeOps.scan(g.graph(), g.saver().get()).withCheckpoint(prefix.index().toString(),
         TensorBundleIndex.declaredBytes(prefix.index())), metaFile.toString(), r.limits());
-    Map<String, String> inputNames = new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().inputs(g));
-    inputNames.putAll(r.inputs());
-    if (inputNames.isEmpty() || (r.preset() == null && r.outputs().isEmpty())) {
-      throw UserError.inFile(metaFile, "say what the signature holds: --model music|xray, or --input key=tensor and"
-          + " --output key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
+    if (r.inputs().isEmpty() || r.outputs().isEmpty()) {
+      throw UserError.inFile(metaFile, "say what the signature holds with --input key=tensor and --output"
+          + " key=tensor (placeholders: " + String.join(", ", g.placeholders().stream()
               .map(p -> p.key() + " " + p.dtypeName() + " " + p.shapeText()).toList()) + ")");
     }
     Map<String, Tensor> values = Watchdog.call(r.limits().timeout(), metaFile.toString(),
         () -> restoredValues(g, prefix));
     try (Graph graph = GraphRunner.importGraph(g.withoutSaver()); Session session = new Session(graph)) {
-      Map<String, String> outputNames =
-          new LinkedHashMap<>(r.preset() == null ? Map.of() : r.preset().outputs(g, graph));
-      outputNames.putAll(r.outputs());
       assign(graph, session, values);
-      Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY).methodName("tensorflow/serving/predict");
+      Signature.Builder sig = Signature.builder().key(Signature.DEFAULT_KEY)
+          .methodName(SavedModelExport.PREDICT_METHOD);
       Map<String, TensorSpec> ins = new LinkedHashMap<>();
       Map<String, TensorSpec> outs = new LinkedHashMap<>();
-      inputNames.forEach((k, name) -> {
+      r.inputs().forEach((k, name) -> {
         Output<?> o = tensor(graph, name, metaFile);
         sig.input(k, o);
         ins.put(k, spec(k, o));
       });
-      for (Map.Entry<String, String> e : outputNames.entrySet()) {
-        Operand<?> o = e.getValue().equals(ModelPreset.CAM) ? ModelPreset.xrayCam(graph, metaFile)
-            : tensor(graph, e.getValue(), metaFile);
-        sig.output(e.getKey(), o);
-        outs.put(e.getKey(), spec(e.getKey(), o.asOutput()));
-      }
+      r.outputs().forEach((k, name) -> {
+        Output<?> o = tensor(graph, name, metaFile);
+        sig.output(k, o);
+        outs.put(k, spec(k, o));
+      });
       SavedModelExport.export(session, sig.build(), r.out());
       return new Outcome(r.out(), ins, outs, values.size());
     } finally {
@@ -162,7 +150,7 @@ public final class CheckpointConverter {
     runner.run().close();
   }
 
-  static Output<?> tensor(Graph graph, String name, Path file) {
+  private static Output<?> tensor(Graph graph, String name, Path file) {
     Output<?> o;
     try {
       o = graph.output(name.contains(":") ? name : name + ":0");
@@ -178,15 +166,5 @@ public final class CheckpointConverter {
   private static TensorSpec spec(String key, Output<?> o) {
     long[] shape = o.shape().isUnknown() ? null : o.shape().asArray();
     return new TensorSpec(key, o.op().name() + ":" + o.index(), o.dataType(), shape);
-  }
-
-  /** The CAM head added to the x-ray graph: features [N,16,16,512] times the dense kernel [512,2] -> [N,16,16,2]. */
-  static Operand<TFloat32> cam(Graph graph, Output<TFloat32> features, Output<TFloat32> kernel) {
-    Ops tf = Ops.create(graph).withSubScope("serving_cam");
-    Operand<TInt32> flat = tf.constant(new int[] {-1, 512});
-    Operand<TFloat32> perPixel = tf.linalg.matMul(tf.reshape(features, flat), kernel);
-    Operand<TInt32> spatial = tf.concat(List.of(tf.slice(tf.shape(features), tf.constant(new int[] {0}),
-        tf.constant(new int[] {3})), tf.constant(new int[] {2})), tf.constant(0));
-    return tf.withName("cam").reshape(perPixel, spatial);
   }
 }

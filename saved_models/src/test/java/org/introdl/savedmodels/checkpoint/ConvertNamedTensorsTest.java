@@ -22,15 +22,16 @@ import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TFloat32;
 
 /**
- * {@code --model music}: a stand-in for the music lab's graph with its interface (inputs [N, 64, 78] to a sigmoid
- * [N, 78], next to sigmoid gates of another width, as an LSTM has), saved by TensorFlow Java with a {@code .meta}
- * written here. The preset finds input and output by shape; the served probabilities are checked in plain Java.
+ * {@code checkpoint convert --input KEY=TENSOR --output KEY=TENSOR} on a graph shaped like a music model (inputs
+ * [N, 64, 78] to a sigmoid [N, 78], next to sigmoid gates of another width, as an LSTM has), saved by TensorFlow Java
+ * with a {@code .meta} written here. The signature holds exactly the tensors named; the served probabilities are
+ * checked in plain Java.
  */
-class MusicPresetTest {
+class ConvertNamedTensorsTest {
   @TempDir Path tmp;
 
   @Test
-  void musicPresetFindsInputsAndProbabilitiesByShape() throws Exception {
+  void theSignatureHoldsTheNamedTensors() throws Exception {
     Path prefix = tmp.resolve("music.ckpt");
     float[] weights = new float[78 * 78];
     for (int i = 0; i < weights.length; i++) {
@@ -57,8 +58,8 @@ class MusicPresetTest {
       Files.write(tmp.resolve("music.ckpt.meta"), meta.toByteArray());
     }
     Path out = tmp.resolve("music-savedmodel");
-    CliRun.run(new CheckpointCommand(), "convert", prefix.toString(), "--to", out.toString(), "--model", "music")
-        .assertOk();
+    CliRun.run(new CheckpointCommand(), "convert", prefix.toString(), "--to", out.toString(), "--input",
+        "inputs=inputs", "--output", "probabilities=notes").assertOk();
     SavedModelDir model = SavedModelDir.open(out);
     SavedModelDir.Signature sig = model.signature(model.metaGraph("serve"), "serving_default");
     assertEquals("inputs:0", sig.inputs().get("inputs").tensorName());
