@@ -1,7 +1,7 @@
 """Export the music lab's model (trained in Python) as a SavedModel the Java labs can serve.
 
 Signature `serving_default`: inputs float32 [N, 64, 78] (64 piano-roll steps, 78 notes)
--> probabilities float32 [N, 78] (the next step's notes). Same as `./labs checkpoint convert --model music`.
+-> probabilities float32 [N, 78] (the next step's notes). The signature `./labs music export` writes.
 
     python export_music.py --model trained_music.keras --out music_savedmodel
     python export_music.py --untrained --out music_savedmodel   # the lab's shapes, random weights

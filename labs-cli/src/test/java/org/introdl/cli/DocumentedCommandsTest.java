@@ -64,7 +64,8 @@ class DocumentedCommandsTest {
           + " NotebookShellTest checks the workspace reaches its startup"),
       Map.entry("./labs notebook lab2 --ipynb notebooks/ipynb", "rewrites a committed notebook; IpynbTest checks it"
           + " equals what this writes"),
-      Map.entry("./labs checkpoint convert PREFIX --to DIR --model xray|music", "template: PREFIX, DIR"),
+      Map.entry("./labs checkpoint convert PREFIX --to DIR --input KEY=TENSOR --output KEY=TENSOR",
+          "template: PREFIX, DIR, KEY, TENSOR"),
       Map.entry("./labs graph run FILE.meta --checkpoint PREFIX --input 'X=[0.0, 1.0]' --output pred",
           "template: FILE, PREFIX"),
       Map.entry("./labs bench [--quick]", "template; a benchmark"),

@@ -344,7 +344,7 @@ public final class XrayCommand extends CommandGroup {
       int s = r.imageSize();
       int g = r.camGridSize();
       System.out.println("Checkpoint: " + r.checkpoint());
-      System.out.println("SavedModel written to " + r.out().toAbsolutePath().normalize() + " (tag serve)");
+      System.out.println("SavedModel written to " + r.out() + " (tag serve)");
       System.out.printf("  serving_default: images float32 [N, %d, %d, 1] -> probabilities [N, 2]%n", s, s);
       System.out.printf("  cam: images -> probabilities [N, 2], cam [N, %d, %d, 2] (feature-map grid),"
           + " cam_upsampled [N, %d, %d, 2]%n", g, g, s, s);
