@@ -13,6 +13,7 @@ import org.introdl.xray.train.XrayTrainer;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Stack;
 import org.tensorflow.types.TFloat32;
 
 /**
@@ -66,7 +67,7 @@ public final class XrayExport {
   }
 
   /** The two signatures, their CAM heads added to the model's graph. */
-  static List<Signature> signatures(Ops tf, PneumothoraxDetectionModel model) {
+  private static List<Signature> signatures(Ops tf, PneumothoraxDetectionModel model) {
     Signature serving = Signature.builder().key(Signature.DEFAULT_KEY).methodName(SavedModelExport.PREDICT_METHOD)
         .input(IMAGES, model.images()).output(PROBABILITIES, model.probabilities()).build();
     Signature cam = Signature.builder().key(CAM_SIGNATURE).methodName(SavedModelExport.PREDICT_METHOD)
@@ -77,12 +78,12 @@ public final class XrayExport {
   }
 
   /** The side of the last feature map, the CAM's grid (S/16: four 2x2 pools). */
-  static int gridSide(PneumothoraxDetectionModel model) {
+  private static int gridSide(PneumothoraxDetectionModel model) {
     return (int) model.featureMaps().shape().get(1);
   }
 
   /** {@code compute_cam} of each class, [N, s, s, 1] each, side by side: [N, s, s, 2]. */
-  static Operand<TFloat32> gridCams(Ops tf, PneumothoraxDetectionModel model) {
+  private static Operand<TFloat32> gridCams(Ops tf, PneumothoraxDetectionModel model) {
     int s = gridSide(model);
     Operand<TFloat32> both = tf.concat(List.of(
         ClassActivationMap.computeCam(tf, model.featureMaps(), model.denseKernel(), 0),
@@ -92,10 +93,9 @@ public final class XrayExport {
   }
 
   /** The lab's CAM of each class ({@link CamStep#LAB}: [N, S, S] each), stacked on a last axis: [N, S, S, 2]. */
-  static Operand<TFloat32> upsampledCams(Ops tf, PneumothoraxDetectionModel model) {
+  private static Operand<TFloat32> upsampledCams(Ops tf, PneumothoraxDetectionModel model) {
     int size = model.imageSize();
-    Operand<TFloat32> both = tf.stack(List.of(CamStep.LAB.build(tf, model, 0, size),
-        CamStep.LAB.build(tf, model, 1, size)), org.tensorflow.op.core.Stack.axis(3L));
-    return tf.reshape(both, tf.constant(new int[] {-1, size, size, PneumothoraxDetectionModel.CLASSES}));
+    return tf.stack(List.of(CamStep.LAB.build(tf, model, 0, size), CamStep.LAB.build(tf, model, 1, size)),
+        Stack.axis(3L));
   }
 }

@@ -46,8 +46,8 @@ import picocli.CommandLine;
  * too, and gives the probabilities of that graph. The export passes {@code savedmodel scan}.
  */
 class XrayExportTest {
-  /** Small, so training and export take seconds; the CAM grid is 3x3. */
-  static final int SIZE = 48;
+  /** Small, so training and export take seconds (the size the other tests train at); the CAM grid is 2x2. */
+  static final int SIZE = 32;
   static final int GRID = SIZE / 16;
   /** The probabilities of the export and of the lab's evaluation: the same graph, so to float rounding. */
   static final double PARITY = 1e-6;
@@ -167,13 +167,13 @@ class XrayExportTest {
     assertEquals(0, scan.code(), scan.out() + scan.err());
     CommandOutput show = savedModelCommand("show", exported.out().toString());
     assertEquals(0, show.code(), show.err());
-    String expected = "input  images: .*float32 \\[-1, 48, 48, 1\\]";
+    String expected = "input  images: .*float32 \\[-1, 32, 32, 1\\]";
     assertTrue(show.out().contains("signature 'serving_default'") && show.out().contains("signature 'cam'"),
         show.out());
     assertTrue(show.out().lines().filter(l -> l.strip().matches(expected)).count() == 2, show.out());
     assertTrue(show.out().contains("probabilities:") && show.out().contains("[-1, 2]"), show.out());
-    assertTrue(show.out().contains("float32 [-1, 3, 3, 2]"), show.out());
-    assertTrue(show.out().contains("float32 [-1, 48, 48, 2]"), show.out());
+    assertTrue(show.out().contains("float32 [-1, 2, 2, 2]"), show.out());
+    assertTrue(show.out().contains("float32 [-1, 32, 32, 2]"), show.out());
   }
 
   /**
@@ -216,8 +216,8 @@ class XrayExportTest {
     System.out.printf("export of the 2018 graph's checkpoint: max |P served - P 2018 graph| = %.3g (P %s)%n", worst,
         Arrays.toString(probabilities));
     assertTrue(worst <= 1e-5, "max |P served - P 2018 graph| = " + worst);
-    assertTrue(Math.abs(probabilities[0] - 0.5) > 1e-3, "coin flips would prove little: " + probabilities[0]);
     int cells = 16 * 16;
+    double largest = 0;
     for (int i = 0; i < films.count(); i++) {
       float[] maps = Arrays.copyOfRange(features, i * cells * 512, (i + 1) * cells * 512);
       for (int c = 0; c < 2; c++) {
@@ -225,9 +225,11 @@ class XrayExportTest {
         for (int cell = 0; cell < cells; cell++) {
           assertEquals(expected[cell], fromPython.cam()[(i * cells + cell) * 2 + c],
               1e-4 * Math.max(1, Math.abs(expected[cell])), "cam of film " + i + ", cell " + cell + ", class " + c);
+          largest = Math.max(largest, Math.abs(expected[cell]));
         }
       }
     }
+    assertTrue(largest > 1e-3, "a CAM of zeros would prove nothing");
   }
 
   @Test
