@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.music.data.Melody;
 import org.introdl.music.fast.FastMusicLstm;
 import org.introdl.music.model.MusicTensors;

@@ -12,7 +12,7 @@ import org.introdl.core.cli.WorkerLimitOptions;
 import org.introdl.core.worker.RunsInWorker;
 import org.introdl.core.safety.Bytes;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.Outputs;

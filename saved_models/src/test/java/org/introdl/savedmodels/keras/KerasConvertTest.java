@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -1,4 +1,4 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -18,8 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.introdl.core.safety.UnsafeOps.Finding;
-import org.introdl.core.safety.UnsafeOps.Kind;
+import org.introdl.savedmodels.safety.UnsafeOps.Finding;
+import org.introdl.savedmodels.safety.UnsafeOps.Kind;
 import org.tensorflow.proto.AssetFileDef;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.DataType;

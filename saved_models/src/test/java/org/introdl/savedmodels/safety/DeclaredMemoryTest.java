@@ -1,8 +1,8 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
-import static org.introdl.core.safety.UnsafeOpsTest.graph;
-import static org.introdl.core.safety.UnsafeOpsTest.node;
-import static org.introdl.core.safety.UnsafeOpsTest.shape;
+import static org.introdl.savedmodels.safety.UnsafeOpsTest.graph;
+import static org.introdl.savedmodels.safety.UnsafeOpsTest.node;
+import static org.introdl.savedmodels.safety.UnsafeOpsTest.shape;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.protobuf.ByteString;

@@ -1,4 +1,4 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.introdl.core.UserError;
-import org.introdl.core.safety.UnsafeOps.Kind;
+import org.introdl.core.safety.RunLimits;
+import org.introdl.savedmodels.safety.UnsafeOps.Kind;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.CollectionDef;

@@ -1,4 +1,4 @@
-package org.introdl.core.safety;
+package org.introdl.savedmodels.safety;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
