@@ -308,9 +308,11 @@ public final class SavedModelCommand extends CommandGroup {
     }
   }
 
-  /** Parses {@code --format}. */
-  static final class Formats {
-    static Outputs.Format parse(CommandSpec spec, String format) {
+  /** Parses {@code --format} (also for {@code graph run} and {@code keras run}). */
+  public static final class Formats {
+    private Formats() {}
+
+    public static Outputs.Format parse(CommandSpec spec, String format) {
       return switch (format) {
         case "text" -> Outputs.Format.TEXT;
         case "json" -> Outputs.Format.JSON;
