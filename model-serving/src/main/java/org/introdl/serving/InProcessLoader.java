@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.SignatureRunner;

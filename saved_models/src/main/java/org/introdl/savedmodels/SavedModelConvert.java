@@ -34,7 +34,7 @@ public final class SavedModelConvert {
     for (MetaGraphDef mg : originals) {
       // The repairs import the graph into TensorFlow, which evaluates its stateless ops: only for a model that scans
       // safe (a converted model is one others will run, so this refuses rather than asks).
-      org.introdl.core.safety.UnsafeOps.requireSafeWithin(org.introdl.core.safety.UnsafeOps.scan(mg), dir.toString(),
+      org.introdl.savedmodels.safety.UnsafeOps.requireSafeWithin(org.introdl.savedmodels.safety.UnsafeOps.scan(mg), dir.toString(),
           org.introdl.core.safety.RunLimits.of(false));
       List<String> mgNotes = new ArrayList<>();
       repaired.add(RepairedModel.repairMetaGraph(model, mg, List.of(), mgNotes));

@@ -64,7 +64,7 @@ public final class SavedModelShow {
       warnings.add("no CPU kernel here for " + String.join(", ", noCpuKernel) + ": run cannot execute a signature "
           + "that reaches them (export the model on a CPU, or run it on a GPU: build with -Pgpu)");
     }
-    org.introdl.core.safety.UnsafeOps.Report scan = org.introdl.core.safety.UnsafeOps.scan(mg);
+    org.introdl.savedmodels.safety.UnsafeOps.Report scan = org.introdl.savedmodels.safety.UnsafeOps.scan(mg);
     if (!scan.isSafe() || scan.memory().exceeds(org.introdl.core.safety.RunLimits.of(false).memoryBudgetBytes())) {
       // Planning the repairs imports the graph into TensorFlow, which evaluates stateless ops: not for this model.
       warnings.add("repairs not checked: the model holds ops outside the allowlist or declares more memory than the"

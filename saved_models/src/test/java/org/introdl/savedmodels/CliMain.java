@@ -1,30 +1,24 @@
 package org.introdl.savedmodels;
 
 import org.introdl.core.cli.Cli;
-import org.introdl.savedmodels.cli.GraphCommand;
-import org.introdl.savedmodels.cli.KerasCommand;
-import org.introdl.savedmodels.cli.SavedModelCommand;
 import picocli.CommandLine;
 
-/** This module's commands in a process of their own, exiting as {@code ./labs} does (for tests that need that). */
+/** One command of the project in a process of its own, exiting as {@code ./labs} does (for tests that need that). */
 public final class CliMain {
   private CliMain() {}
 
-  public static void main(String[] args) {
-    Object command = switch (args[0]) {
-      case "graph" -> new GraphCommand();
-      case "keras" -> new KerasCommand();
-      default -> new SavedModelCommand();
-    };
+  /** {@code args[0]}: the command's class (picocli, with a no-argument constructor); the rest: its arguments. */
+  public static void main(String[] args) throws ReflectiveOperationException {
+    Object command = Class.forName(args[0]).getDeclaredConstructor().newInstance();
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
     System.exit(Cli.configure(new CommandLine(command), false).execute(rest));
   }
 
-  /** Runs {@code args} in a new JVM with this test class path; returns exit code and stderr. */
-  public static CliRun inNewProcess(long timeoutSeconds, String... args) throws Exception {
+  /** Runs {@code command} with {@code args} in a new JVM with this test class path; returns exit code and stderr. */
+  public static CliRun inNewProcess(long timeoutSeconds, Class<?> cliCommand, String... args) throws Exception {
     java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), CliMain.class.getName()));
+        System.getProperty("java.class.path"), CliMain.class.getName(), cliCommand.getName()));
     command.addAll(java.util.List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");

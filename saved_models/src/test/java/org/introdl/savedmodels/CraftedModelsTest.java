@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.cli.CheckpointCommand;
 import org.introdl.savedmodels.cli.GraphCommand;
 import org.introdl.savedmodels.cli.SavedModelCommand;

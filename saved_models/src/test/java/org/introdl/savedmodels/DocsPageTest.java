@@ -18,10 +18,11 @@ import org.junit.jupiter.api.Test;
  * The commands of docs/saved-models.md that read only the shared fixtures are run again, and their output must be
  * what the page shows (so the page cannot drift from the code). Blocks with an elided listing ("  ...") are skipped.
  */
-class DocsPageTest {
+public class DocsPageTest {
   private static final String SHARED = "../shared/data";
 
-  record Example(List<String> args, String expected) {}
+  /** One documented command ({@code ./labs} dropped) and the output the page shows under it. */
+  public record Example(List<String> args, String expected) {}
 
   @Test
   void documentedOutputIsWhatTheCommandsPrint() throws Exception {
@@ -59,7 +60,7 @@ class DocsPageTest {
   }
 
   /** "$ ./labs ..." lines in code blocks, each with the lines that follow it up to the next command or block end. */
-  static List<Example> examples(List<String> lines) {
+  public static List<Example> examples(List<String> lines) {
     List<Example> out = new ArrayList<>();
     boolean inBlock = false;
     List<String> args = null;

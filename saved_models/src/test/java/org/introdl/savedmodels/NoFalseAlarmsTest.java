@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.core.testing.SharedFixtures;
 import org.introdl.savedmodels.cli.GraphCommand;
 import org.introdl.savedmodels.cli.SavedModelCommand;

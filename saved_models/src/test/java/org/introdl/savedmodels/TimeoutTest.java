@@ -3,6 +3,7 @@ package org.introdl.savedmodels;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -28,7 +29,7 @@ class TimeoutTest {
     Path model = tmp.resolve("hangs");
     exportEndlessLoop(model);
     long start = System.nanoTime();
-    CliRun r = CliMain.inNewProcess(120, "savedmodel", "run", model.toString(), "--input", "x=1.0",
+    CliRun r = CliMain.inNewProcess(120, SavedModelCommand.class, "run", model.toString(), "--input", "x=1.0",
         "--timeout", "2");
     double seconds = (System.nanoTime() - start) / 1e9;
     r.assertOneLineError(1, model.toString(), "did not finish within 2 s", "--timeout");

@@ -10,7 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.cli.SavedModelCommand;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

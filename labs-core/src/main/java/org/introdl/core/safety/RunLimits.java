@@ -6,7 +6,7 @@ import java.time.Duration;
  * What a run of a stranger's model may do beyond the scan's verdict.
  *
  * @param allowUnsafeOps run even with unsafe findings or over the memory budget (for models whose author you trust)
- * @param memoryBudgetBytes the most the model may declare ({@link DeclaredMemory}) and the most resident memory its
+ * @param memoryBudgetBytes the most memory the model may declare (the scan adds it up) and the most resident memory its
  *     worker process may use ({@link org.introdl.core.worker.WorkerProcess}); {@code --max-memory}
  * @param timeout how long one run (loading included) may take before the command gives up; zero for no limit (and
  *     inside a worker, whose parent enforces it)

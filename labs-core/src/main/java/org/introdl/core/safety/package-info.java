@@ -1,24 +1,16 @@
 /**
- * Running models from strangers. A TensorFlow model is a program; before any command hands one to the runtime it
- * passes through {@link org.introdl.core.safety.UnsafeOps}, which judges, in Java and from the protos alone, what
- * the run will execute:
+ * The limits a run of a model from a file is held to, shared by every command that runs one:
  *
  * <ul>
- *   <li>{@link org.introdl.core.safety.UnsafeOps#scanSignature(org.tensorflow.proto.MetaGraphDef, String)}: a
- *       SavedModel MetaGraph as {@code savedmodel run --signature KEY} runs it (loading: init ops, the nodes a
- *       session runs on its own, the validated restore and the asset tensors it is fed; then that signature);</li>
- *   <li>{@link org.introdl.core.safety.UnsafeOps#scan(org.tensorflow.proto.GraphDef, org.tensorflow.proto.SaverDef)}:
- *       a GraphDef and its function library, every node, with each saver it holds judged by the saver rules (a
- *       validated restore, a save path judged node by node); {@link org.introdl.core.safety.UnsafeOps#scanFetches}
- *       for the ancestors of some tensors and the nodes the session runs on its own;</li>
- *   <li>{@link org.introdl.core.safety.UnsafeOps#requireRunnable}: the one gate, refusing with one line (unsafe
- *       ops, over the memory budget, or ops with no CPU kernel here) under the
- *       {@link org.introdl.core.safety.RunLimits} of the command line;</li>
+ *   <li>{@link org.introdl.core.safety.RunLimits}: {@code --allow-unsafe-ops}, the memory budget
+ *       ({@code --max-memory}) and the time limit ({@code --timeout}) of one run;</li>
+ *   <li>{@link org.introdl.core.safety.Bytes}: byte sizes as people write them and as the messages print them;</li>
  *   <li>{@link org.introdl.core.safety.Watchdog}: the time limit of a run in this JVM; the command line runs models
  *       from files in a worker process instead ({@link org.introdl.core.worker}), killed at the limit.</li>
  * </ul>
  *
- * The allowlist is {@code pure-ops.txt} beside these classes ({@link org.introdl.core.safety.AllowedOps}). A scan
- * lowers the risk; a sandbox (a container, a separate user) removes it.
+ * What judges a model before it runs (allowed ops, what runs on its own, declared memory) is the scan of the
+ * saved-models module ({@code org.introdl.savedmodels.safety}), next to the formats it reads; the labs that run a
+ * SavedModel call it from there.
  */
 package org.introdl.core.safety;

@@ -1,6 +1,7 @@
 /**
  * Running a model from a file in a process of its own, under limits the operating system enforces: the second layer
- * behind the scan of {@link org.introdl.core.safety}.
+ * behind the model scan (the saved-models module's {@code safety} package), under the
+ * {@link org.introdl.core.safety.RunLimits} of the command line.
  *
  * <ul>
  *   <li>{@link org.introdl.core.worker.WorkerProcess}: starts one child JVM with hard limits (resident memory

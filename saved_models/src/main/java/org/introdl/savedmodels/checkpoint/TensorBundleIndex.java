@@ -82,7 +82,7 @@ public record TensorBundleIndex(Path file, BundleHeaderProto header, List<Entry>
     for (Entry e : read(file).entries()) {
       long values = e.values();
       total += values < 0 ? Double.MAX_VALUE
-          : Math.max((double) values * org.introdl.core.safety.DeclaredMemory.elementSize(e.dtype()), e.size());
+          : Math.max((double) values * org.introdl.savedmodels.safety.DeclaredMemory.elementSize(e.dtype()), e.size());
     }
     return total >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) total;
   }

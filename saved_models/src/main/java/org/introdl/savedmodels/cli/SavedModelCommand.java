@@ -12,7 +12,7 @@ import org.introdl.core.cli.WorkerLimitOptions;
 import org.introdl.core.worker.RunsInWorker;
 import org.introdl.core.safety.Bytes;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.Comparison;
 import org.introdl.savedmodels.ModelInputs;
 import org.introdl.savedmodels.Outputs;
@@ -308,9 +308,11 @@ public final class SavedModelCommand extends CommandGroup {
     }
   }
 
-  /** Parses {@code --format}. */
-  static final class Formats {
-    static Outputs.Format parse(CommandSpec spec, String format) {
+  /** Parses {@code --format} (also for {@code graph run} and {@code keras run}). */
+  public static final class Formats {
+    private Formats() {}
+
+    public static Outputs.Format parse(CommandSpec spec, String format) {
       return switch (format) {
         case "text" -> Outputs.Format.TEXT;
         case "json" -> Outputs.Format.JSON;

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.introdl.core.UserError;
-import org.introdl.core.safety.ModelFolder;
+import org.introdl.savedmodels.safety.ModelFolder;
 import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;

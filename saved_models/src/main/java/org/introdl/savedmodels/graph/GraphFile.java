@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.introdl.core.UserError;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.format.ProtoFiles;
 import org.introdl.savedmodels.values.TensorSpec;
 import org.tensorflow.proto.AttrValue;

@@ -13,7 +13,7 @@ import java.util.Set;
 import org.introdl.core.UserError;
 import org.introdl.core.io.Npy;
 import org.introdl.core.safety.RunLimits;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.checkpoint.CheckpointPrefix;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.core.safety.Watchdog;

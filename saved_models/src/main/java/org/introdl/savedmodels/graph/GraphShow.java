@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.values.TensorSpec;
 
 /** {@code graph show}: placeholders, variables, op counts and outputs of a GraphDef or MetaGraphDef. */

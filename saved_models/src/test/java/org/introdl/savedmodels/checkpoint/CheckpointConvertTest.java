@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.introdl.core.io.Npy;
-import org.introdl.core.safety.UnsafeOps;
+import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.savedmodels.CliRun;
 import org.introdl.savedmodels.Fixtures;
 import org.introdl.savedmodels.format.SavedModelDir;

@@ -17,8 +17,8 @@ import org.introdl.savedmodels.SignatureRunner;
 import org.introdl.savedmodels.values.TensorValue;
 import org.introdl.savedmodels.checkpoint.TensorBundleIndex;
 import org.introdl.savedmodels.checkpoint.TensorValues;
-import org.introdl.savedmodels.keras.DoubleForward;
-import org.introdl.savedmodels.keras.DoubleForward.Nd;
+import org.introdl.savedmodels.testing.DoubleForward;
+import org.introdl.savedmodels.testing.DoubleForward.Nd;
 import org.junit.jupiter.api.Test;
 
 /**
