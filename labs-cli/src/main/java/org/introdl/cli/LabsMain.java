@@ -78,7 +78,7 @@ public final class LabsMain extends org.introdl.core.cli.CommandGroup {
       QuietConsole.hideJdkInfoLog();
     }
     CommandLine labs = new CommandLine(new LabsMain());
-    // `savedmodel serve` lives in model-serving, which depends on saved_models: it joins the group here.
+    // `savedmodel serve` lives in model-serving, which depends on saved-models: it joins the group here.
     labs.getSubcommands().get("savedmodel").addSubcommand("serve", new ServeCommand());
     CommandLine cli = Cli.configure(labs, debug);
     if (isolated) {
