@@ -67,7 +67,6 @@ public final class NotebookStepper {
     List<NotebookRunner.CellRun> runs = new ArrayList<>();
     List<String> edited = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
-    out.println("# " + notebook.title());
     try (NotebookRunner.Session session = NotebookRunner.Session.open(notebook, quick, exercises,
         Optional.of(out))) {
       List<String> textBefore = new ArrayList<>();
