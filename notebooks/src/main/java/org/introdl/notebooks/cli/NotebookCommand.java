@@ -57,6 +57,8 @@ public final class NotebookCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    BadOption.check(!(step && (run || check || ipynbDir != null)), "--step",
+        "waits for you at each cell: leave out --run, --check and --ipynb");
     Notebook notebook = Notebook.load(lab);
     if (ipynbDir != null) {
       System.out.println("Wrote " + Ipynb.write(notebook, ipynbDir));
