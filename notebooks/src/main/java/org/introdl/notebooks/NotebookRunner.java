@@ -114,12 +114,13 @@ public final class NotebookRunner {
 
     private Session(Notebook notebook, boolean quick, Optional<Path> exercises, Optional<PrintStream> live) {
       this.notebook = notebook;
-      System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
-      System.setProperty(NotebookSettings.EXERCISES, exercises.map(Path::toString).orElse(""));
       capture = new PrintStream(live.<OutputStream>map(out -> new Tee(captured, new Indented(out))).orElse(captured),
           true, StandardCharsets.UTF_8);
       shell = JShell.builder().executionEngine("local").out(capture).err(capture).build();
       classPath().forEach(shell::addToClasspath);
+      // The settings and the redirection last: close() undoes them, and a shell that did not start has no close().
+      System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
+      System.setProperty(NotebookSettings.EXERCISES, exercises.map(Path::toString).orElse(""));
       // In this JVM the snippets print to System.out itself: point it at the capture while the cells run.
       System.setOut(capture);
       System.setErr(capture);
