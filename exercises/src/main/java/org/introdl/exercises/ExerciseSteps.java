@@ -16,7 +16,6 @@ import org.introdl.exercises.grading.Verdict;
 import org.introdl.exercises.grading.Watchdog;
 import org.introdl.exercises.workspace.InMemoryCompiler;
 import org.introdl.exercises.workspace.SourceEditor;
-import org.introdl.exercises.workspace.Workspace;
 import org.introdl.exercises.workspace.WorkspacePom;
 
 /** What {@code ./labs exercises} does, one method per subcommand, each returning a record the command prints. */

@@ -16,11 +16,11 @@ final class Readme {
       "lab1", List.of(
           new Api("org.tensorflow.op.Ops", "TensorFlow Java's op factory: tf.placeholder, tf.variable, tf.math.*, "
               + "tf.linalg.matMul, tf.gradients, ..."),
-          new Api("api.EGraph", "placeholders' answer: the placeholders a and b and the output e"),
+          new Api("api.PlaceholderGraph", "placeholders' answer: the placeholders a and b and the output e"),
           new Api("api.Derivatives", "derivatives' answer: f, df and d2f as graph ops"),
           new Api("org.tensorflow.op.core.Gradients", "tf.gradients' result (dy(i)) and its options (dx: the seed)")),
       "lab2", List.of(
-          new Api("api.BasicLstmCell", "the variables of TF1's BasicLSTMCell (kernel, bias) with Python's names, "
+          new Api("api.LstmCellVariables", "the variables of TF1's BasicLSTMCell (kernel, bias) with Python's names, "
               + "the zero state, and the cell's equations in its Javadoc"),
           new Api("api.AdamOptimizer", "TF1's tf.train.AdamOptimizer(learning_rate): minimize(tf, loss, variables)"),
           new Api("api.MusicModel", "a trained model as generateSong sees it: a window of rows in, the next note's "
@@ -40,7 +40,7 @@ final class Readme {
       Map.entry("collatz", "tf.constant, tf.math.floorMod, tf.math.equal, tf.math.floorDiv, tf.math.mul, "
           + "tf.math.add, Operand.asTensor().getInt() / getBoolean()"),
       Map.entry("rnn", "tf.unstack (Unstack.axis), tf.concat, tf.linalg.matMul, tf.math.add, tf.split, "
-          + "tf.math.sigmoid, tf.math.tanh, tf.math.mul; BasicLstmCell"),
+          + "tf.math.sigmoid, tf.math.tanh, tf.math.mul; LstmCellVariables"),
       Map.entry("lossOp", "tf.nn.softmaxCrossEntropyWithLogits (.loss()), tf.math.mean, tf.constant"),
       Map.entry("trainOp", "AdamOptimizer.minimize"),
       Map.entry("accuracy", "tf.math.argMax, tf.math.equal, tf.dtypes.cast, tf.math.mean"),

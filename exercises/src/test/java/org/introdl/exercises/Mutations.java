@@ -20,7 +20,7 @@ final class Mutations {
           "constants", List.of(new Edit("Placeholder<TFloat32> a = tf.withName(\"a\").placeholder(TFloat32.class);",
               "Operand<TFloat32> a = tf.withName(\"a\").constant(2f);")),
           "b-plus-one", List.of(new Edit("math.sub(b, tf.constant(1f))", "math.add(b, tf.constant(1f))")),
-          "swapped", List.of(new Edit("return new EGraph(a, b, e);", "return new EGraph(b, a, e);")))),
+          "swapped", List.of(new Edit("return new PlaceholderGraph(a, b, e);", "return new PlaceholderGraph(b, a, e);")))),
       Map.entry("perceptron", Map.of(
           // W = ones and b = 0 make this the same numbers, with no variable and no matrix product in the graph.
           "no-variables", List.of(new Edit("return tf.math.sigmoid(z);",
@@ -47,10 +47,10 @@ final class Mutations {
               "if (a.asTensor().getInt() != 1) { printed.add(a.asTensor().getInt()); }")))),
       Map.entry("rnn", Map.of(
           "first-output", List.of(new Edit("outputs.get(outputs.size() - 1)", "outputs.get(0)")),
-          "no-forget-bias", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS))",
+          "no-forget-bias", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(LstmCellVariables.FORGET_BIAS))",
               "ijfo.get(2)")),
-          "gate-order", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS))",
-              "tf.math.add(ijfo.get(1), tf.constant(BasicLstmCell.FORGET_BIAS))"),
+          "gate-order", List.of(new Edit("tf.math.add(ijfo.get(2), tf.constant(LstmCellVariables.FORGET_BIAS))",
+              "tf.math.add(ijfo.get(1), tf.constant(LstmCellVariables.FORGET_BIAS))"),
               new Edit("tf.math.tanh(ijfo.get(1))", "tf.math.tanh(ijfo.get(2))")),
           "state-first", List.of(new Edit("List.of(x, h)", "List.of(h, x)")),
           "outputs-state", List.of(new Edit("outputs.add(h);", "outputs.add(c);")),

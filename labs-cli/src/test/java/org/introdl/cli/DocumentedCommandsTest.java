@@ -56,8 +56,10 @@ class DocumentedCommandsTest {
       Map.entry("./labs music generate --exercises ~/introdl-exercises --checkpoint out/music/training",
           "needs the student's sampler written; ExercisesCliTest generates with a solved workspace"),
       Map.entry("./labs notebook lab2", "opens jshell and waits for the student; NotebookShellTest checks its cells"),
-      Map.entry("./labs notebook lab2 --run --quick", "trains; NotebookCompileTest compiles its cells, the music"
-          + " lab's tests run the classes they call"),
+      Map.entry("./labs notebook lab2 --step --quick", "waits for the student's keys; NotebookStepperTest and"
+          + " Lab2NotebookRunTest step through the cells with scripted keys"),
+      Map.entry("./labs notebook lab2 --run --quick", "trains a few steps; Lab2NotebookRunTest runs it in the"
+          + " notebooks module's tests"),
       Map.entry("./labs notebook lab2 --run --quick --exercises ~/introdl-exercises", "needs the student's rnn and"
           + " sampleNextNote written; NotebookExercisesTest runs the notebook with a workspace"),
       Map.entry("./labs notebook lab2 --exercises ~/introdl-exercises", "opens jshell and waits for the student;"

@@ -82,41 +82,89 @@ public final class NotebookRunner {
    * the student's code from that workspace ({@link NotebookSettings#yourCode}).
    */
   public static Report run(Notebook notebook, boolean quick, Optional<Path> exercises, Optional<PrintStream> live) {
-    String previousQuick = System.getProperty(NotebookSettings.QUICK);
-    String previousExercises = System.getProperty(NotebookSettings.EXERCISES);
-    System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
-    System.setProperty(NotebookSettings.EXERCISES, exercises.map(Path::toString).orElse(""));
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream capture = new PrintStream(live.<OutputStream>map(out -> new Tee(captured, new Indented(out)))
-        .orElse(captured), true, StandardCharsets.UTF_8);
-    PrintStream stdout = System.out;
-    PrintStream stderr = System.err;
     List<CellRun> runs = new ArrayList<>();
-    try (JShell shell = JShell.builder().executionEngine("local").out(capture).err(capture).build()) {
-      classPath().forEach(shell::addToClasspath);
-      // In this JVM the snippets print to System.out itself: point it at the capture while the cells run.
-      System.setOut(capture);
-      System.setErr(capture);
+    try (Session session = Session.open(notebook, quick, exercises, live)) {
       for (Notebook.Cell cell : notebook.codeCells()) {
         live.ifPresent(out -> printTitle(cell, out));
-        captured.reset();
-        Optional<String> failure = runCell(shell, cell);
-        capture.flush();
-        CellRun run = new CellRun(cell, captured.toString(StandardCharsets.UTF_8).stripTrailing(),
-            failure.map(why -> describe(notebook, cell) + " failed: " + why));
+        CellRun run = session.run(cell);
         runs.add(run);
         live.ifPresent(out -> printVerdict(run, out));
-        if (failure.isPresent()) {
+        if (run.failure().isPresent()) {
           break;
         }
       }
-    } finally {
-      System.setOut(stdout);
-      System.setErr(stderr);
-      restore(NotebookSettings.QUICK, previousQuick);
-      restore(NotebookSettings.EXERCISES, previousExercises);
     }
     return new Report(notebook, runs);
+  }
+
+  /**
+   * One JShell in this JVM, in which a notebook's cells run one at a time, each seeing what the cells before it
+   * defined (as in a notebook's kernel). While it is open, the notebook settings ({@code quick}, the exercise
+   * workspace) are set and {@code System.out} is this session's capture; closing restores both.
+   */
+  public static final class Session implements AutoCloseable {
+    private final Notebook notebook;
+    private final JShell shell;
+    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    private final PrintStream capture;
+    private final PrintStream stdout = System.out;
+    private final PrintStream stderr = System.err;
+    private final String previousQuick = System.getProperty(NotebookSettings.QUICK);
+    private final String previousExercises = System.getProperty(NotebookSettings.EXERCISES);
+
+    private Session(Notebook notebook, boolean quick, Optional<Path> exercises, Optional<PrintStream> live) {
+      this.notebook = notebook;
+      capture = new PrintStream(live.<OutputStream>map(out -> new Tee(captured, new Indented(out))).orElse(captured),
+          true, StandardCharsets.UTF_8);
+      shell = JShell.builder().executionEngine("local").out(capture).err(capture).build();
+      classPath().forEach(shell::addToClasspath);
+      // The settings and the redirection last: close() undoes them, and a shell that did not start has no close().
+      System.setProperty(NotebookSettings.QUICK, Boolean.toString(quick));
+      System.setProperty(NotebookSettings.EXERCISES, exercises.map(Path::toString).orElse(""));
+      // In this JVM the snippets print to System.out itself: point it at the capture while the cells run.
+      System.setOut(capture);
+      System.setErr(capture);
+    }
+
+    /**
+     * Opens a session; with {@code live}, what the cells print goes there too as they run, indented under the
+     * cell's title (a cell that trains shows its steps as they come).
+     */
+    public static Session open(Notebook notebook, boolean quick, Optional<Path> exercises,
+        Optional<PrintStream> live) {
+      return new Session(notebook, quick, exercises, live);
+    }
+
+    /** Runs one of the notebook's cells. */
+    public CellRun run(Notebook.Cell cell) {
+      return run(cell, cell.text());
+    }
+
+    /**
+     * Runs {@code text} in place of the cell's own (a student's edit of it); a failure still names the notebook's
+     * cell, and the run's cell holds the text that ran.
+     */
+    public CellRun run(Notebook.Cell cell, String text) {
+      String name = describe(notebook, cell);
+      Notebook.Cell ran = new Notebook.Cell(cell.kind(), cell.title(), cell.notebookCell(), text, cell.printed());
+      captured.reset();
+      Optional<String> failure = runCell(shell, ran);
+      capture.flush();
+      return new CellRun(ran, captured.toString(StandardCharsets.UTF_8).stripTrailing(),
+          failure.map(why -> name + " failed: " + why));
+    }
+
+    @Override
+    public void close() {
+      try {
+        shell.close();
+      } finally {
+        System.setOut(stdout);
+        System.setErr(stderr);
+        restore(NotebookSettings.QUICK, previousQuick);
+        restore(NotebookSettings.EXERCISES, previousExercises);
+      }
+    }
   }
 
   /** The titles of the code cells that hold an exercise task: those calling {@link NotebookSettings#yourCode}. */
@@ -199,12 +247,12 @@ public final class NotebookRunner {
     out.printf(Locale.ROOT, "%d of %d code cells ran%n", ran, report.notebook().codeCells().size());
   }
 
-  private static void printTitle(Notebook.Cell cell, PrintStream out) {
+  static void printTitle(Notebook.Cell cell, PrintStream out) {
     out.println("-- " + cell.title());
   }
 
   /** After a cell's output: whether it printed what the 2018 notebook printed, or the one line of its failure. */
-  private static void printVerdict(CellRun run, PrintStream out) {
+  static void printVerdict(CellRun run, PrintStream out) {
     if (!run.cell().printed().isEmpty() && run.failure().isEmpty()) {
       List<String> missing = run.missingPrinted();
       out.println(missing.isEmpty() ? Indented.INDENT + "(as the 2018 notebook printed)"

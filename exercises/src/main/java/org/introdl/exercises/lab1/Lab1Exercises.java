@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.introdl.exercises.api.Derivatives;
-import org.introdl.exercises.api.EGraph;
+import org.introdl.exercises.api.PlaceholderGraph;
 import org.introdl.exercises.grading.EagerRecorder;
 import org.introdl.exercises.grading.Feeds;
 import org.introdl.exercises.grading.GraphInspection;
@@ -32,7 +32,7 @@ public final class Lab1Exercises {
   static final Mistake B_PLUS_ONE = new Mistake("b-plus-one", "d must be b - 1, not b + 1:");
   static final Mistake SWAPPED = new Mistake("swapped",
       "a and b are swapped: e came out as (a + b)(a - 1), so the placeholder fed as a is used as b (check the order "
-          + "in new EGraph(a, b, e) and that d is b - 1):");
+          + "in new PlaceholderGraph(a, b, e) and that d is b - 1):");
   static final Mistake NO_VARIABLES = new Mistake("no-variables",
       "the perceptron has no trainable variables: W and b must be tf.variable(...), the state that training would "
           + "change, not constants or a formula that happens to give the same numbers for W = ones.");
@@ -71,7 +71,7 @@ public final class Lab1Exercises {
                 "Look up Ops.placeholder(Class) and the ops tf.math.add, tf.math.sub, tf.math.mul; a number enters "
                     + "the graph as tf.constant(1f).",
                 "a, b = two float placeholders; c = add(a, b); d = sub(b, <a constant 1>); e = mul(c, d); return the "
-                    + "three as an EGraph."),
+                    + "three as a PlaceholderGraph."),
             Lab1Exercises::gradePlaceholders, List.of(CONSTANTS, B_PLUS_ONE, SWAPPED)),
         new Task("perceptron", "out = sigmoid(x W + b) with W = ones(2, 1), b = zeros(1)",
             List.of("A perceptron's parameters are variables: graph nodes that hold state between runs, which "
@@ -108,9 +108,9 @@ public final class Lab1Exercises {
     }
     try (Graph graph = new Graph(); Session session = new Session(graph)) {
       Ops tf = Ops.create(graph);
-      EGraph g = code.call("placeholders", tf);
+      PlaceholderGraph g = code.call("placeholders", tf);
       if (g == null || g.a() == null || g.b() == null || g.e() == null) {
-        return Verdict.fail("placeholders returned null (or an EGraph with a null part): return new EGraph(a, b, e)");
+        return Verdict.fail("placeholders returned null (or a PlaceholderGraph with a null part): return new PlaceholderGraph(a, b, e)");
       }
       for (Operand<TFloat32> input : List.of(g.a(), g.b())) {
         String type = input.op().type();

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.introdl.core.tf.GraphVariables;
-import org.introdl.exercises.api.BasicLstmCell;
+import org.introdl.exercises.api.LstmCellVariables;
 import org.introdl.exercises.grading.ChiSquare;
 import org.introdl.exercises.grading.Feeds;
 import org.introdl.exercises.grading.Lab;
@@ -104,7 +104,7 @@ public final class Lab2Exercises {
             + "output through the dense layer",
             List.of("An LSTM reads the song one row at a time and carries two values from row to row: c, its "
                     + "memory, and h, its output. The notebook feeds the output after the LAST row to a dense layer.",
-                "Look up BasicLstmCell (its Javadoc has the cell's equations; kernel(), bias(), zeroState), "
+                "Look up LstmCellVariables (its Javadoc has the cell's equations; kernel(), bias(), zeroState), "
                     + "tf.unstack with Unstack.axis, tf.concat, tf.split, tf.linalg.matMul, tf.math.sigmoid and tanh.",
                 "rows = unstack(inputVec, TIMESTEPS, axis 1); c = h = the zero state; for each row x: gates = [x, h] "
                     + "@ kernel + bias, split in four (i, j, f, o); update c, then h from c. At the end: h @ weights "
@@ -187,10 +187,10 @@ public final class Lab2Exercises {
       if (logits == null) {
         return Verdict.fail("rnn returned null: return the logits, h @ weights + biases");
       }
-      GraphOperation kernelVar = graph.operation(BasicLstmCell.SCOPE + "/kernel");
-      GraphOperation biasVar = graph.operation(BasicLstmCell.SCOPE + "/bias");
+      GraphOperation kernelVar = graph.operation(LstmCellVariables.SCOPE + "/kernel");
+      GraphOperation biasVar = graph.operation(LstmCellVariables.SCOPE + "/bias");
       if (kernelVar == null || biasVar == null) {
-        return Verdict.fail("rnn made no LSTM cell: create its variables with new BasicLstmCell(tf, HIDDEN_SIZE, "
+        return Verdict.fail("rnn made no LSTM cell: create its variables with new LstmCellVariables(tf, HIDDEN_SIZE, "
             + "INPUT_SIZE)");
       }
       // The cell's variables get the grader's random values, so the reference can use the same ones.

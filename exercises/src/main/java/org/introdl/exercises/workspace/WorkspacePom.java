@@ -52,7 +52,7 @@ public final class WorkspacePom {
           </properties>
 
           <dependencies>
-            <!-- The labs and the exercise API (BasicLstmCell, AdamOptimizer, MusicModel, XrayModel, ...),
+            <!-- The labs and the exercise API (LstmCellVariables, AdamOptimizer, MusicModel, XrayModel, ...),
                  installed into the local Maven repository by the ./labs launcher. -->
             <dependency>
               <groupId>%4$s</groupId>

@@ -1,7 +1,7 @@
 import java.util.ArrayList;
 import java.util.List;
 import org.introdl.exercises.api.Derivatives;
-import org.introdl.exercises.api.EGraph;
+import org.introdl.exercises.api.PlaceholderGraph;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Gradients;
@@ -29,15 +29,15 @@ public final class Lab1Basics {
    * value is fed in through feed_dict."
    *
    * <p>Build float placeholders {@code a} and {@code b}, then {@code c = a + b}, {@code d = b - 1} and
-   * {@code e = c * d}, and return {@code new EGraph(a, b, e)}. The grader feeds many values of a and b.
+   * {@code e = c * d}, and return {@code new PlaceholderGraph(a, b, e)}. The grader feeds many values of a and b.
    */
-  public static EGraph placeholders(Ops tf) {
+  public static PlaceholderGraph placeholders(Ops tf) {
     Placeholder<TFloat32> a = tf.withName("a").placeholder(TFloat32.class);
     Placeholder<TFloat32> b = tf.withName("b").placeholder(TFloat32.class);
     Operand<TFloat32> c = tf.withName("c").math.add(a, b);
     Operand<TFloat32> d = tf.withName("d").math.sub(b, tf.constant(1f));
     Operand<TFloat32> e = tf.withName("e").math.mul(c, d);
-    return new EGraph(a, b, e);
+    return new PlaceholderGraph(a, b, e);
   }
 
   /**

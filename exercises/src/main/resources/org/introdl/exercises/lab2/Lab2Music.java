@@ -2,7 +2,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.introdl.exercises.api.AdamOptimizer;
-import org.introdl.exercises.api.BasicLstmCell;
+import org.introdl.exercises.api.LstmCellVariables;
 import org.introdl.exercises.api.MusicModel;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -36,14 +36,14 @@ public final class Lab2Music {
    * the hidden layer's transformation of the final output of the LSTM ... just a linear operation: xW + b".
    *
    * <p>{@code inputVec} is {@code [batch, TIMESTEPS, INPUT_SIZE]}, {@code weights} {@code [HIDDEN_SIZE, OUTPUT_SIZE]},
-   * {@code biases} {@code [OUTPUT_SIZE]}. Create the cell's variables with {@code new BasicLstmCell(tf, HIDDEN_SIZE,
+   * {@code biases} {@code [OUTPUT_SIZE]}. Create the cell's variables with {@code new LstmCellVariables(tf, HIDDEN_SIZE,
    * INPUT_SIZE)} (its Javadoc has the cell's equations) and return the logits {@code [batch, OUTPUT_SIZE]}
    * (the notebook's {@code recurrent_net}; the softmax comes after).
    */
   public static Operand<TFloat32> rnn(Ops tf, Operand<TFloat32> inputVec, Operand<TFloat32> weights,
       Operand<TFloat32> biases) {
     List<Output<TFloat32>> steps = tf.unstack(inputVec, (long) TIMESTEPS, Unstack.axis(1L)).output();
-    BasicLstmCell cell = new BasicLstmCell(tf, HIDDEN_SIZE, INPUT_SIZE);
+    LstmCellVariables cell = new LstmCellVariables(tf, HIDDEN_SIZE, INPUT_SIZE);
     Operand<TFloat32> c = cell.zeroState(tf, steps.get(0));
     Operand<TFloat32> h = c;
     List<Operand<TFloat32>> outputs = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class Lab2Music {
       Operand<TFloat32> gates = tf.math.add(tf.linalg.matMul(tf.concat(List.of(x, h), tf.constant(1)), cell.kernel()),
           cell.bias());
       List<Output<TFloat32>> ijfo = tf.split(tf.constant(1), gates, 4L).output();
-      Operand<TFloat32> forget = tf.math.sigmoid(tf.math.add(ijfo.get(2), tf.constant(BasicLstmCell.FORGET_BIAS)));
+      Operand<TFloat32> forget = tf.math.sigmoid(tf.math.add(ijfo.get(2), tf.constant(LstmCellVariables.FORGET_BIAS)));
       c = tf.math.add(tf.math.mul(c, forget), tf.math.mul(tf.math.sigmoid(ijfo.get(0)), tf.math.tanh(ijfo.get(1))));
       h = tf.math.mul(tf.math.tanh(c), tf.math.sigmoid(ijfo.get(3)));
       outputs.add(h);

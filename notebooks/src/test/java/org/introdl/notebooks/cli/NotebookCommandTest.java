@@ -40,6 +40,15 @@ class NotebookCommandTest {
   }
 
   @Test
+  void stepWithRunIsOneLine() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Cli.configure(new CommandLine(new NotebookCommand()), false).setErr(new PrintWriter(err));
+    assertEquals(2, cli.execute("lab2", "--step", "--run"));
+    assertEquals("notebook: --step waits for you at each cell: leave out --run, --check and --ipynb (see 'notebook"
+        + " --help')", err.toString().strip());
+  }
+
+  @Test
   void checkExitsZeroWhenEveryCellCompiles() {
     assertEquals(0, new CommandLine(new NotebookCommand()).execute("lab1", "--check"));
   }

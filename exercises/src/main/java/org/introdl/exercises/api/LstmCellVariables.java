@@ -1,19 +1,20 @@
 package org.introdl.exercises.api;
 
 import java.util.List;
+import org.introdl.core.tf.GlorotUniform;
 import org.introdl.core.tf.GraphVariables;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
  * The variables of TF1's {@code rnn.BasicLSTMCell(numUnits)}, with Python's names: a kernel
- * {@code rnn/basic_lstm_cell/kernel} of shape {@code [inputSize + numUnits, 4 * numUnits]} (glorot uniform) and a bias
- * {@code rnn/basic_lstm_cell/bias} of shape {@code [4 * numUnits]} (zeros). The cell's arithmetic is yours to write:
+ * {@code rnn/basic_lstm_cell/kernel} of shape {@code [inputSize + numUnits, 4 * numUnits]} (Glorot uniform, drawn as
+ * the lab's cell draws it) and a bias {@code rnn/basic_lstm_cell/bias} of shape {@code [4 * numUnits]} (zeros). Only
+ * the variables: the cell's arithmetic is yours to write:
  *
  * <pre>
  *   [i, j, f, o] = split(concat([x, h], 1) @ kernel + bias, 4, axis 1)
@@ -23,7 +24,7 @@ import org.tensorflow.types.TInt32;
  *
  * starting from {@code c = h = zeroState}; {@code h'} is the cell's output at that step.
  */
-public final class BasicLstmCell {
+public final class LstmCellVariables {
   /** The name scope Python gives the cell's variables. */
   public static final String SCOPE = "rnn/basic_lstm_cell";
   /** TF1's default {@code forget_bias}: added to the forget gate so that a fresh cell remembers. */
@@ -37,15 +38,13 @@ public final class BasicLstmCell {
   private final Operand<TFloat32> bias;
 
   /** Creates the cell's two variables in {@code tf}'s graph (once per graph). */
-  public BasicLstmCell(Ops tf, int numUnits, int inputSize) {
+  public LstmCellVariables(Ops tf, int numUnits, int inputSize) {
     this.numUnits = numUnits;
     this.inputSize = inputSize;
     int rows = inputSize + numUnits;
-    float limit = (float) Math.sqrt(6.0 / (rows + 4.0 * numUnits));
+    // TF1's default for get_variable, drawn as the lab's cell draws it (seed 0, seed2 3 as Python's graph)
     kernelVariable = GraphVariables.create(tf, SCOPE + "/kernel", Shape.of(rows, 4L * numUnits), TFloat32.class,
-        init -> init.math.sub(init.math.mul(init.random.randomUniform(init.constant(new long[] {rows, 4L * numUnits}),
-            TFloat32.class, RandomUniform.seed(0L), RandomUniform.seed2(3L)), init.constant(2 * limit)),
-            init.constant(limit)));
+        init -> GlorotUniform.of(init, Shape.of(rows, 4L * numUnits), rows, 4L * numUnits, 0L, 3L));
     biasVariable = GraphVariables.create(tf, SCOPE + "/bias", Shape.of(4L * numUnits), TFloat32.class,
         init -> init.zeros(init.constant(new long[] {4L * numUnits}), TFloat32.class));
     // Read through identities: gradients of ops that read a variable directly fail in TF Java.

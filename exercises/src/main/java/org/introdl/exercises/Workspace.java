@@ -1,4 +1,4 @@
-package org.introdl.exercises.workspace;
+package org.introdl.exercises;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
-import org.introdl.exercises.Exercises;
 import org.introdl.exercises.grading.Lab;
 
 /**
