@@ -2,6 +2,7 @@ package org.introdl.music.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.optim.Tf1Adam;
@@ -9,8 +10,13 @@ import org.introdl.music.data.BuiltinMelodies;
 import org.introdl.music.data.Melody;
 import org.introdl.music.data.SongBatches;
 import org.introdl.music.data.SongDataset;
+import org.introdl.music.bench.CandidateLstm.Cell;
 import org.introdl.music.fast.FastMusicLstm;
+import org.introdl.music.fast.FastMusicLstm.Input;
+import org.introdl.music.fast.FastMusicLstm.Sharding;
+import org.introdl.music.model.LstmGraph;
 import org.introdl.music.model.ModelFeed;
+import org.introdl.music.model.MusicLstm;
 import org.introdl.music.model.NotePredictor;
 import org.introdl.music.sample.CheckpointPredictor;
 import org.introdl.music.sample.SongSampler;
@@ -27,10 +33,6 @@ import org.tensorflow.proto.ConfigProto;
  * 500-note stateful generation. Inputs are fixed batches from the built-in corpus (seeded).
  */
 public final class MusicBench {
-  /** Variable names without a '/': the framework's Adam names its slots after the variable and fails on one. */
-  static final FastMusicLstm.Naming FLAT_NAMES = new FastMusicLstm.Naming("dense_weights", "dense_biases",
-      "lstm_kernel", "lstm_bias");
-
   public static final int BATCH = 256;
   public static final int TIMESTEPS = 64;
   public static final int HIDDEN = 128;
@@ -65,41 +67,38 @@ public final class MusicBench {
   /** The same workloads, built on demand (one at a time, so only one graph is in memory). */
   public static List<Supplier<BenchWorkload>> suppliers(boolean quick) {
     int cores = Runtime.getRuntime().availableProcessors();
-    FastMusicLstm.Sharding anyBatch = FastMusicLstm.Sharding.NONE;
-    FastMusicLstm.Sharding fixedBatch = new FastMusicLstm.Sharding(BATCH, 1);
-    FastMusicLstm.Sharding sharded = FastMusicLstm.Sharding.forCores(BATCH, cores);
+    Sharding anyBatch = Sharding.NONE;
+    Sharding fixedBatch = new Sharding(BATCH, 1);
+    Sharding sharded = Sharding.forCores(BATCH, cores);
     List<Supplier<BenchWorkload>> w = new ArrayList<>();
     w.add(() -> new TrainStep(W1_BASELINE, TrainStepGraph.straightforward()));
     // The headline rows keep one name on every machine, so that `./labs bench --compare` can pair them.
-    w.add(() -> new TrainStep(W1_FAST,
-        TrainStepGraph.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+    w.add(() -> new TrainStep(W1_FAST, TrainStepGraph.fast(Input.NOTE_INDICES, sharded)));
     if (!quick) {
-      w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
+      w.add(() -> new TrainStep("W1 lever: lab graph, deterministic Adam", TrainStepGraph.notebook()));
       w.add(() -> new TrainStep("W1 lever: unrolled + one-hot via gather",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.candidate(Cell.UNROLLED, Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: one input projection (matmul)",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT, anyBatch)));
+          TrainStepGraph.autodiff(Input.ONE_HOT, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: projection as a note gather",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.autodiff(Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: + fixed batch (static shapes)",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, fixedBatch)));
+          TrainStepGraph.autodiff(Input.NOTE_INDICES, fixedBatch)));
       w.add(() -> new TrainStep("W1 lever: shards, autodiff kernel gradient",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+          TrainStepGraph.autodiff(Input.NOTE_INDICES, sharded)));
       w.add(() -> new TrainStep("W1 lever: shards, default session threads",
-          TrainStepGraph.fast(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, sharded)
-              .withSession(ConfigProto.getDefaultInstance())));
+          TrainStepGraph.fast(Input.NOTE_INDICES, sharded).withSession(ConfigProto.getDefaultInstance())));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, anyBatch)));
+          TrainStepGraph.candidate(Cell.BLOCK, Input.NOTE_INDICES, anyBatch)));
       w.add(() -> new TrainStep("W1 lever: fused BlockLSTM, shards",
-          TrainStepGraph.autodiff(FastMusicLstm.Cell.BLOCK, FastMusicLstm.Input.NOTE_INDICES, sharded)));
+          TrainStepGraph.candidate(Cell.BLOCK, Input.NOTE_INDICES, sharded)));
     }
-    w.add(() -> new WindowForward(W2_WINDOW, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, null));
+    w.add(() -> new WindowForward(W2_WINDOW, tf -> FastMusicLstm.build(tf, labShape(Input.NOTE_INDICES)), null));
     if (!quick) {
-      w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)", FastMusicLstm.Cell.UNROLLED,
-          FastMusicLstm.Input.ONE_HOT, W2_WINDOW));
-      w.add(() -> new WindowForward("W2 lever: forward, fused BlockLSTM", FastMusicLstm.Cell.BLOCK,
-          FastMusicLstm.Input.NOTE_INDICES, W2_WINDOW));
+      w.add(() -> new WindowForward("W2 lever: forward, lab graph (unrolled, one-hot)",
+          tf -> MusicLstm.build(tf, MusicLstm.Config.of(HIDDEN, TIMESTEPS, 0)), W2_WINDOW));
+      w.add(() -> new WindowForward("W2 lever: forward, fused BlockLSTM",
+          tf -> CandidateLstm.build(tf, labShape(Input.NOTE_INDICES), Cell.BLOCK), W2_WINDOW));
     }
     w.add(() -> new Generation(W2_RECOMPUTED, SongSampler.Scheme.WINDOW_RECOMPUTED, null));
     w.add(() -> new Generation(W2_SONG, SongSampler.Scheme.WINDOW, W2_RECOMPUTED));
@@ -107,29 +106,48 @@ public final class MusicBench {
     return w;
   }
 
+  /** The lab's model shape, fed as {@code input}. */
+  static FastMusicLstm.Config labShape(Input input) {
+    return FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, input, 0);
+  }
+
   /**
-   * How a W1 graph is built: cell, feed, batch layout, which gradients and optimizer, which session threads. The
-   * baseline is the straightforward graph: the lab's unrolled cell, the framework's Adam, default session options.
+   * How a W1 graph is built: the model graph, which gradients and optimizer, which session threads. The baseline is
+   * the straightforward graph: the lab's unrolled cell, the framework's Adam, default session options.
    */
-  record TrainStepGraph(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding, boolean frameworkAdam,
-      boolean modelGradients, ConfigProto session, String baseline) {
+  record TrainStepGraph(Function<Ops, LstmGraph> model, boolean frameworkAdam, boolean modelGradients,
+      ConfigProto session, String baseline) {
     static TrainStepGraph straightforward() {
-      return new TrainStepGraph(FastMusicLstm.Cell.UNROLLED, FastMusicLstm.Input.ONE_HOT, FastMusicLstm.Sharding.NONE, true, false,
-          ConfigProto.getDefaultInstance(), null);
+      return new TrainStepGraph(tf -> CandidateLstm.build(tf, labShape(Input.ONE_HOT), Cell.UNROLLED,
+          CandidateLstm.Naming.FLAT, Sharding.NONE), true, false, ConfigProto.getDefaultInstance(), null);
     }
 
     /** As {@code music train} builds it: the model's gradients, TF1 Adam, the layout's session threads. */
-    static TrainStepGraph fast(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
-      return new TrainStepGraph(cell, input, sharding, false, true, sharding.sessionConfig(), W1_BASELINE);
+    static TrainStepGraph fast(Input input, Sharding sharding) {
+      return new TrainStepGraph(tf -> FastMusicLstm.build(tf, labShape(input), sharding), false, true,
+          sharding.sessionConfig(), W1_BASELINE);
     }
 
-    /** Plain autodiff of every variable, TF1 Adam, the layout's session threads. */
-    static TrainStepGraph autodiff(FastMusicLstm.Cell cell, FastMusicLstm.Input input, FastMusicLstm.Sharding sharding) {
-      return new TrainStepGraph(cell, input, sharding, false, false, sharding.sessionConfig(), W1_BASELINE);
+    /** The fast form with plain autodiff of every variable, TF1 Adam, the layout's session threads. */
+    static TrainStepGraph autodiff(Input input, Sharding sharding) {
+      return new TrainStepGraph(tf -> FastMusicLstm.build(tf, labShape(input), sharding), false, false,
+          sharding.sessionConfig(), W1_BASELINE);
+    }
+
+    /** The notebook's graph as {@code music train --graph notebook} builds it, with TF1 Adam. */
+    static TrainStepGraph notebook() {
+      return new TrainStepGraph(tf -> MusicLstm.build(tf, MusicLstm.Config.of(HIDDEN, TIMESTEPS, 0)), false, false,
+          ConfigProto.getDefaultInstance(), W1_BASELINE);
+    }
+
+    /** One of the bench's other cells, with plain autodiff, TF1 Adam, the layout's session threads. */
+    static TrainStepGraph candidate(Cell cell, Input input, Sharding sharding) {
+      return new TrainStepGraph(tf -> CandidateLstm.build(tf, labShape(input), cell, CandidateLstm.Naming.PYTHON,
+          sharding), false, false, sharding.sessionConfig(), W1_BASELINE);
     }
 
     TrainStepGraph withSession(ConfigProto config) {
-      return new TrainStepGraph(cell, input, sharding, frameworkAdam, modelGradients, config, baseline);
+      return new TrainStepGraph(model, frameworkAdam, modelGradients, config, baseline);
     }
   }
 
@@ -146,15 +164,13 @@ public final class MusicBench {
       this.name = name;
       this.baseline = how.baseline();
       Ops tf = Ops.create(graph);
-      FastMusicLstm.Config c = FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, how.cell(), how.input(), 0);
-      FastMusicLstm model = FastMusicLstm.build(tf, c, how.frameworkAdam() ? FLAT_NAMES : FastMusicLstm.Naming.PYTHON,
-          how.sharding());
+      LstmGraph model = how.model().apply(tf);
       if (how.frameworkAdam()) {
-        train = new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss);
+        train = new org.tensorflow.framework.optimizers.Adam(graph, 0.001f).minimize(model.loss());
       } else if (how.modelGradients()) {
         train = new Tf1Adam(0.001f).applyGradients(tf, model.gradients(tf), model.trainables()).train();
       } else {
-        train = new Tf1Adam(0.001f).minimize(tf, model.loss, model.trainables()).train();
+        train = new Tf1Adam(0.001f).minimize(tf, model.loss(), model.trainables()).train();
       }
       session = new Session(graph, how.session());
       SongBatches.Batch batch = SongDataset.of("bench", BuiltinMelodies.songs()).batches(BATCH, TIMESTEPS, 1).next();
@@ -196,13 +212,12 @@ public final class MusicBench {
     private final Graph graph = new Graph();
     private final Session session;
     private final ModelFeed feed;
-    private final FastMusicLstm model;
+    private final LstmGraph model;
 
-    WindowForward(String name, FastMusicLstm.Cell cell, FastMusicLstm.Input input, String baseline) {
+    WindowForward(String name, Function<Ops, LstmGraph> build, String baseline) {
       this.name = name;
       this.baseline = baseline;
-      Ops tf = Ops.create(graph);
-      model = FastMusicLstm.build(tf, FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, cell, input, 0));
+      model = build.apply(Ops.create(graph));
       session = new Session(graph, CheckpointPredictor.ONE_THREAD); // as generation runs it
       int[] window = BuiltinMelodies.songs().get(0).melody().slice(0, TIMESTEPS).notes();
       feed = ModelFeed.inputsOnly(model, window, 1);
@@ -225,7 +240,7 @@ public final class MusicBench {
 
     @Override
     public void run() {
-      feed.into(session.runner()).fetch(model.prediction).run().close();
+      feed.into(session.runner()).fetch(model.prediction()).run().close();
     }
 
     @Override
@@ -249,8 +264,7 @@ public final class MusicBench {
       this.name = name;
       this.scheme = scheme;
       this.baseline = baseline;
-      this.model = CheckpointPredictor.untrained(FastMusicLstm.Config.of(HIDDEN, TIMESTEPS, FastMusicLstm.Cell.PROJECTED,
-          FastMusicLstm.Input.NOTE_INDICES, 0));
+      this.model = CheckpointPredictor.untrained(labShape(Input.NOTE_INDICES));
       this.seed = BuiltinMelodies.songs().get(0).melody();
     }
 

@@ -42,8 +42,7 @@ public final class MusicExport {
    */
   public static Path export(Path checkpoint, Path target) {
     MusicRun run = MusicRun.locate(checkpoint, "music export");
-    FastMusicLstm.Config config = run.settings().fastModel()
-        .with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.ONE_HOT);
+    FastMusicLstm.Config config = run.settings().fastModel().with(FastMusicLstm.Input.ONE_HOT);
     SavedModelExport.requireNewFolder(target);
     try (Graph g = new Graph()) {
       FastMusicLstm model = FastMusicLstm.build(Ops.create(g), config);

@@ -126,8 +126,7 @@ public final class CheckpointPredictor implements NotePredictor {
   public static CheckpointPredictor untrained(FastMusicLstm.Config config) {
     Graph g = new Graph();
     try {
-      FastMusicLstm model = FastMusicLstm.build(Ops.create(g),
-          config.with(FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES));
+      FastMusicLstm model = FastMusicLstm.build(Ops.create(g), config.with(FastMusicLstm.Input.NOTE_INDICES));
       return start(g, model, Session::initialize);
     } catch (RuntimeException e) {
       g.close();

@@ -70,14 +70,13 @@ public record MusicSettings(int steps, int batch, float lr, int hidden, int time
 
   /** The model's shape in the fast form's terms (generation and export rebuild it from here). */
   public FastMusicLstm.Config fastModel() {
-    return FastMusicLstm.Config.of(hidden, timesteps, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES,
-        seed);
+    return FastMusicLstm.Config.of(hidden, timesteps, FastMusicLstm.Input.NOTE_INDICES, seed);
   }
 
   /** The training graph: the notebook's as written, or its fast form with a fixed batch in shards. */
   LstmGraph buildGraph(Ops tf) {
     return graph == Graph.notebook ? MusicLstm.build(tf, MusicLstm.Config.of(hidden, timesteps, seed))
-        : FastMusicLstm.build(tf, fastModel(), FastMusicLstm.Naming.PYTHON, FastMusicLstm.Sharding.of(batch, shards));
+        : FastMusicLstm.build(tf, fastModel(), FastMusicLstm.Sharding.of(batch, shards));
   }
 
   /** Session threads: the fast form runs one thread per shard. */

@@ -19,9 +19,9 @@ import org.introdl.music.data.Song;
 import org.introdl.music.data.SongBatches;
 import org.introdl.music.data.SongDataset;
 import org.introdl.music.fast.FastMusicLstm;
-import org.introdl.music.fast.MusicLstmTest;
 import org.introdl.music.io.MusicExport;
 import org.introdl.music.io.SongRenderer;
+import org.introdl.music.model.GraphParity;
 import org.introdl.music.model.ModelFeed;
 import org.introdl.music.model.MusicTensors;
 import org.introdl.music.model.NotePredictor;
@@ -101,7 +101,7 @@ class GenerationAndExportTest {
         CheckpointPredictor lab = CheckpointPredictor.open(notebookRun)) {
       assertTrue(lab.model() instanceof org.introdl.music.model.MusicLstm, "the notebook's graph");
       assertTrue(fast.model() instanceof FastMusicLstm, "the fast form");
-      MusicLstmTest.assertClose(trainedPredictions, lab.predictBatch(windows, COUNT), 1e-5, "notebook vs fast");
+      GraphParity.assertClose(trainedPredictions, lab.predictBatch(windows, COUNT), 1e-5, "notebook vs fast");
       assertArrayEquals(SongSampler.generate(fast, seed, o).song().notes(),
           SongSampler.generate(lab, seed, o).song().notes(), "the same song, window by window");
       SongSampler.Options stateful = new SongSampler.Options(40, 9, 1.0, false, SongSampler.Scheme.STATEFUL);
@@ -123,7 +123,7 @@ class GenerationAndExportTest {
     Path saved = MusicExport.export(run, tmp.resolve("saved"));
     try (MusicExport.SavedModelPredictor p = MusicExport.open(saved, false)) {
       float[] fromSaved = p.predictOneHot(new Melody(windows).oneHot(), COUNT);
-      MusicLstmTest.assertClose(trainedPredictions, fromSaved, 1e-6, "SavedModel vs training session");
+      GraphParity.assertClose(trainedPredictions, fromSaved, 1e-6, "SavedModel vs training session");
       assertEquals(CONFIG.timesteps(), p.timesteps());
     }
     UserError again = assertThrows(UserError.class, () -> MusicExport.export(run, saved));
@@ -192,7 +192,7 @@ class GenerationAndExportTest {
       for (int n : window) {
         last = stepper.step(n);
       }
-      MusicLstmTest.assertClose(p.predict(window), last, 1e-5, "stateful vs window");
+      GraphParity.assertClose(p.predict(window), last, 1e-5, "stateful vs window");
     }
   }
 
@@ -207,7 +207,7 @@ class GenerationAndExportTest {
       java.util.SplittableRandom random = new java.util.SplittableRandom(3);
       for (int i = t; i < song.length; i++) {
         float[] expected = p.predict(java.util.Arrays.copyOfRange(song, i - t, i));
-        MusicLstmTest.assertClose(expected, shared.next(), 1e-5, "window ending at row " + (i - 1));
+        GraphParity.assertClose(expected, shared.next(), 1e-5, "window ending at row " + (i - 1));
         song[i] = random.nextInt(5) == 0 ? Melody.REST : random.nextInt(FastMusicLstm.NOTE_COUNT);
         shared.append(song[i]);
       }

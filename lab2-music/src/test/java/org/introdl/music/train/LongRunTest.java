@@ -110,7 +110,7 @@ class LongRunTest {
 
   @Test
   void residentMemoryStaysFlatOver5000SmallSteps() {
-    FastMusicLstm.Config config = FastMusicLstm.Config.of(8, 8, FastMusicLstm.Cell.PROJECTED, FastMusicLstm.Input.NOTE_INDICES, 1);
+    FastMusicLstm.Config config = FastMusicLstm.Config.of(8, 8, FastMusicLstm.Input.NOTE_INDICES, 1);
     SongBatches sampler = MusicTrainerTest.smallCorpus().batches(8, config.timesteps(), 1);
     long afterWarmUp = 0;
     long atEnd;

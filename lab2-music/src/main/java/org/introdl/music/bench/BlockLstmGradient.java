@@ -1,4 +1,4 @@
-package org.introdl.music.fast;
+package org.introdl.music.bench;
 
 import java.util.ArrayList;
 import java.util.List;
