@@ -16,9 +16,14 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * The arguments of a {@code savedmodel run} that feeds a signature zeros of the right shape (unknown dimensions
  * as 1), for {@code show} to print: {@code --input 'x=[[0.0]]'}, or {@code --examples '[{"x": 0.0}]'} for a
- * regress/classify signature that parses {@code tf.Example} protos, with the features its graph parses.
+ * regress/classify signature that parses {@code tf.Example} protos, with the features its graph parses. An input of
+ * more than {@link #MAX_INLINE_VALUES} values is named as a {@code .npy} file instead ({@code --input 'x=@x.npy'}),
+ * with a shell comment saying the file's dtype and shape: thousands of written-out zeros help nobody.
  */
 final class RunExample {
+  /** The most values an input's zeros are written out for. */
+  static final long MAX_INLINE_VALUES = 16;
+
   private RunExample() {}
 
   static String arguments(SavedModelDir.Signature sig, GraphDef graph) {
@@ -34,19 +39,47 @@ final class RunExample {
       args.add("--examples '[" + exampleFeatures(graph).orElse("{}") + "]'");
       return String.join(" ", args);
     }
+    List<String> files = new ArrayList<>();
     for (TensorSpec in : sig.inputs().values()) {
-      args.add("--input '" + in.key() + "=" + zeros(in) + "'");
+      long[] shape = fedShape(in);
+      if (count(shape) <= MAX_INLINE_VALUES) {
+        args.add("--input '" + in.key() + "=" + zeros(in, shape) + "'");
+      } else {
+        String file = in.key().replaceAll("[^A-Za-z0-9._-]", "_") + ".npy";
+        args.add("--input '" + in.key() + "=@" + file + "'");
+        files.add(file + ": " + in.dtypeName() + " " + TensorSpec.shapeText(shape));
+      }
+    }
+    if (!files.isEmpty()) {
+      args.add("# write " + String.join("; ", files));
     }
     return String.join(" ", args);
   }
 
-  private static String zeros(TensorSpec spec) {
+  /** The shape fed: the signature's, unknown dimensions as 1 (a scalar for an unknown rank). */
+  private static long[] fedShape(TensorSpec spec) {
+    long[] shape = spec.shape() == null ? new long[0] : spec.shape().clone();
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = shape[i] < 0 ? 1 : shape[i];
+    }
+    return shape;
+  }
+
+  /** The number of values, saturating (a model may declare any shape). */
+  private static long count(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n = d != 0 && n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d;
+    }
+    return n;
+  }
+
+  private static String zeros(TensorSpec spec, long[] shape) {
     String zero = spec.isString() ? "\"\"" : switch (Dtypes.base(spec.dtype())) {
       case DT_BOOL -> "false";
       case DT_FLOAT, DT_DOUBLE, DT_HALF, DT_BFLOAT16 -> "0.0";
       default -> "0";
     };
-    long[] shape = spec.shape() == null ? new long[0] : spec.shape();
     return nested(shape, 0, zero);
   }
 

@@ -112,6 +112,43 @@ class SavedModelShowTest {
     }
   }
 
+  /**
+   * An image model's run line names a {@code .npy} file and its shape instead of writing out 4,096 zeros, and runs
+   * once that file exists; an input of up to 16 values is still written out (the control).
+   */
+  @Test
+  void aBigInputIsNamedAsAnNpyFileAndRunsOnceTheFileIsWritten() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");
+    try {
+      java.nio.file.Path model = tmp.resolve("image");
+      try (org.tensorflow.Graph g = new org.tensorflow.Graph()) {
+        org.tensorflow.op.Ops tf = org.tensorflow.op.Ops.create(g);
+        var image = tf.withName("image").placeholder(org.tensorflow.types.TFloat32.class,
+            org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 64, 64, 1)));
+        var small = tf.withName("small").placeholder(org.tensorflow.types.TFloat32.class,
+            org.tensorflow.op.core.Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 4, 4)));
+        var total = tf.withName("total").math.add(tf.sum(image, tf.constant(new int[] {1, 2, 3})),
+            tf.sum(small, tf.constant(new int[] {1, 2})));
+        HandMadeModels.export(g, model, org.tensorflow.Signature.builder().input("image", image)
+            .input("small", small).output("total", total).build());
+      }
+      CliRun show = CliRun.run(new SavedModelCommand(), "show", model.toString()).assertOk();
+      String line = show.out().lines().filter(l -> l.strip().startsWith("run with:")).findFirst().orElseThrow();
+      assertEquals("    run with: --input 'image=@image.npy' --input 'small=[[[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, "
+          + "0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]' # write image.npy: float32 [1, 64, 64, 1]", line);
+
+      org.introdl.core.io.Npy.write(tmp.resolve("image.npy"),
+          org.introdl.core.io.Npy.Array.of(new float[64 * 64], 1, 64, 64, 1));
+      CliRun run = CliRun.run(new SavedModelCommand(), "run", model.toString(),
+          "--input", "image=@" + tmp.resolve("image.npy"),
+          "--input", "small=[[[0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]]")
+          .assertOk();
+      assertTrue(run.out().contains("total"), run.out());
+    } finally {
+      org.introdl.core.io.AtomicFiles.deleteTree(tmp);
+    }
+  }
+
   @Test
   void showWarnsAboutWhatRunWillIgnoreOrRewrite() throws Exception {
     java.nio.file.Path tmp = java.nio.file.Files.createTempDirectory("show-test");

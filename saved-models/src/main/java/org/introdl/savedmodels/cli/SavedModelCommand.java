@@ -40,28 +40,44 @@ public final class SavedModelCommand extends CommandGroup {
   /** Exit code when a check ran and failed: unsafe ops found by scan, outputs off by compare. */
   public static final int EXIT_CHECK_FAILED = 3;
 
-  @Command(name = "show", mixinStandardHelpOptions = true,
-      description = "Tags, signatures (inputs and outputs with tensor name, dtype, shape), the TF version.")
-  static final class Show implements Callable<Integer>, RunsInWorker {
+  /** A subcommand on a SavedModel folder: a stranger's model, so it runs in a worker. */
+  abstract static class ModelCommand implements Callable<Integer>, RunsInWorker {
     @Spec CommandSpec spec;
 
     @Parameters(paramLabel = "DIR", description = "The SavedModel folder (holding saved_model.pb).")
     Path dir;
 
-    @Option(names = "--all", description = "Also hidden signatures, graph size, collections, assets, variables.")
-    boolean all;
-
-    @Mixin WorkerLimitOptions limits;
-
     @Override
     public Path untrustedModel() {
       return dir;
     }
+  }
+
+  /** One that reads the model and runs none of it: the worker's limits ({@code --max-memory}, {@code --timeout}). */
+  abstract static class ReadsModel extends ModelCommand {
+    @Mixin WorkerLimitOptions limits;
 
     @Override
     public RunLimits workerLimits() {
       return limits.limits();
     }
+  }
+
+  /** One that runs the model: the worker's limits and {@code --allow-unsafe-ops}. */
+  abstract static class RunsModel extends ModelCommand {
+    @Mixin ModelSafetyOptions safety;
+
+    @Override
+    public RunLimits workerLimits() {
+      return safety.limits();
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "Tags, signatures (inputs and outputs with tensor name, dtype, shape), the TF version.")
+  static final class Show extends ReadsModel {
+    @Option(names = "--all", description = "Also hidden signatures, graph size, collections, assets, variables.")
+    boolean all;
 
     @Override
     public Integer call() {
@@ -75,12 +91,7 @@ public final class SavedModelCommand extends CommandGroup {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "Run a signature: inputs are checked against it, and what loading and the signature run is"
           + " scanned first.")
-  static final class Run implements Callable<Integer>, RunsInWorker {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
-    Path dir;
-
+  static final class Run extends RunsModel {
     @Option(names = "--tag", defaultValue = SavedModelDir.DEFAULT_TAG, paramLabel = "TAGS",
         description = "MetaGraph tag set, comma-separated (default: ${DEFAULT-VALUE}).")
     String tag;
@@ -112,18 +123,6 @@ public final class SavedModelCommand extends CommandGroup {
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
         description = "Console format: text or json.")
     String format;
-
-    @Mixin ModelSafetyOptions safety;
-
-    @Override
-    public Path untrustedModel() {
-      return dir;
-    }
-
-    @Override
-    public RunLimits workerLimits() {
-      return safety.limits();
-    }
 
     @Override
     public Integer call() {
@@ -228,12 +227,7 @@ public final class SavedModelCommand extends CommandGroup {
 
   @Command(name = "compare", mixinStandardHelpOptions = true,
       description = "Run the inputs of a reference file (written by Python) and check each output; exit 3 if off.")
-  static final class Compare implements Callable<Integer>, RunsInWorker {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
-    Path dir;
-
+  static final class Compare extends RunsModel {
     @Option(names = "--reference", required = true, paramLabel = "FILE.json",
         description = "Reference file: inputs and expected outputs (schema in docs/saved-models.md).")
     Path reference;
@@ -243,18 +237,6 @@ public final class SavedModelCommand extends CommandGroup {
 
     @Option(names = "--atol", description = "Absolute tolerance (default: the file's, else 1e-8).")
     Double atol;
-
-    @Mixin ModelSafetyOptions safety;
-
-    @Override
-    public Path untrustedModel() {
-      return dir;
-    }
-
-    @Override
-    public RunLimits workerLimits() {
-      return safety.limits();
-    }
 
     @Override
     public Integer call() {
@@ -274,26 +256,9 @@ public final class SavedModelCommand extends CommandGroup {
   @Command(name = "convert", mixinStandardHelpOptions = true,
       description = "Write a repaired copy that stock TensorFlow loads anywhere: cuDNN-only LSTM/GRU layers rewritten "
           + "for the CPU, signatures that disagree with the graph removed. Nothing of the model runs.")
-  static final class Convert implements Callable<Integer>, RunsInWorker {
-    @Spec CommandSpec spec;
-
-    @Parameters(paramLabel = "DIR", description = "The SavedModel folder.")
-    Path dir;
-
+  static final class Convert extends ReadsModel {
     @Option(names = "--to", required = true, paramLabel = "OUT", description = "The new SavedModel folder.")
     Path to;
-
-    @Mixin WorkerLimitOptions limits;
-
-    @Override
-    public Path untrustedModel() {
-      return dir;
-    }
-
-    @Override
-    public RunLimits workerLimits() {
-      return limits.limits();
-    }
 
     @Override
     public Integer call() {
