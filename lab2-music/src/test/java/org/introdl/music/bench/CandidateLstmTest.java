@@ -16,6 +16,8 @@ import org.tensorflow.op.Ops;
 
 /** Every graph the bench measures beside the fast form equals the notebook's graph (1e-5). */
 class CandidateLstmTest {
+  /** Rows per window: small, so that every candidate trains in well under a second. */
+  private static final int STEPS = 10;
   private static final List<FastMusicLstm.Sharding> LAYOUTS = List.of(FastMusicLstm.Sharding.NONE,
       new FastMusicLstm.Sharding(6, 1), new FastMusicLstm.Sharding(6, 2), new FastMusicLstm.Sharding(6, 3));
 
@@ -35,9 +37,8 @@ class CandidateLstmTest {
   /** Every cell, feed, batch layout and naming: forward, last (c, h), losses and variables after 3 Adam steps. */
   @Test
   void everyCandidateEqualsTheNotebookGraphForwardAndAfterAdamSteps() {
-    int steps = 10;
-    List<SongBatches.Batch> batches = GraphParity.batches(6, steps, 3, 3);
-    GraphParity.Run notebook = GraphParity.notebook(MusicLstm.Config.of(16, steps, 7), batches);
+    List<SongBatches.Batch> batches = GraphParity.batches(6, STEPS, 3, 3);
+    GraphParity.Run notebook = GraphParity.notebook(MusicLstm.Config.of(16, STEPS, 7), batches);
     for (CandidateLstm.Cell cell : CandidateLstm.Cell.values()) {
       for (FastMusicLstm.Input input : FastMusicLstm.Input.values()) {
         for (FastMusicLstm.Sharding layout : LAYOUTS) {
@@ -53,13 +54,13 @@ class CandidateLstmTest {
 
   @Test
   void unrolledGradientsEqualAutodiffOfTheNotebookGraph() {
-    SongBatches.Batch batch = SongDataset.builtin(128).batches(6, 10, 4).next();
-    List<float[]> reference = GraphParity.notebookGradients(MusicLstm.Config.of(16, 10, 11), batch);
+    SongBatches.Batch batch = SongDataset.builtin(128).batches(6, STEPS, 4).next();
+    List<float[]> reference = GraphParity.notebookGradients(MusicLstm.Config.of(16, STEPS, 11), batch);
     for (FastMusicLstm.Input input : FastMusicLstm.Input.values()) {
       for (FastMusicLstm.Sharding layout : LAYOUTS) {
         try (Graph g = new Graph()) {
           Ops tf = Ops.create(g);
-          CandidateLstm model = CandidateLstm.build(tf, FastMusicLstm.Config.of(16, 10, input, 11),
+          CandidateLstm model = CandidateLstm.build(tf, FastMusicLstm.Config.of(16, STEPS, input, 11),
               CandidateLstm.Cell.UNROLLED, CandidateLstm.Naming.PYTHON, layout);
           List<float[]> run = GraphParity.gradients(g, tf, model, layout.sessionConfig(), batch);
           for (int v = 0; v < reference.size(); v++) {
@@ -74,7 +75,7 @@ class CandidateLstmTest {
       CandidateLstm.Naming naming, FastMusicLstm.Sharding layout, List<SongBatches.Batch> batches) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      CandidateLstm model = CandidateLstm.build(tf, FastMusicLstm.Config.of(16, 10, input, 7), cell, naming, layout);
+      CandidateLstm model = CandidateLstm.build(tf, FastMusicLstm.Config.of(16, STEPS, input, 7), cell, naming, layout);
       return GraphParity.train(g, tf, model, layout.sessionConfig(), batches, model.lastC, model.lastH);
     }
   }
