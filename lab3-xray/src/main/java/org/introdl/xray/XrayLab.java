@@ -1,6 +1,7 @@
 package org.introdl.xray;
 
 import java.io.PrintStream;
+import org.introdl.xray.data.XrayConstants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,6 @@ import org.introdl.xray.train.XrayTrainer;
 public final class XrayLab {
   /** The main job's steps: the CPU preset, 100 steps, the held-out set evaluated twice. */
   public static final int MAIN_STEPS = 100;
-  /** Phantoms for the CAM panels: a seed the training never saw. */
-  static final long CAM_SEED = 1001;
   static final int CAM_IMAGES = 10;
 
   private XrayLab() {}
@@ -59,7 +58,8 @@ public final class XrayLab {
     }
     files.add(XrayEvaluator.reliabilityPlot(trained.heldOut(), outDir, "held-out phantoms"));
     // New phantoms at the lab's 256 px: the model reads them at its own size, the maps are upsampled to 256.
-    XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XraySettings.LAB_IMAGE_SIZE, CAM_SEED);
+    XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XrayConstants.LAB_IMAGE_SIZE,
+        XrayConstants.UNSEEN_PHANTOM_SEED);
     int[] indices = IntStream.range(0, CAM_IMAGES).toArray();
     XrayCam.Result cams;
     XrayCam.Localisation localisation;

@@ -33,9 +33,7 @@ class PackageCyclesTest {
    */
   private static final List<Set<String>> KNOWN_CYCLES = List.of(
       // Workspace lists the labs through Exercises, which opens workspaces.
-      Set.of("org.introdl.exercises", "org.introdl.exercises.workspace"),
-      // XrayCam reads the image size a checkpoint was trained at from train/; the evaluator draws cam/'s mistakes sheet.
-      Set.of("org.introdl.xray.cam", "org.introdl.xray.train"));
+      Set.of("org.introdl.exercises", "org.introdl.exercises.workspace"));
 
   @Test
   void noPackageOfTheProjectReachesItselfThroughOthers() throws IOException {

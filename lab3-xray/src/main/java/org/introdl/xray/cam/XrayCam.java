@@ -9,12 +9,10 @@ import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.core.tf.MeasuredConvolutions;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.NamedCheckpoint;
 import org.introdl.xray.model.TrainedModel;
-import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTrainer;
 
 /**
  * The lab's "Class Activation Maps" cells: for chosen images, the CAM of a class computed in the graph, drawn over
@@ -55,13 +53,11 @@ public final class XrayCam {
 
   /** As {@link #run(Options, PrintStream)}, the maps made by {@code camStep} (a student's, with --exercises). */
   public static Result run(Options o, CamStep camStep, PrintStream out) {
-    Path prefix = CheckpointPaths.resolve(o.checkpoint());
-    // A run's run.json says the size it trained at, and refuses a run of the other lab.
-    int trainedAt = XrayTrainer.settingsNear(prefix, "xray cam").map(XraySettings::imageSize)
-        .orElse(XraySettings.LAB_IMAGE_SIZE);
-    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    NamedCheckpoint checkpoint = NamedCheckpoint.locate(o.checkpoint(), "xray cam");
+    Path prefix = checkpoint.prefix();
+    int size = o.imageSize() > 0 ? o.imageSize() : checkpoint.imageSize();
     try (TrainedModel trained = TrainedModel.restore(prefix, size, oneImageAtATime())) {
-      XrayDataset pictures = XrayData.loadAtOwnSize(o.data(), o.seed());
+      XrayDataset pictures = DataOption.loadAtOwnSize(o.data(), o.seed());
       int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(pictures) : o.indices();
       XrayDataset chosen = pictures.select(indices);
       out.printf("Data: %s (%dx%d, read by the model at %dx%d)%nCheckpoint: %s%n", pictures.source(), pictures.size(),

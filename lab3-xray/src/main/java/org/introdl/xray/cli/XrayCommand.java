@@ -16,7 +16,8 @@ import org.introdl.core.cli.Cli;
 import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.cam.XrayCam;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
+import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.train.XrayEvaluator;
 import org.introdl.xray.train.XrayTrainer;
@@ -51,15 +52,15 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
-    int imageSize = XraySettings.LAB_IMAGE_SIZE;
+    int imageSize = XrayConstants.LAB_IMAGE_SIZE;
 
     @Override
     public Integer call() {
       checkSize(spec, imageSize, false);
-      XrayDataset d = XrayData.load(data, imageSize, 1);
+      XrayDataset d = DataOption.load(data, imageSize, 1);
       System.out.printf("%s%n%d images of %dx%d, %d with pneumothorax (label 1), %d without%n", d.source(), d.count(),
           d.size(), d.size(), d.positives(), d.count() - d.positives());
       return 0;
@@ -86,7 +87,7 @@ public final class XrayCommand extends CommandGroup {
     Preset preset = Preset.cpu;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side: 256 as the lab, 64 for a CPU (preset).")
     Integer imageSize;
@@ -185,13 +186,13 @@ public final class XrayCommand extends CommandGroup {
     Path checkpoint;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side (default: the size the checkpoint trained at, else 256).")
     int imageSize;
 
     @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}: not the training seed, so they are new images).")
-    long seed = 1001;
+    long seed = XrayConstants.UNSEEN_PHANTOM_SEED;
 
     @Option(names = "--out", description = "Output folder (default: out/xray-eval).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-eval");
@@ -220,7 +221,7 @@ public final class XrayCommand extends CommandGroup {
     Path checkpoint;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--index", split = ",", description = "Image indices (default: the lab's 79,37,45,29,30 if present, else the first 10).")
     int[] indices;
@@ -232,7 +233,7 @@ public final class XrayCommand extends CommandGroup {
     int imageSize;
 
     @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}).")
-    long seed = 1001;
+    long seed = XrayConstants.UNSEEN_PHANTOM_SEED;
 
     @Option(names = "--out", description = "Output folder (default: out/xray-cam).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-cam");
@@ -285,7 +286,7 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--image-size", description = "Image side (default ${DEFAULT-VALUE}, the lab's).")
-    int imageSize = XraySettings.LAB_IMAGE_SIZE;
+    int imageSize = XrayConstants.LAB_IMAGE_SIZE;
 
     @Option(names = "--batch", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch = 1;

@@ -1,7 +1,8 @@
 package org.introdl.xray.train;
 
 import org.introdl.core.cli.BadOption;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.XrayConstants;
+import org.introdl.xray.data.DataOption;
 
 /**
  * Everything that makes an x-ray training run, in one place: the notebook's settings ({@link #lab()}: 256 px,
@@ -18,7 +19,6 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
     boolean nesterov, LrSchedule lrSchedule, int warmupSteps, float clipNorm, int steps, int evalEvery,
     double heldOut, long seed) {
   /** The notebook's training cell. */
-  public static final int LAB_IMAGE_SIZE = 256;
   public static final int LAB_BATCH = 15;
   public static final float LAB_LEARNING_RATE = 0.05f;
   public static final float LAB_MOMENTUM = 0.9f;
@@ -75,13 +75,13 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
 
   /** The notebook's settings on the phantoms (they diverge from fresh weights on a CPU run: see the docs). */
   public static XraySettings lab() {
-    return new XraySettings(XrayData.SYNTHETIC, LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM, LAB_LEARNING_RATE,
+    return new XraySettings(DataOption.SYNTHETIC, XrayConstants.LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM, LAB_LEARNING_RATE,
         LAB_MOMENTUM, true, LrSchedule.CONSTANT, 0, 0, STEPS_DEFAULT, LAB_EVAL_EVERY, HELD_OUT_DEFAULT, 1);
   }
 
   /** The CPU preset: 64 px, batch 16, Adam at 0.001 with a warm-up, linear decay and clipping. */
   public static XraySettings cpu() {
-    return new XraySettings(XrayData.SYNTHETIC, CPU_IMAGE_SIZE, CPU_BATCH, Optimizer.ADAM, CPU_LEARNING_RATE,
+    return new XraySettings(DataOption.SYNTHETIC, CPU_IMAGE_SIZE, CPU_BATCH, Optimizer.ADAM, CPU_LEARNING_RATE,
         LAB_MOMENTUM, true, LrSchedule.LINEAR, CPU_WARMUP_STEPS, CPU_CLIP_NORM, STEPS_DEFAULT, LAB_EVAL_EVERY,
         HELD_OUT_DEFAULT, 1);
   }

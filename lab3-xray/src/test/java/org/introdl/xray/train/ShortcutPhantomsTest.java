@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.ChestPhantom;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.TrainedModel;
 import org.junit.jupiter.api.Test;
@@ -33,7 +33,7 @@ class ShortcutPhantomsTest {
 
   @Test
   void aModelTrainedOnTheShortcutAttendsToTheDrainAndLosesAccuracyWithoutIt() {
-    XraySettings s = XraySettings.cpu().withData(XrayData.SHORTCUT).withImageSize(SIZE).withSteps(STEPS, STEPS);
+    XraySettings s = XraySettings.cpu().withData(DataOption.SHORTCUT).withImageSize(SIZE).withSteps(STEPS, STEPS);
     XrayTrainer.Result r = XrayTrainer.train(XrayTrainer.Options.of(s, tmp.resolve("run")).withCheckpointEvery(STEPS),
         new PrintStream(new ByteArrayOutputStream()));
     int n = 120;
@@ -49,7 +49,7 @@ class ShortcutPhantomsTest {
     }
     // The control: the same checks fail on a model that has not trained.
     Path untrained = tmp.resolve("untrained");
-    try (XrayTraining fresh = new XrayTraining(s)) {
+    try (XrayTrainingGraph fresh = new XrayTrainingGraph(s)) {
       fresh.save(untrained);
     }
     try (TrainedModel net = TrainedModel.restore(untrained, SIZE)) {

@@ -7,7 +7,7 @@ import java.util.function.IntUnaryOperator;
 import org.introdl.core.UserError;
 
 /** What {@code --data} names: {@code synthetic} (or {@code synthetic:shortcut}), a lab-format {@code .h5} file, or a folder of x-rays with labels. */
-public final class XrayData {
+public final class DataOption {
   /** The {@code --data} value for the offline phantoms. */
   public static final String SYNTHETIC = "synthetic";
   /** The phantoms with a chest drain in most training positives and in no held-out image. */
@@ -15,7 +15,7 @@ public final class XrayData {
   /** Phantoms generated for {@code --data synthetic}. */
   public static final int SYNTHETIC_COUNT = 400;
 
-  private XrayData() {}
+  private DataOption() {}
 
   /** Loads {@code spec} at {@code imageSize} x {@code imageSize}, every image held out (an evaluation's data). */
   public static XrayDataset load(String spec, int imageSize, long seed) {
@@ -35,11 +35,10 @@ public final class XrayData {
 
   /** Loads {@code spec} at its own resolution (files as stored, the phantoms drawn at the lab's 256 px). */
   public static XrayDataset loadAtOwnSize(String spec, long seed) {
-    int labSize = 256;
     if (isSynthetic(spec)) {
-      return phantoms(spec, labSize, seed, n -> n);
+      return phantoms(spec, XrayConstants.LAB_IMAGE_SIZE, seed, n -> n);
     }
-    return read(spec, 16); // any size the model can read; a folder's images are converted to 256 px
+    return read(spec, 16); // any size the model can read; a folder's images are converted to the lab's 256 px
   }
 
   /** {@code synthetic} or {@code synthetic:shortcut}. */
@@ -59,7 +58,7 @@ public final class XrayData {
     if (Files.isRegularFile(path) && spec.toLowerCase(Locale.ROOT).matches(".*\\.(h5|hdf5)$")) {
       data = XrayH5Dataset.read(path);
     } else if (Files.isDirectory(path) || (Files.isRegularFile(path) && spec.toLowerCase(Locale.ROOT).endsWith(".csv"))) {
-      data = XrayFolderDataset.read(path, Math.max(imageSize, 256));
+      data = XrayFolderDataset.read(path, Math.max(imageSize, XrayConstants.LAB_IMAGE_SIZE));
     } else if (Files.exists(path)) {
       throw UserError.inFile(path, "expected an .h5 file, a folder with labels.csv, or 'synthetic'");
     } else {
