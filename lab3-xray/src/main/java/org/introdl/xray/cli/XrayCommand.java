@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
-      + "(NIH layout), 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}) or 'synthetic:shortcut' (phantoms"
+      + "(NIH columns), NIH ChestX-ray14 as downloaded (Data_Entry_2017.csv with images_*/ or images_*.tar.gz), "
+      + "'synthetic' (offline phantoms; default ${DEFAULT-VALUE}) or 'synthetic:shortcut' (phantoms"
       + " with a chest drain in most training positives and none held out).";
 
   static void checkSize(CommandSpec spec, int size, boolean allowZero) {

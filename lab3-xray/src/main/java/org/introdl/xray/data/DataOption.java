@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.function.IntUnaryOperator;
 import org.introdl.core.UserError;
 
-/** What {@code --data} names: {@code synthetic} (or {@code synthetic:shortcut}), a lab-format {@code .h5} file, or a folder of x-rays with labels. */
+/**
+ * What {@code --data} names: {@code synthetic} (or {@code synthetic:shortcut}), a lab-format {@code .h5} file, a
+ * folder of x-rays with labels, or NIH ChestX-ray14 as downloaded ({@link NihChestXray14}).
+ */
 public final class DataOption {
   /** The {@code --data} value for the offline phantoms. */
   public static final String SYNTHETIC = "synthetic";
@@ -30,6 +33,9 @@ public final class DataOption {
     if (isSynthetic(spec)) {
       return phantoms(spec, imageSize, seed, heldOutOf);
     }
+    if (NihChestXray14.isLayout(Path.of(spec))) {
+      return NihChestXray14.read(Path.of(spec), imageSize, seed, heldOutOf);
+    }
     return read(spec, imageSize).resizedTo(imageSize);
   }
 
@@ -37,6 +43,9 @@ public final class DataOption {
   public static XrayDataset loadAtOwnSize(String spec, long seed) {
     if (isSynthetic(spec)) {
       return phantoms(spec, XrayConstants.LAB_IMAGE_SIZE, seed, n -> n);
+    }
+    if (NihChestXray14.isLayout(Path.of(spec))) {
+      return NihChestXray14.read(Path.of(spec), XrayConstants.LAB_IMAGE_SIZE, seed, n -> n);
     }
     return read(spec, 16); // any size the model can read; a folder's images are converted to the lab's 256 px
   }

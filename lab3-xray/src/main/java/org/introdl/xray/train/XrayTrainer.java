@@ -16,6 +16,7 @@ import org.introdl.core.train.TrainingRun;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.DataOption;
+import org.introdl.xray.data.NihChestXray14;
 import org.introdl.xray.data.XrayDataset;
 
 /**
@@ -126,6 +127,9 @@ public final class XrayTrainer {
     Path path = Path.of(s.data()).toAbsolutePath().normalize();
     if (Files.isRegularFile(path)) {
       return DataFingerprint.ofFiles(path.toString(), "h5", List.of(path));
+    }
+    if (NihChestXray14.isLayout(path)) { // its images are tens of GB: the list of what was selected stands for them
+      return DataFingerprint.ofFiles(path.toString(), "NIH ChestX-ray14", List.of(path.resolve(NihChestXray14.DATA_ENTRY)));
     }
     try (Stream<Path> files = Files.walk(path, 2)) {
       return DataFingerprint.ofFiles(path.toString(), "image folder", files.filter(Files::isRegularFile).toList());
