@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
@@ -20,6 +21,9 @@ import org.introdl.xray.model.TrainedModel;
  * it also says whether the CAM's peak falls inside the known lesion.
  */
 public final class XrayCam {
+  /** The test images whose maps the notebook plots. */
+  static final int[] LAB_INDICES = {79, 37, 45, 29, 30};
+
   private XrayCam() {}
 
   public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
@@ -57,8 +61,10 @@ public final class XrayCam {
     Path prefix = checkpoint.prefix();
     int size = o.imageSize() > 0 ? o.imageSize() : checkpoint.imageSize();
     try (TrainedModel trained = TrainedModel.restore(prefix, size, oneImageAtATime())) {
-      XrayDataset pictures = DataOption.loadAtOwnSize(o.data(), o.seed());
-      int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(pictures) : o.indices();
+      boolean given = o.indices() != null && o.indices().length > 0;
+      int needed = 1 + Arrays.stream(given ? o.indices() : LAB_INDICES).max().getAsInt();
+      XrayDataset pictures = DataOption.loadAtOwnSize(o.data(), o.seed(), needed);
+      int[] indices = given ? o.indices() : defaultIndices(pictures);
       XrayDataset chosen = pictures.select(indices);
       out.printf("Data: %s (%dx%d, read by the model at %dx%d)%nCheckpoint: %s%n", pictures.source(), pictures.size(),
           pictures.size(), size, size, prefix);
@@ -242,9 +248,8 @@ public final class XrayCam {
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */
   static int[] defaultIndices(XrayDataset data) {
-    int[] lab = {79, 37, 45, 29, 30};
-    if (java.util.Arrays.stream(lab).allMatch(i -> i < data.count())) {
-      return lab;
+    if (Arrays.stream(LAB_INDICES).allMatch(i -> i < data.count())) {
+      return LAB_INDICES;
     }
     return java.util.stream.IntStream.range(0, Math.min(10, data.count())).toArray();
   }

@@ -83,8 +83,8 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--preset", description = "cpu (default: 64 px, batch 16, Adam lr 0.001, warm-up 10, linear decay,"
-        + " clip 5) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the notebook). Explicit"
-        + " options override it.")
+        + " clip 5, mirrored images) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the"
+        + " notebook). Explicit options override it.")
     Preset preset = Preset.cpu;
 
     @Option(names = "--data", description = DATA_HELP)
@@ -119,6 +119,10 @@ public final class XrayCommand extends CommandGroup {
     @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (lab: on).")
     Boolean nesterov;
 
+    @Option(names = "--flip", negatable = true, description = "Mirror a random half of each batch left-right (lab:"
+        + " off, cpu: on).")
+    Boolean flip;
+
     @Option(names = "--steps", description = "Training steps in total (default " + XraySettings.STEPS_DEFAULT + ").")
     Integer steps;
 
@@ -146,7 +150,7 @@ public final class XrayCommand extends CommandGroup {
       return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(optimizer, p.optimizer()),
           or(lr, p.lr()), or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
           or(warmupSteps, p.warmupSteps()), or(clipNorm, p.clipNorm()), or(steps, p.steps()), or(evalEvery, p.evalEvery()),
-          or(heldOut, p.heldOut()), or(seed, p.seed()));
+          or(heldOut, p.heldOut()), or(seed, p.seed()), or(flip, p.flip()));
     }
 
     private static <T> T or(T given, T preset) {
@@ -157,7 +161,7 @@ public final class XrayCommand extends CommandGroup {
     public Integer call() {
       Set<String> given = new HashSet<>(Cli.givenOptions(spec));
       if (given.contains("preset")) {
-        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm"));
+        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm", "flip"));
       }
       XrayTrainer.Result r = XrayTrainer.run(new XrayTrainer.Options(settings(), out, resume, checkpointEvery), given,
           System.out);

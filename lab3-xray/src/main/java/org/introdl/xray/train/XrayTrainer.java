@@ -98,7 +98,9 @@ public final class XrayTrainer {
       long start = run.restoreOrInitialize(net.session());
       StratifiedBatches sampler = new StratifiedBatches(train.labels(), s.batch(), s.seed());
       TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {
-        XrayTrainingGraph.StepResult r = net.trainStep(train, sampler.batch(step), s.learningRate(step));
+        XrayDataset batch = train.select(sampler.batch(step));
+        XrayTrainingGraph.StepResult r = net.trainStep(s.flip() ? HorizontalFlips.apply(batch, s.seed(), step) : batch,
+            s.learningRate(step));
         StepMetrics m = StepMetrics.of(r.loss(), r.accuracy());
         if (step % s.evalEvery() == 0 || step == s.steps()) {
           Evaluation e = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());

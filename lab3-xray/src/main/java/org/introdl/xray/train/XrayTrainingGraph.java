@@ -147,7 +147,11 @@ public final class XrayTrainingGraph implements AutoCloseable {
 
   /** One training step on the images at {@code batch} at learning rate {@code lr}. */
   public StepResult trainStep(XrayDataset data, int[] batch, float lr) {
-    XrayDataset b = data.select(batch);
+    return trainStep(data.select(batch), lr);
+  }
+
+  /** One training step on the images of {@code b} at learning rate {@code lr}. */
+  public StepResult trainStep(XrayDataset b, float lr) {
     try (TFloat32 x = ImageTensors.images(b.pixels(), 0, b.count(), b.size());
         TFloat32 y = ImageTensors.oneHot(b.labels(), 0, b.count());
         TFloat32 rate = TFloat32.scalarOf(lr);
