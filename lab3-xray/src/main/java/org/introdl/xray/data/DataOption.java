@@ -50,7 +50,8 @@ public final class DataOption {
   public static XrayDataset loadAtOwnSize(String spec, long seed, int needed) {
     if (isSynthetic(spec)) {
       int n = Math.max(1, Math.min(SYNTHETIC_COUNT, needed));
-      return ChestPhantom.generate(n, XrayConstants.LAB_IMAGE_SIZE, seed, kind(spec), ChestPhantom.heldOutOf(n, n, seed));
+      return ChestPhantom.generate(n, XrayConstants.LAB_IMAGE_SIZE, seed, kind(spec),
+          ChestPhantom.heldOutOf(n, n, seed));
     }
     if (NihChestXray14.isLayout(Path.of(spec))) {
       return NihChestXray14.read(Path.of(spec), XrayConstants.LAB_IMAGE_SIZE, seed, n -> n);

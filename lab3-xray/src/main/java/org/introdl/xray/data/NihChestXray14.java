@@ -152,7 +152,8 @@ public final class NihChestXray14 {
     Map<String, Location> found = new HashMap<>();
     List<Path> parts;
     try (Stream<Path> top = Files.list(folder)) {
-      parts = top.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("images")).sorted().toList();
+      parts = top.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).startsWith("images"))
+          .sorted().toList();
     } catch (IOException e) {
       throw UserError.inFile(folder, "cannot list (" + e.getMessage() + ")");
     }

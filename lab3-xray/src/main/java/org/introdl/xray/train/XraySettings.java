@@ -78,8 +78,9 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
 
   /** The notebook's settings on the phantoms (they diverge from fresh weights on a CPU run: see the docs). */
   public static XraySettings lab() {
-    return new XraySettings(DataOption.SYNTHETIC, XrayConstants.LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM, LAB_LEARNING_RATE,
-        LAB_MOMENTUM, true, LrSchedule.CONSTANT, 0, 0, STEPS_DEFAULT, LAB_EVAL_EVERY, HELD_OUT_DEFAULT, 1, false);
+    return new XraySettings(DataOption.SYNTHETIC, XrayConstants.LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM,
+        LAB_LEARNING_RATE, LAB_MOMENTUM, true, LrSchedule.CONSTANT, 0, 0, STEPS_DEFAULT, LAB_EVAL_EVERY, HELD_OUT_DEFAULT,
+        1, false);
   }
 
   /** The CPU preset: 64 px, batch 16, Adam at 0.001 with a warm-up, linear decay, clipping and mirrored images. */

@@ -14,9 +14,9 @@ import org.introdl.core.train.RunManifest;
 import org.introdl.core.train.StepMetrics;
 import org.introdl.core.train.TrainingRun;
 import org.introdl.xray.data.ChestPhantom;
-import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.NihChestXray14;
+import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.XrayDataset;
 
 /**
@@ -87,7 +87,8 @@ public final class XrayTrainer {
     out.printf(Locale.ROOT, "Data: %s%n  %d training images (%d with pneumothorax), %d held out (%.0f%%), %dx%d%n",
         all.source(), train.count(), train.positives(), heldOut.count(), 100 * s.heldOut(), s.imageSize(),
         s.imageSize());
-    TrainingRun.Plan plan = new TrainingRun.Plan(XrayConstants.LAB, "Lab 3 (x-ray)", XrayConstants.TRAIN_COMMAND, o.out(), s.steps(),
+    TrainingRun.Plan plan = new TrainingRun.Plan(XrayConstants.LAB, "Lab 3 (x-ray)", XrayConstants.TRAIN_COMMAND,
+        o.out(), s.steps(),
         o.checkpointEvery(), KEEP_CHECKPOINTS, s.evalEvery(), o.resume());
     TrainingRun run = TrainingRun.start(plan, RunManifest.of(XrayConstants.LAB, s, fingerprint(s, all)), out);
     if (run.complete()) {
@@ -131,7 +132,8 @@ public final class XrayTrainer {
       return DataFingerprint.ofFiles(path.toString(), "h5", List.of(path));
     }
     if (NihChestXray14.isLayout(path)) { // its images are tens of GB: the list of what was selected stands for them
-      return DataFingerprint.ofFiles(path.toString(), "NIH ChestX-ray14", List.of(path.resolve(NihChestXray14.DATA_ENTRY)));
+      return DataFingerprint.ofFiles(path.toString(), "NIH ChestX-ray14",
+          List.of(path.resolve(NihChestXray14.DATA_ENTRY)));
     }
     try (Stream<Path> files = Files.walk(path, 2)) {
       return DataFingerprint.ofFiles(path.toString(), "image folder", files.filter(Files::isRegularFile).toList());
