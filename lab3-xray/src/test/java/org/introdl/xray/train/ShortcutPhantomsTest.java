@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cam.XrayCam;
 import org.introdl.xray.data.ChestPhantom;
+import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.TrainedModel;
@@ -38,9 +39,10 @@ class ShortcutPhantomsTest {
     XrayTrainer.Result r = XrayTrainer.train(XrayTrainer.Options.of(s, tmp.resolve("run")).withCheckpointEvery(STEPS),
         new PrintStream(new ByteArrayOutputStream()));
     int n = 120;
-    XrayDataset withDrains = ChestPhantom.generate(n, SIZE, 1001, ChestPhantom.Kind.SHORTCUT, new boolean[n]);
-    XrayDataset without = ChestPhantom.generate(n, SIZE, 1001, ChestPhantom.Kind.SHORTCUT,
-        ChestPhantom.heldOutOf(n, n, 1001));
+    long unseen = XrayConstants.UNSEEN_PHANTOM_SEED;
+    XrayDataset withDrains = ChestPhantom.generate(n, SIZE, unseen, ChestPhantom.Kind.SHORTCUT, new boolean[n]);
+    XrayDataset without = ChestPhantom.generate(n, SIZE, unseen, ChestPhantom.Kind.SHORTCUT,
+        ChestPhantom.heldOutOf(n, n, unseen));
     try (TrainedModel net = TrainedModel.restore(r.run().checkpoint(), SIZE)) {
       double accuracyWith = Evaluation.of(net.probabilities(withDrains, 20), withDrains.labels()).accuracy();
       double accuracyWithout = Evaluation.of(net.probabilities(without, 20), without.labels()).accuracy();
