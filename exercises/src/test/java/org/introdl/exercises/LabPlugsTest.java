@@ -17,10 +17,10 @@ import org.introdl.music.sample.SongSampler;
 import org.introdl.music.train.MusicSettings;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cam.CamStep;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -105,8 +105,8 @@ class LabPlugsTest {
   @Test
   void pluggedCamFunctionsDrawTheLabsMaps() {
     CamStep step = ExerciseCode.load(solvedWorkspace("lab3"), CamStep.class);
-    XrayDataset data = XrayData.load(XrayData.SYNTHETIC, 32, 3).select(new int[] {0, 1});
-    try (XrayTraining net = new XrayTraining(XraySettings.lab().withImageSize(32).withSeed(5))) {
+    XrayDataset data = DataOption.load(DataOption.SYNTHETIC, 32, 3).select(new int[] {0, 1});
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XraySettings.lab().withImageSize(32).withSeed(5))) {
       CamGraph lab = new CamGraph(net.ops(), net.model(), 32);
       CamGraph plugged = new CamGraph(net.ops(), net.model(), 32, step);
       for (int classIndex = 0; classIndex < 2; classIndex++) {

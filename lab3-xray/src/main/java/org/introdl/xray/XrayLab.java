@@ -1,6 +1,7 @@
 package org.introdl.xray;
 
 import java.io.PrintStream;
+import org.introdl.xray.data.XrayConstants;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,6 @@ import org.introdl.xray.train.XrayTrainer;
 public final class XrayLab {
   /** The main job's steps: the CPU preset, 100 steps, the held-out set evaluated twice. */
   public static final int MAIN_STEPS = 100;
-  /** Phantoms for the CAM panels: a seed the training never saw. */
-  static final long CAM_SEED = 1001;
   static final int CAM_IMAGES = 10;
 
   private XrayLab() {}
@@ -59,7 +58,8 @@ public final class XrayLab {
     }
     files.add(XrayEvaluator.reliabilityPlot(trained.heldOut(), outDir, "held-out phantoms"));
     // New phantoms at the lab's 256 px: the model reads them at its own size, the maps are upsampled to 256.
-    XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XraySettings.LAB_IMAGE_SIZE, CAM_SEED);
+    XrayDataset camImages = ChestPhantom.generate(CAM_IMAGES, XrayConstants.LAB_IMAGE_SIZE,
+        XrayConstants.UNSEEN_PHANTOM_SEED);
     int[] indices = IntStream.range(0, CAM_IMAGES).toArray();
     XrayCam.Result cams;
     XrayCam.Localisation localisation;
@@ -101,14 +101,14 @@ public final class XrayLab {
     return e.confusion()[0][1] + e.confusion()[1][0];
   }
 
-  /** The recipe in words: "batch 16, 64x64, Adam lr 0.001, warm-up 10, decaying linearly, clip 5". */
+  /** The recipe in words: "batch 16, 64x64, Adam lr 0.001, warm-up 10, decaying linearly, clip 5, mirrored". */
   static String recipe(XraySettings s) {
     String optimizer = s.optimizer() == XraySettings.Optimizer.ADAM ? "Adam"
         : String.format(Locale.ROOT, "momentum %.1f%s", s.momentum(), s.nesterov() ? " Nesterov" : "");
-    return String.format(Locale.ROOT, "batch %d, %dx%d, %s lr %.3g, warm-up %d, %s, clip %s", s.batch(),
+    return String.format(Locale.ROOT, "batch %d, %dx%d, %s lr %.3g, warm-up %d, %s, clip %s%s", s.batch(),
         s.imageSize(), s.imageSize(), optimizer, s.lr(), s.warmupSteps(),
         s.lrSchedule() == XraySettings.LrSchedule.LINEAR ? "decaying linearly" : "constant",
-        s.clipNorm() > 0 ? String.format(Locale.ROOT, "%.3g", s.clipNorm()) : "none");
+        s.clipNorm() > 0 ? String.format(Locale.ROOT, "%.3g", s.clipNorm()) : "none", s.flip() ? ", mirrored" : "");
   }
 
   /** `./labs data fetch` for this lab: downloads the lab's data (pinned URLs, SHA-256 checked) into {@code dir}. */

@@ -8,7 +8,7 @@ import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.data.XrayH5Dataset;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 
 /** The CAM computed in the graph against a plain-Java CAM from the same feature maps and dense kernel. */
@@ -57,7 +57,7 @@ class ClassActivationMapTest {
     XrayDataset samples = XrayH5Dataset.read(SharedFixtures.require("chest-xray-samples/nih_pneumothorax_samples_256.h5"));
     int size = 128;
     XrayDataset images = samples.select(new int[] {3, 4}).resizedTo(size);
-    try (XrayTraining net = new XrayTraining(XraySettings.lab().withImageSize(size).withSeed(3))) {
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XraySettings.lab().withImageSize(size).withSeed(3))) {
       net.trainStep(images, new int[] {0, 1}, 0.05f);
       float[] kernel = net.variable("dense/kernel");
       CamGraph cams = new CamGraph(net.ops(), net.model(), size);

@@ -11,9 +11,9 @@ import org.introdl.core.tf.Convolution;
 import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Result;
 import org.tensorflow.types.TFloat32;
@@ -53,11 +53,11 @@ class ConvolutionPlanTest {
   /** The last feature maps and the probabilities of {@code images} under a model built on {@code plan}, seed 5. */
   private static float[][] featuresAndProbabilities(ConvolutionPlan plan, XrayDataset images) {
     XraySettings settings = XraySettings.lab().withImageSize(SIZE).withSeed(5);
-    try (XrayTraining net = new XrayTraining(new XrayTraining.Config(settings, 0, 0, plan));
-        TFloat32 x = Tensors.images(images.pixels(), 0, images.count(), SIZE);
+    try (XrayTrainingGraph net = new XrayTrainingGraph(new XrayTrainingGraph.Config(settings, 0, 0, plan));
+        TFloat32 x = ImageTensors.images(images.pixels(), 0, images.count(), SIZE);
         Result r = net.session().runner().feed(net.model().images(), x).fetch(net.model().featureMaps())
             .fetch(net.model().probabilities()).run()) {
-      return new float[][] {Tensors.floats(r.get(0)), Tensors.floats(r.get(1))};
+      return new float[][] {ImageTensors.floats(r.get(0)), ImageTensors.floats(r.get(1))};
     }
   }
 }

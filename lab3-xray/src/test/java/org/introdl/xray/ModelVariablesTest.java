@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.introdl.core.testing.SharedFixtures;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.GraphOperation;
 
@@ -24,7 +24,7 @@ class ModelVariablesTest {
       python.put(v.get("name").asText(), v.get("shape").toString().replace(" ", ""));
     }
     Map<String, String> java = new TreeMap<>();
-    try (XrayTraining net = new XrayTraining(XraySettings.lab())) {
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XraySettings.lab())) {
       for (var it = net.graph().operations(); it.hasNext(); ) {
         GraphOperation op = it.next();
         if (op.type().equals("VariableV2")) {

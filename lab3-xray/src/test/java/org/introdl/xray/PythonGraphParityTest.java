@@ -9,11 +9,11 @@ import org.introdl.core.testing.SharedFixtures;
 import org.introdl.xray.cam.ClassActivationMap;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.data.XrayH5Dataset;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.model.TrainedModel;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tensorflow.Graph;
@@ -45,7 +45,7 @@ class PythonGraphParityTest {
     XrayDataset images = samples.select(IMAGES);
     Path prefix = tmp.resolve("model.ckpt");
     CamGraph.Activations java;
-    try (XrayTraining net = new XrayTraining(XraySettings.lab().withSeed(7))) {
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XraySettings.lab().withSeed(7))) {
       // One small training step makes biases and momentum slots non-zero, so they are compared too.
       net.trainStep(images, new int[] {0, 1}, 0.05f);
       net.save(prefix);
@@ -70,11 +70,11 @@ class PythonGraphParityTest {
           session.runner().feed(metaGraph.getSaverDef().getFilenameTensorName(), file)
               .addTarget(metaGraph.getSaverDef().getRestoreOpName()).run();
         }
-        try (TFloat32 x = Tensors.images(images.pixels(), 0, images.count(), 256);
+        try (TFloat32 x = ImageTensors.images(images.pixels(), 0, images.count(), 256);
             Result r = session.runner().feed("Placeholder", x).fetch("Softmax").fetch(featureMaps).fetch(cam).run()) {
-          assertClose("probabilities", Tensors.floats(r.get(0)), java.probabilities());
-          assertClose("feature maps", Tensors.floats(r.get(1)), java.featureMaps());
-          assertClose("CAMs", Tensors.floats(r.get(2)), java.cams());
+          assertClose("probabilities", ImageTensors.floats(r.get(0)), java.probabilities());
+          assertClose("feature maps", ImageTensors.floats(r.get(1)), java.featureMaps());
+          assertClose("CAMs", ImageTensors.floats(r.get(2)), java.cams());
         }
       }
     }

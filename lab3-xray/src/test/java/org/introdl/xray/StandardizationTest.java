@@ -6,7 +6,7 @@ import org.introdl.core.testing.SharedFixtures;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.data.XrayH5Dataset;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
@@ -48,8 +48,8 @@ class StandardizationTest {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class);
       Operand<TFloat32> y = PneumothoraxDetectionModel.perImageStandardization(tf, x);
-      try (TFloat32 in = Tensors.images(pixels, 0, 3, size); Result r = s.runner().feed(x, in).fetch(y).run()) {
-        float[] got = Tensors.floats(r.get(0));
+      try (TFloat32 in = ImageTensors.images(pixels, 0, 3, size); Result r = s.runner().feed(x, in).fetch(y).run()) {
+        float[] got = ImageTensors.floats(r.get(0));
         for (int i = 0; i < 3; i++) {
           double[] expected = reference(java.util.Arrays.copyOfRange(pixels, i * size * size, (i + 1) * size * size));
           for (int p = 0; p < expected.length; p++) {

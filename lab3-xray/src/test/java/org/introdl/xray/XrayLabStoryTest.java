@@ -24,9 +24,9 @@ class XrayLabStoryTest {
     XrayLab.Story story = XrayLab.runMainJob(tmp, small, new PrintStream(printed, true, StandardCharsets.UTF_8));
 
     assertEquals(4, story.training().run().endStep());
-    assertEquals(80, story.training().heldOutImages(), "a fifth of the 400 phantoms");
+    assertEquals(160, story.training().heldOutImages(), "a fifth of the 800 phantoms");
     assertEquals(10, story.cams().images().size());
-    assertEquals(47, story.localisation().positives(), "every held-out positive's map is measured");
+    assertEquals(75, story.localisation().positives(), "every held-out positive's map is measured");
     assertTrue(Files.exists(tmp.resolve("mistakes.png")) && Files.exists(tmp.resolve("mistakes.csv")));
     assertTrue(Files.exists(tmp.resolve("reliability.png")));
     long wrong = story.training().heldOut().confusion()[0][1] + story.training().heldOut().confusion()[1][0];

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.introdl.xray.train.XraySettings;
 import org.introdl.xray.train.XrayTrainer;
 import org.junit.jupiter.api.Test;
@@ -25,7 +25,7 @@ class XrayTrainerTest {
   void trainingLowersTheLossOnAFixedBatch() {
     XrayDataset phantoms = ChestPhantom.generate(8, 32, 11);
     int[] batch = {0, 1, 2, 3, 4, 5, 6, 7};
-    try (XrayTraining net = new XrayTraining(XraySettings.lab().withImageSize(32).withSeed(5)
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XraySettings.lab().withImageSize(32).withSeed(5)
         .withLr(0.003f, XraySettings.LrSchedule.CONSTANT))) {
       float first = net.trainStep(phantoms, batch).loss();
       float last = first;

@@ -27,18 +27,10 @@ class PackageCyclesTest {
   private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
   private static final Pattern PROJECT_NAME = Pattern.compile("\\b(org\\.introdl(?:\\.[a-z]\\w*)+)\\.([A-Z]\\w*)");
   private static final Pattern COMMENT = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
-  /**
-   * The cycles not untangled yet, each to go: the test fails when one is gone (take it off this list) and when any
-   * other appears.
-   */
-  private static final List<Set<String>> KNOWN_CYCLES = List.of(
-      // XrayCam reads the image size a checkpoint was trained at from train/; the evaluator draws cam/'s mistakes sheet.
-      Set.of("org.introdl.xray.cam", "org.introdl.xray.train"));
-
   @Test
   void noPackageOfTheProjectReachesItselfThroughOthers() throws IOException {
     Map<String, Set<String>> uses = packageGraph(Path.of("..").toAbsolutePath().normalize());
-    assertEquals(KNOWN_CYCLES.stream().map(TreeSet::new).toList(), cycles(uses), "package cycles");
+    assertEquals(List.of(), cycles(uses), "package cycles");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package org.introdl.xray.bench;
 
 import java.util.ArrayList;
+import org.introdl.xray.data.XrayConstants;
 import java.util.List;
 import java.util.function.IntFunction;
 import org.introdl.core.bench.BenchWorkload;
@@ -11,10 +12,10 @@ import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.tensorflow.Result;
 import org.tensorflow.ndarray.StdArrays;
 import org.tensorflow.types.TFloat32;
@@ -35,24 +36,27 @@ public final class XrayBench {
   /** Convention: a training step costs 3 forward passes (forward, input gradients, weight gradients). */
   public static final double TRAIN_FLOPS_FACTOR = 3;
 
+  /** The lab's image side, at which the bench measures the forward pass and the CAM. */
+  private static final int LAB = XrayConstants.LAB_IMAGE_SIZE;
+
   private XrayBench() {}
 
   public static List<BenchWorkload> workloads(boolean quick) {
     int cores = Runtime.getRuntime().availableProcessors();
     // --quick is a smoke test: the training step runs at 128 px so that it finishes in seconds.
-    int trainSize = quick ? 128 : 256;
+    int trainSize = quick ? 128 : LAB;
     List<BenchWorkload> all = new ArrayList<>();
     Variant plain = new Variant(false, 0, 0, fixed(Convolution.Kernel.CONV2D));
     Variant fast = new Variant(true, cores, 1, batch -> MeasuredConvolutions.forThisMachine(batch, System.err));
     String forwardBase = "W3 x-ray forward 256 (baseline)";
-    all.add(new Forward(forwardBase, 256, 1, plain, null));
-    all.add(new Forward("W3 x-ray forward 256", 256, 1, fast, forwardBase));
+    all.add(new Forward(forwardBase, LAB, 1, plain, null));
+    all.add(new Forward("W3 x-ray forward 256", LAB, 1, fast, forwardBase));
     if (!quick) {
       for (Convolution.Kernel kernel : Convolution.Kernel.values()) {
-        all.add(new Forward("W3 lever: every layer " + kernel.label() + ", fast feed and threads", 256, 1,
+        all.add(new Forward("W3 lever: every layer " + kernel.label() + ", fast feed and threads", LAB, 1,
             new Variant(true, cores, 1, fixed(kernel)), forwardBase));
       }
-      for (ConvolutionPlan.Layer layer : PneumothoraxDetectionModel.convolutionLayers(256)) {
+      for (ConvolutionPlan.Layer layer : PneumothoraxDetectionModel.convolutionLayers(LAB)) {
         for (Convolution.Kernel kernel : Convolution.Kernel.values()) {
           all.add(new Layer("W3 layer " + layer + ": " + kernel.label(), layer, kernel));
         }
@@ -61,12 +65,12 @@ public final class XrayBench {
     String trainBase = "W4 x-ray train step b15 " + trainSize + " (baseline)";
     all.add(new TrainStep(trainBase, trainSize, 15, plain, null));
     all.add(new TrainStep("W4 x-ray train step b15 " + trainSize, trainSize, 15, fast, trainBase));
-    all.add(new CamPerImage("x-ray CAM per image 256", 256, fast, "W3 x-ray forward 256"));
+    all.add(new CamPerImage("x-ray CAM per image 256", LAB, fast, "W3 x-ray forward 256"));
     return all;
   }
 
   static double forwardFlops(int size) {
-    return FORWARD_FLOPS_256 * (size / 256.0) * (size / 256.0);
+    return FORWARD_FLOPS_256 * ((double) size / LAB) * ((double) size / LAB);
   }
 
   /**
@@ -89,7 +93,7 @@ public final class XrayBench {
     final int size;
     final int batch;
     final Variant how;
-    XrayTraining net;
+    XrayTrainingGraph net;
     CamGraph cams;
     XrayDataset data;
     TFloat32 input;
@@ -107,11 +111,11 @@ public final class XrayBench {
         // The lab's update (momentum, no clipping), as the saved benchmark runs measured it.
         XraySettings settings = XraySettings.cpu().withImageSize(size).withLr(1e-4f, XraySettings.LrSchedule.CONSTANT)
             .withMomentum(XraySettings.LAB_MOMENTUM, true).withWarmupAndClip(0, 0);
-        net = new XrayTraining(new XrayTraining.Config(settings, how.intra(), how.inter(),
+        net = new XrayTrainingGraph(new XrayTrainingGraph.Config(settings, how.intra(), how.inter(),
             how.convolutions().apply(batch)));
         cams = new CamGraph(net.ops(), net.model(), size);
         data = ChestPhantom.generate(batch, size, 5);
-        input = how.reuseInput() ? Tensors.images(data.pixels(), 0, batch, size) : null;
+        input = how.reuseInput() ? ImageTensors.images(data.pixels(), 0, batch, size) : null;
       }
     }
 
@@ -188,7 +192,7 @@ public final class XrayBench {
     @Override
     public void run() {
       ready();
-      try (TFloat32 y = Tensors.oneHot(data.labels(), 0, data.count());
+      try (TFloat32 y = ImageTensors.oneHot(data.labels(), 0, data.count());
           TFloat32 copied = how.reuseInput() ? null : copiedInput();
           Result r = net.session().runner().feed(net.model().images(), how.reuseInput() ? input : copied)
               .feed(net.labels(), y).fetch(net.loss()).addTarget(net.trainOp()).run()) {

@@ -8,9 +8,9 @@ import java.util.Map;
 import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.tensorflow.Result;
 import org.tensorflow.proto.NodeExecStats;
 import org.tensorflow.proto.RunMetadata;
@@ -46,8 +46,8 @@ public final class XrayProfile {
     Map<String, double[]> byType = new LinkedHashMap<>();
     Map<String, double[]> byLayer = new LinkedHashMap<>();
     double wall = 0;
-    try (XrayTraining net = new XrayTraining(new XrayTraining.Config(settings, cores, 1, plan));
-        TFloat32 x = Tensors.images(data.pixels(), 0, batch, size)) {
+    try (XrayTrainingGraph net = new XrayTrainingGraph(new XrayTrainingGraph.Config(settings, cores, 1, plan));
+        TFloat32 x = ImageTensors.images(data.pixels(), 0, batch, size)) {
       for (int i = 0; i < WARM_UP_RUNS; i++) {
         net.session().runner().feed(net.model().images(), x).fetch(net.model().probabilities()).run().close();
       }

@@ -2,7 +2,7 @@ package org.introdl.xray.cam;
 
 import java.util.List;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -33,10 +33,10 @@ public final class CamGraph {
 
   /** Runs images {@code first..first+count-1} of {@code pixels} (each the model's size). */
   public Activations activations(Session session, float[] pixels, int first, int count, int classIndex) {
-    try (TFloat32 x = Tensors.images(pixels, first, count, model.imageSize());
+    try (TFloat32 x = ImageTensors.images(pixels, first, count, model.imageSize());
         Result r = session.runner().feed(model.images(), x)
             .fetch(model.probabilities()).fetch(model.featureMaps()).fetch(cams.get(classIndex)).run()) {
-      return new Activations(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), Tensors.floats(r.get(2)));
+      return new Activations(ImageTensors.floats(r.get(0)), ImageTensors.floats(r.get(1)), ImageTensors.floats(r.get(2)));
     }
   }
 
@@ -45,18 +45,18 @@ public final class CamGraph {
 
   /** As {@link #activations}, with the maps of both classes. */
   public BothClasses bothClasses(Session session, float[] pixels, int first, int count) {
-    try (TFloat32 x = Tensors.images(pixels, first, count, model.imageSize());
+    try (TFloat32 x = ImageTensors.images(pixels, first, count, model.imageSize());
         Result r = session.runner().feed(model.images(), x).fetch(model.probabilities()).fetch(model.featureMaps())
             .fetch(cams.get(0)).fetch(cams.get(1)).run()) {
-      return new BothClasses(Tensors.floats(r.get(0)), Tensors.floats(r.get(1)), Tensors.floats(r.get(2)),
-          Tensors.floats(r.get(3)));
+      return new BothClasses(ImageTensors.floats(r.get(0)), ImageTensors.floats(r.get(1)), ImageTensors.floats(r.get(2)),
+          ImageTensors.floats(r.get(3)));
     }
   }
 
   /** The dense layer's kernel, [512, 2] row-major: the weights the CAM gives each feature map. */
   public float[] denseKernel(Session session) {
     try (Result r = session.runner().fetch(model.denseKernel()).run()) {
-      return Tensors.floats(r.get(0));
+      return ImageTensors.floats(r.get(0));
     }
   }
 

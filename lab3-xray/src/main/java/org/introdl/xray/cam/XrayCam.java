@@ -4,17 +4,16 @@ import java.awt.image.BufferedImage;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.introdl.core.UserError;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.core.tf.MeasuredConvolutions;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.NamedCheckpoint;
 import org.introdl.xray.model.TrainedModel;
-import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTrainer;
 
 /**
  * The lab's "Class Activation Maps" cells: for chosen images, the CAM of a class computed in the graph, drawn over
@@ -22,6 +21,9 @@ import org.introdl.xray.train.XrayTrainer;
  * it also says whether the CAM's peak falls inside the known lesion.
  */
 public final class XrayCam {
+  /** The test images whose maps the notebook plots. */
+  static final int[] LAB_INDICES = {79, 37, 45, 29, 30};
+
   private XrayCam() {}
 
   public record Options(Path checkpoint, String data, int[] indices, int classIndex, int imageSize, Path outDir, long seed) {}
@@ -55,14 +57,14 @@ public final class XrayCam {
 
   /** As {@link #run(Options, PrintStream)}, the maps made by {@code camStep} (a student's, with --exercises). */
   public static Result run(Options o, CamStep camStep, PrintStream out) {
-    Path prefix = CheckpointPaths.resolve(o.checkpoint());
-    // A run's run.json says the size it trained at, and refuses a run of the other lab.
-    int trainedAt = XrayTrainer.settingsNear(prefix, "xray cam").map(XraySettings::imageSize)
-        .orElse(XraySettings.LAB_IMAGE_SIZE);
-    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    NamedCheckpoint checkpoint = NamedCheckpoint.locate(o.checkpoint(), "xray cam");
+    Path prefix = checkpoint.prefix();
+    int size = o.imageSize() > 0 ? o.imageSize() : checkpoint.imageSize();
     try (TrainedModel trained = TrainedModel.restore(prefix, size, oneImageAtATime())) {
-      XrayDataset pictures = XrayData.loadAtOwnSize(o.data(), o.seed());
-      int[] indices = o.indices() == null || o.indices().length == 0 ? defaultIndices(pictures) : o.indices();
+      boolean given = o.indices() != null && o.indices().length > 0;
+      int needed = 1 + Arrays.stream(given ? o.indices() : LAB_INDICES).max().getAsInt();
+      XrayDataset pictures = DataOption.loadAtOwnSize(o.data(), o.seed(), needed);
+      int[] indices = given ? o.indices() : defaultIndices(pictures);
       XrayDataset chosen = pictures.select(indices);
       out.printf("Data: %s (%dx%d, read by the model at %dx%d)%nCheckpoint: %s%n", pictures.source(), pictures.size(),
           pictures.size(), size, size, prefix);
@@ -246,9 +248,8 @@ public final class XrayCam {
 
   /** The lab's CAM indices (79, 37, 45, 29, 30) where they exist, else the first ten images. */
   static int[] defaultIndices(XrayDataset data) {
-    int[] lab = {79, 37, 45, 29, 30};
-    if (java.util.Arrays.stream(lab).allMatch(i -> i < data.count())) {
-      return lab;
+    if (Arrays.stream(LAB_INDICES).allMatch(i -> i < data.count())) {
+      return LAB_INDICES;
     }
     return java.util.stream.IntStream.range(0, Math.min(10, data.count())).toArray();
   }

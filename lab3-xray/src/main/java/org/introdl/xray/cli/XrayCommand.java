@@ -16,7 +16,8 @@ import org.introdl.core.cli.Cli;
 import org.introdl.core.exercises.ExerciseCode;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.cam.XrayCam;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
+import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.export.XrayExport;
 import org.introdl.xray.train.XrayEvaluator;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 public final class XrayCommand extends CommandGroup {
 
   static final String DATA_HELP = "An .h5 file in the lab's format, a folder of PNG/JPEG x-rays with labels.csv "
-      + "(NIH layout), 'synthetic' (offline phantoms; default ${DEFAULT-VALUE}) or 'synthetic:shortcut' (phantoms"
+      + "(NIH columns), NIH ChestX-ray14 as downloaded (Data_Entry_2017.csv with images_*/ or images_*.tar.gz), "
+      + "'synthetic' (offline phantoms; default ${DEFAULT-VALUE}) or 'synthetic:shortcut' (phantoms"
       + " with a chest drain in most training positives and none held out).";
 
   static void checkSize(CommandSpec spec, int size, boolean allowZero) {
@@ -52,15 +54,15 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side in pixels (default ${DEFAULT-VALUE}).")
-    int imageSize = XraySettings.LAB_IMAGE_SIZE;
+    int imageSize = XrayConstants.LAB_IMAGE_SIZE;
 
     @Override
     public Integer call() {
       checkSize(spec, imageSize, false);
-      XrayDataset d = XrayData.load(data, imageSize, 1);
+      XrayDataset d = DataOption.load(data, imageSize, 1);
       System.out.printf("%s%n%d images of %dx%d, %d with pneumothorax (label 1), %d without%n", d.source(), d.count(),
           d.size(), d.size(), d.positives(), d.count() - d.positives());
       return 0;
@@ -82,12 +84,12 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--preset", description = "cpu (default: 64 px, batch 16, Adam lr 0.001, warm-up 10, linear decay,"
-        + " clip 5) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the notebook). Explicit"
-        + " options override it.")
+        + " clip 5, mirrored images) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the"
+        + " notebook). Explicit options override it.")
     Preset preset = Preset.cpu;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side: 256 as the lab, 64 for a CPU (preset).")
     Integer imageSize;
@@ -118,6 +120,10 @@ public final class XrayCommand extends CommandGroup {
     @Option(names = "--nesterov", negatable = true, description = "Nesterov momentum (lab: on).")
     Boolean nesterov;
 
+    @Option(names = "--flip", negatable = true, description = "Mirror a random half of each batch left-right (lab:"
+        + " off, cpu: on).")
+    Boolean flip;
+
     @Option(names = "--steps", description = "Training steps in total (default " + XraySettings.STEPS_DEFAULT + ").")
     Integer steps;
 
@@ -145,7 +151,7 @@ public final class XrayCommand extends CommandGroup {
       return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(optimizer, p.optimizer()),
           or(lr, p.lr()), or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
           or(warmupSteps, p.warmupSteps()), or(clipNorm, p.clipNorm()), or(steps, p.steps()), or(evalEvery, p.evalEvery()),
-          or(heldOut, p.heldOut()), or(seed, p.seed()));
+          or(heldOut, p.heldOut()), or(seed, p.seed()), or(flip, p.flip()));
     }
 
     private static <T> T or(T given, T preset) {
@@ -156,7 +162,7 @@ public final class XrayCommand extends CommandGroup {
     public Integer call() {
       Set<String> given = new HashSet<>(Cli.givenOptions(spec));
       if (given.contains("preset")) {
-        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm"));
+        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm", "flip"));
       }
       XrayTrainer.Result r = XrayTrainer.run(new XrayTrainer.Options(settings(), out, resume, checkpointEvery), given,
           System.out);
@@ -186,13 +192,13 @@ public final class XrayCommand extends CommandGroup {
     Path checkpoint;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--image-size", description = "Image side (default: the size the checkpoint trained at, else 256).")
     int imageSize;
 
     @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}: not the training seed, so they are new images).")
-    long seed = 1001;
+    long seed = XrayConstants.UNSEEN_PHANTOM_SEED;
 
     @Option(names = "--out", description = "Output folder (default: out/xray-eval).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-eval");
@@ -221,7 +227,7 @@ public final class XrayCommand extends CommandGroup {
     Path checkpoint;
 
     @Option(names = "--data", description = DATA_HELP)
-    String data = XrayData.SYNTHETIC;
+    String data = DataOption.SYNTHETIC;
 
     @Option(names = "--index", split = ",", description = "Image indices (default: the lab's 79,37,45,29,30 if present, else the first 10).")
     int[] indices;
@@ -233,7 +239,7 @@ public final class XrayCommand extends CommandGroup {
     int imageSize;
 
     @Option(names = "--seed", description = "Seed of the phantoms (default ${DEFAULT-VALUE}).")
-    long seed = 1001;
+    long seed = XrayConstants.UNSEEN_PHANTOM_SEED;
 
     @Option(names = "--out", description = "Output folder (default: out/xray-cam).")
     Path out = LabPaths.defaultOutputDir().resolve("xray-cam");
@@ -286,7 +292,7 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--image-size", description = "Image side (default ${DEFAULT-VALUE}, the lab's).")
-    int imageSize = XraySettings.LAB_IMAGE_SIZE;
+    int imageSize = XrayConstants.LAB_IMAGE_SIZE;
 
     @Option(names = "--batch", description = "Images per forward pass (default ${DEFAULT-VALUE}).")
     int batch = 1;

@@ -3,6 +3,7 @@ package org.introdl.xray.data;
 import java.awt.Image;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -144,7 +145,15 @@ public final class XrayFolderDataset {
 
   /** Decodes one PNG/JPEG as S x S grayscale 0-255, refusing oversized headers before decoding pixels. */
   public static float[] readGrayscale(Path file, int size) {
-    BufferedImage image = decodeChecked(file);
+    return toSize(decodeChecked(file, () -> ImageIO.createImageInputStream(file.toFile())), size);
+  }
+
+  /** As {@link #readGrayscale(Path, int)}, for an image's bytes (an entry of a tar.gz part, named {@code name}). */
+  static float[] readGrayscale(byte[] bytes, Path name, int size) {
+    return toSize(decodeChecked(name, () -> ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))), size);
+  }
+
+  private static float[] toSize(BufferedImage image, int size) {
     int w = image.getWidth();
     int h = image.getHeight();
     float[] gray = grayscale(image);
@@ -163,8 +172,13 @@ public final class XrayFolderDataset {
     return out.getRaster().getPixels(0, 0, size, size, new float[size * size]);
   }
 
-  private static BufferedImage decodeChecked(Path file) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+  /** Opens the image's stream (ImageIO's own call, which may throw). */
+  private interface ImageSource {
+    ImageInputStream open() throws IOException;
+  }
+
+  private static BufferedImage decodeChecked(Path file, ImageSource source) {
+    try (ImageInputStream in = source.open()) {
       if (in == null) {
         throw UserError.inFile(file, "cannot open image");
       }

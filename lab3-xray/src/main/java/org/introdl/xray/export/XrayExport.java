@@ -5,11 +5,9 @@ import java.util.List;
 import org.introdl.savedmodels.format.SavedModelExport;
 import org.introdl.xray.cam.CamStep;
 import org.introdl.xray.cam.ClassActivationMap;
-import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.NamedCheckpoint;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
 import org.introdl.xray.model.TrainedModel;
-import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTrainer;
 import org.tensorflow.Operand;
 import org.tensorflow.Signature;
 import org.tensorflow.op.Ops;
@@ -53,11 +51,10 @@ public final class XrayExport {
   public record Result(Path out, Path checkpoint, int imageSize, int camGridSize) {}
 
   public static Result run(Options o) {
-    Path prefix = CheckpointPaths.resolve(o.checkpoint());
     // A run's run.json says the size it trained at, and refuses a run of the other lab.
-    int trainedAt = XrayTrainer.settingsNear(prefix, "xray export").map(XraySettings::imageSize)
-        .orElse(XraySettings.LAB_IMAGE_SIZE);
-    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    NamedCheckpoint checkpoint = NamedCheckpoint.locate(o.checkpoint(), "xray export");
+    Path prefix = checkpoint.prefix();
+    int size = o.imageSize() > 0 ? o.imageSize() : checkpoint.imageSize();
     // Before the restore: a folder that exists is refused before any work.
     SavedModelExport.requireNewFolder(o.out());
     try (TrainedModel trained = TrainedModel.restore(prefix, size)) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.introdl.core.tf.Convolution;
 import org.introdl.core.tf.ConvolutionPlan;
+import org.introdl.core.tf.GlorotUniform;
 import org.introdl.xray.data.XrayDataset;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -15,7 +16,6 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
-import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
@@ -30,8 +30,6 @@ import org.tensorflow.types.TInt64;
 public final class PneumothoraxDetectionModel {
   /** No pneumothorax / pneumothorax. */
   public static final int CLASSES = 2;
-  /** The lab's image side. */
-  public static final int LAB_IMAGE_SIZE = 256;
   /** (kernel side, filters) of the four blocks; each block has two convolutions. */
   static final int[][] BLOCKS = {{5, 64}, {5, 128}, {3, 256}, {3, 512}};
 
@@ -186,16 +184,9 @@ public final class PneumothoraxDetectionModel {
       return v;
     }
 
-    /**
-     * Glorot (Xavier) uniform as TF1's {@code glorot_uniform_initializer}: U(-limit, limit) with
-     * {@code limit = sqrt(6 / (fan_in + fan_out))}, fans counting the receptive field. Written from
-     * {@code randomUniform} because the framework's Glorot draws from [0, limit) with a wrong conv scale.
-     */
+    /** TF1's {@code glorot_uniform_initializer}, each variable its own draw from the model's seed. */
     Operand<TFloat32> glorotUniform(Ops layer, Shape shape, long fanIn, long fanOut) {
-      float limit = (float) Math.sqrt(6.0 / (fanIn + fanOut));
-      Operand<TFloat32> unit = layer.random.randomUniform(layer.constant(shape.asArray()), TFloat32.class,
-          RandomUniform.seed(seed), RandomUniform.seed2(variables.size() + 1L));
-      return layer.math.sub(layer.math.mul(unit, layer.constant(2 * limit)), layer.constant(limit));
+      return GlorotUniform.of(layer, shape, fanIn, fanOut, seed, variables.size() + 1L);
     }
   }
 
@@ -204,9 +195,9 @@ public final class PneumothoraxDetectionModel {
     float[] p = new float[data.count()];
     for (int first = 0; first < data.count(); first += batch) {
       int n = Math.min(batch, data.count() - first);
-      try (TFloat32 x = Tensors.images(data.pixels(), first, n, data.size());
+      try (TFloat32 x = ImageTensors.images(data.pixels(), first, n, data.size());
           Result r = session.runner().feed(images, x).fetch(probabilities).run()) {
-        float[] probs = Tensors.floats(r.get(0));
+        float[] probs = ImageTensors.floats(r.get(0));
         for (int i = 0; i < n; i++) {
           p[first + i] = probs[CLASSES * i + XrayDataset.PNEUMOTHORAX];
         }

@@ -9,9 +9,9 @@ import java.util.stream.IntStream;
 import org.introdl.xray.cam.MistakeSheet;
 import org.introdl.core.io.AtomicFiles;
 import org.introdl.core.tf.MeasuredConvolutions;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.CheckpointPaths;
+import org.introdl.xray.model.NamedCheckpoint;
 import org.introdl.xray.model.TrainedModel;
 
 /**
@@ -27,15 +27,13 @@ public final class XrayEvaluator {
       MistakeSheet.Result mistakes, Path json) {}
 
   public static Result run(Options o, PrintStream out) {
-    Path prefix = CheckpointPaths.resolve(o.checkpoint());
-    // A run's run.json says the size it trained at, and refuses a run of the other lab.
-    int trainedAt = XrayTrainer.settingsNear(prefix, "xray eval").map(XraySettings::imageSize)
-        .orElse(XraySettings.LAB_IMAGE_SIZE);
-    int size = o.imageSize() > 0 ? o.imageSize() : trainedAt;
+    NamedCheckpoint checkpoint = NamedCheckpoint.locate(o.checkpoint(), "xray eval");
+    Path prefix = checkpoint.prefix();
+    int size = o.imageSize() > 0 ? o.imageSize() : checkpoint.imageSize();
     // The checkpoint first: a wrong one fails before any image is made or read.
     try (TrainedModel net = TrainedModel.restore(prefix, size,
         MeasuredConvolutions.forThisMachine(XrayTrainer.EVAL_BATCH, System.err))) {
-      XrayDataset data = XrayData.load(o.data(), size, o.seed());
+      XrayDataset data = DataOption.load(o.data(), size, o.seed());
       out.printf("Data: %s (%d images, %d with pneumothorax, %dx%d)%nCheckpoint: %s%n", data.source(), data.count(),
           data.positives(), size, size, prefix);
       AtomicFiles.requireWritableDir(o.outDir());

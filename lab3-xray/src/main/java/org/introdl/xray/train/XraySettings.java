@@ -1,7 +1,8 @@
 package org.introdl.xray.train;
 
 import org.introdl.core.cli.BadOption;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.XrayConstants;
+import org.introdl.xray.data.DataOption;
 
 /**
  * Everything that makes an x-ray training run, in one place: the notebook's settings ({@link #lab()}: 256 px,
@@ -13,12 +14,12 @@ import org.introdl.xray.data.XrayData;
  * @param heldOut the share of the images held out for the held-out accuracy and AUC
  * @param evalEvery held-out evaluation every N steps (the notebook tests every 10)
  * @param seed initial weights, phantoms, the held-out split and the batches
+ * @param flip mirror a random half of each training batch left-right ({@link HorizontalFlips}; the lab does not)
  */
 public record XraySettings(String data, int imageSize, int batch, Optimizer optimizer, float lr, float momentum,
     boolean nesterov, LrSchedule lrSchedule, int warmupSteps, float clipNorm, int steps, int evalEvery,
-    double heldOut, long seed) {
+    double heldOut, long seed, boolean flip) {
   /** The notebook's training cell. */
-  public static final int LAB_IMAGE_SIZE = 256;
   public static final int LAB_BATCH = 15;
   public static final float LAB_LEARNING_RATE = 0.05f;
   public static final float LAB_MOMENTUM = 0.9f;
@@ -32,6 +33,8 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
    */
   public static final int CPU_IMAGE_SIZE = 64;
   public static final int CPU_BATCH = 16;
+  /** Mirrored batch images: the phantoms' lesions lie on either side; measured in docs/lab3-xray.md. */
+  public static final boolean CPU_FLIP = true;
   /** Adam's usual rate; the lab's momentum at 0.004 with linear decay stayed near P = 0.5 for 40 steps. */
   public static final float CPU_LEARNING_RATE = 0.001f;
   /** Steps over which the rate rises linearly from lr / warmup to lr: the first updates from fresh weights are the largest. */
@@ -75,15 +78,16 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
 
   /** The notebook's settings on the phantoms (they diverge from fresh weights on a CPU run: see the docs). */
   public static XraySettings lab() {
-    return new XraySettings(XrayData.SYNTHETIC, LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM, LAB_LEARNING_RATE,
-        LAB_MOMENTUM, true, LrSchedule.CONSTANT, 0, 0, STEPS_DEFAULT, LAB_EVAL_EVERY, HELD_OUT_DEFAULT, 1);
+    return new XraySettings(DataOption.SYNTHETIC, XrayConstants.LAB_IMAGE_SIZE, LAB_BATCH, Optimizer.MOMENTUM,
+        LAB_LEARNING_RATE, LAB_MOMENTUM, true, LrSchedule.CONSTANT, 0, 0, STEPS_DEFAULT, LAB_EVAL_EVERY, HELD_OUT_DEFAULT,
+        1, false);
   }
 
-  /** The CPU preset: 64 px, batch 16, Adam at 0.001 with a warm-up, linear decay and clipping. */
+  /** The CPU preset: 64 px, batch 16, Adam at 0.001 with a warm-up, linear decay, clipping and mirrored images. */
   public static XraySettings cpu() {
-    return new XraySettings(XrayData.SYNTHETIC, CPU_IMAGE_SIZE, CPU_BATCH, Optimizer.ADAM, CPU_LEARNING_RATE,
+    return new XraySettings(DataOption.SYNTHETIC, CPU_IMAGE_SIZE, CPU_BATCH, Optimizer.ADAM, CPU_LEARNING_RATE,
         LAB_MOMENTUM, true, LrSchedule.LINEAR, CPU_WARMUP_STEPS, CPU_CLIP_NORM, STEPS_DEFAULT, LAB_EVAL_EVERY,
-        HELD_OUT_DEFAULT, 1);
+        HELD_OUT_DEFAULT, 1, CPU_FLIP);
   }
 
   /** The learning rate of step {@code step} (1-based): the warm-up's ramp, then the schedule over the rest. */
@@ -96,53 +100,58 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
 
   public XraySettings withData(String d) {
     return new XraySettings(d, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps, clipNorm,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withImageSize(int s) {
     return new XraySettings(data, s, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps, clipNorm,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withBatch(int b) {
     return new XraySettings(data, imageSize, b, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps, clipNorm,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withLr(float r, LrSchedule schedule) {
     return new XraySettings(data, imageSize, batch, optimizer, r, momentum, nesterov, schedule, warmupSteps, clipNorm,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   /** The lab's momentum optimizer with {@code m} (Nesterov or not). */
   public XraySettings withMomentum(float m, boolean useNesterov) {
     return new XraySettings(data, imageSize, batch, Optimizer.MOMENTUM, lr, m, useNesterov, lrSchedule, warmupSteps,
-        clipNorm, steps, evalEvery, heldOut, seed);
+        clipNorm, steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withOptimizer(Optimizer o) {
     return new XraySettings(data, imageSize, batch, o, lr, momentum, nesterov, lrSchedule, warmupSteps, clipNorm,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withWarmupAndClip(int warmup, float clip) {
     return new XraySettings(data, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmup, clip,
-        steps, evalEvery, heldOut, seed);
+        steps, evalEvery, heldOut, seed, flip);
   }
 
   public XraySettings withSteps(int s, int everyForEval) {
     return new XraySettings(data, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps,
-        clipNorm, s, everyForEval, heldOut, seed);
+        clipNorm, s, everyForEval, heldOut, seed, flip);
   }
 
   public XraySettings withHeldOut(double share) {
     return new XraySettings(data, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps,
-        clipNorm, steps, evalEvery, share, seed);
+        clipNorm, steps, evalEvery, share, seed, flip);
   }
 
   public XraySettings withSeed(long s) {
     return new XraySettings(data, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps,
-        clipNorm, steps, evalEvery, heldOut, s);
+        clipNorm, steps, evalEvery, heldOut, s, flip);
+  }
+
+  public XraySettings withFlip(boolean f) {
+    return new XraySettings(data, imageSize, batch, optimizer, lr, momentum, nesterov, lrSchedule, warmupSteps,
+        clipNorm, steps, evalEvery, heldOut, seed, f);
   }
 
   /** Images held out of {@code count}: the share, at least 2 (an AUC needs both classes a chance to appear). */

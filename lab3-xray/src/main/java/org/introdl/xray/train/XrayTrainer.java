@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
@@ -15,7 +14,9 @@ import org.introdl.core.train.RunManifest;
 import org.introdl.core.train.StepMetrics;
 import org.introdl.core.train.TrainingRun;
 import org.introdl.xray.data.ChestPhantom;
-import org.introdl.xray.data.XrayData;
+import org.introdl.xray.data.DataOption;
+import org.introdl.xray.data.NihChestXray14;
+import org.introdl.xray.data.XrayConstants;
 import org.introdl.xray.data.XrayDataset;
 
 /**
@@ -24,8 +25,6 @@ import org.introdl.xray.data.XrayDataset;
  * checkpoints, resume, Ctrl-C, the chart), is the shared {@link TrainingRun}; this class says what one step is.
  */
 public final class XrayTrainer {
-  public static final String LAB = "x-ray";
-  public static final String COMMAND = "./labs xray train";
   public static final int CHECKPOINT_EVERY_DEFAULT = 25;
   /** Checkpoints kept in {@code checkpoints/}. */
   public static final int KEEP_CHECKPOINTS = 3;
@@ -68,7 +67,7 @@ public final class XrayTrainer {
    */
   public static Result run(Options o, Set<String> given, PrintStream out) {
     if (o.resume()) {
-      RunManifest recorded = RunManifest.forResume(o.out(), LAB, COMMAND);
+      RunManifest recorded = RunManifest.forResume(o.out(), XrayConstants.LAB, XrayConstants.TRAIN_COMMAND);
       o = new Options(recorded.resumeSettings(o.settings(), given, o.out()), o.out(), true, o.checkpointEvery());
     }
     return train(o, out);
@@ -76,7 +75,7 @@ public final class XrayTrainer {
 
   public static Result train(Options o, PrintStream out) {
     XraySettings s = o.settings();
-    XrayDataset all = XrayData.load(s.data(), s.imageSize(), s.seed(), s::heldOutOf);
+    XrayDataset all = DataOption.load(s.data(), s.imageSize(), s.seed(), s::heldOutOf);
     int heldOutCount = s.heldOutOf(all.count());
     if (all.count() - heldOutCount < 2) {
       throw new UserError(all.source() + ": " + all.count() + " images, too few to hold out "
@@ -88,18 +87,21 @@ public final class XrayTrainer {
     out.printf(Locale.ROOT, "Data: %s%n  %d training images (%d with pneumothorax), %d held out (%.0f%%), %dx%d%n",
         all.source(), train.count(), train.positives(), heldOut.count(), 100 * s.heldOut(), s.imageSize(),
         s.imageSize());
-    TrainingRun.Plan plan = new TrainingRun.Plan(LAB, "Lab 3 (x-ray)", COMMAND, o.out(), s.steps(),
+    TrainingRun.Plan plan = new TrainingRun.Plan(XrayConstants.LAB, "Lab 3 (x-ray)", XrayConstants.TRAIN_COMMAND,
+        o.out(), s.steps(),
         o.checkpointEvery(), KEEP_CHECKPOINTS, s.evalEvery(), o.resume());
-    TrainingRun run = TrainingRun.start(plan, RunManifest.of(LAB, s, fingerprint(s, all)), out);
+    TrainingRun run = TrainingRun.start(plan, RunManifest.of(XrayConstants.LAB, s, fingerprint(s, all)), out);
     if (run.complete()) {
       return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), run.nothingToDo(), null,
           heldOut, heldOutIds(all, heldOutCount, s.seed()));
     }
-    try (XrayTraining net = new XrayTraining(XrayTraining.Config.forThisMachine(s, System.err))) {
+    try (XrayTrainingGraph net = new XrayTrainingGraph(XrayTrainingGraph.Config.forThisMachine(s, System.err))) {
       long start = run.restoreOrInitialize(net.session());
-      BatchSampler sampler = new BatchSampler(train.labels(), s.batch(), s.seed());
+      StratifiedBatches sampler = new StratifiedBatches(train.labels(), s.batch(), s.seed());
       TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {
-        XrayTraining.StepResult r = net.trainStep(train, sampler.batch(step), s.learningRate(step));
+        XrayDataset batch = train.select(sampler.batch(step));
+        XrayTrainingGraph.StepResult r = net.trainStep(s.flip() ? HorizontalFlips.apply(batch, s.seed(), step) : batch,
+            s.learningRate(step));
         StepMetrics m = StepMetrics.of(r.loss(), r.accuracy());
         if (step % s.evalEvery() == 0 || step == s.steps()) {
           Evaluation e = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
@@ -129,20 +131,14 @@ public final class XrayTrainer {
     if (Files.isRegularFile(path)) {
       return DataFingerprint.ofFiles(path.toString(), "h5", List.of(path));
     }
+    if (NihChestXray14.isLayout(path)) { // its images are tens of GB: the list of what was selected stands for them
+      return DataFingerprint.ofFiles(path.toString(), "NIH ChestX-ray14",
+          List.of(path.resolve(NihChestXray14.DATA_ENTRY)));
+    }
     try (Stream<Path> files = Files.walk(path, 2)) {
       return DataFingerprint.ofFiles(path.toString(), "image folder", files.filter(Files::isRegularFile).toList());
     } catch (IOException e) {
       throw new UserError(path + ": cannot list (" + e.getMessage() + ")");
     }
-  }
-
-  /** The image size a run trained at, from the {@code run.json} of the run holding {@code checkpointPrefix}. */
-  public static Optional<XraySettings> settingsNear(Path checkpointPrefix, String command) {
-    Path folder = checkpointPrefix.toAbsolutePath().normalize().getParent();
-    return RunManifest.locateRun(folder).map(dir -> {
-      RunManifest m = RunManifest.read(dir).orElseThrow();
-      m.requireLab(LAB, LAB, command, dir);
-      return m.settings(XraySettings.class);
-    });
   }
 }

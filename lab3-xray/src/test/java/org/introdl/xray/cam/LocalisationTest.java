@@ -11,7 +11,7 @@ import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.TrainedModel;
 import org.introdl.xray.train.Calibration;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +56,7 @@ class LocalisationTest {
   void pneumothoraxProbabilityIsTheLogisticOfTheDifferenceMapsMean() {
     int size = 32;
     Path prefix = tmp.resolve("fresh");
-    try (XrayTraining fresh = new XrayTraining(XraySettings.cpu().withImageSize(size))) {
+    try (XrayTrainingGraph fresh = new XrayTrainingGraph(XraySettings.cpu().withImageSize(size))) {
       fresh.save(prefix);
     }
     XrayDataset phantoms = ChestPhantom.generate(4, size, 5);
@@ -104,7 +104,7 @@ class LocalisationTest {
     int size = 64;
     XraySettings s = XraySettings.cpu().withImageSize(size);
     Path prefix = tmp.resolve("untrained");
-    try (XrayTraining fresh = new XrayTraining(s)) {
+    try (XrayTrainingGraph fresh = new XrayTrainingGraph(s)) {
       fresh.save(prefix);
     }
     XrayDataset phantoms = ChestPhantom.generate(40, size, 77);

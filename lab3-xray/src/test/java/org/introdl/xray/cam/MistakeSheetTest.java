@@ -10,7 +10,7 @@ import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.TrainedModel;
 import org.introdl.xray.train.XraySettings;
-import org.introdl.xray.train.XrayTraining;
+import org.introdl.xray.train.XrayTrainingGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,7 +38,7 @@ class MistakeSheetTest {
   void theSheetAndItsListForAnUntrainedModel() throws Exception {
     int size = 32;
     Path prefix = tmp.resolve("untrained");
-    try (XrayTraining fresh = new XrayTraining(XraySettings.cpu().withImageSize(size))) {
+    try (XrayTrainingGraph fresh = new XrayTrainingGraph(XraySettings.cpu().withImageSize(size))) {
       fresh.save(prefix);
     }
     XrayDataset phantoms = ChestPhantom.generate(10, size, 3);

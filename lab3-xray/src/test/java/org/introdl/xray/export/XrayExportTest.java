@@ -20,8 +20,8 @@ import org.introdl.xray.cam.CamGraph;
 import org.introdl.xray.cli.XrayCommand;
 import org.introdl.xray.data.ChestPhantom;
 import org.introdl.xray.data.XrayDataset;
-import org.introdl.xray.model.CheckpointPaths;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.NamedCheckpoint;
+import org.introdl.xray.model.ImageTensors;
 import org.introdl.xray.model.TrainedModel;
 import org.introdl.xray.train.XraySettings;
 import org.introdl.xray.train.XrayTrainer;
@@ -74,15 +74,15 @@ class XrayExportTest {
 
   static Served serve(Path dir, XrayDataset data) {
     try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
-        TFloat32 x = Tensors.images(data.pixels(), 0, data.count(), data.size());
+        TFloat32 x = ImageTensors.images(data.pixels(), 0, data.count(), data.size());
         Result p = bundle.function("serving_default").call(Map.of(XrayExport.IMAGES, (Tensor) x));
         Result c = bundle.function(XrayExport.CAM_SIGNATURE).call(Map.of(XrayExport.IMAGES, (Tensor) x))) {
       Tensor probabilities = p.get(XrayExport.PROBABILITIES).orElseThrow();
       Tensor cam = c.get(XrayExport.CAM).orElseThrow();
       Tensor upsampled = c.get(XrayExport.CAM_UPSAMPLED).orElseThrow();
-      return new Served(Tensors.floats(probabilities), probabilities.shape().asArray(),
-          Tensors.floats(c.get(XrayExport.PROBABILITIES).orElseThrow()), Tensors.floats(cam), cam.shape().asArray(),
-          Tensors.floats(upsampled), upsampled.shape().asArray());
+      return new Served(ImageTensors.floats(probabilities), probabilities.shape().asArray(),
+          ImageTensors.floats(c.get(XrayExport.PROBABILITIES).orElseThrow()), ImageTensors.floats(cam), cam.shape().asArray(),
+          ImageTensors.floats(upsampled), upsampled.shape().asArray());
     }
   }
 
@@ -152,8 +152,8 @@ class XrayExportTest {
   @Test
   void theCheckpointOneStepEarlierFailsTheParityCheck() {
     float[] earlier;
-    try (TrainedModel trained = TrainedModel.restore(CheckpointPaths.resolve(run.resolve(
-        "checkpoints/step-000001")), SIZE)) {
+    try (TrainedModel trained = TrainedModel.restore(NamedCheckpoint.locate(run.resolve(
+        "checkpoints/step-000001"), "xray export").prefix(), SIZE)) {
       earlier = trained.probabilities(images, 4);
     }
     double difference = maxProbabilityDifference(served.probabilities(), earlier);
@@ -196,12 +196,12 @@ class XrayExportTest {
         session.run("init");
         session.runner().feed(metaGraph.getSaverDef().getFilenameTensorName(), file)
             .fetch(metaGraph.getSaverDef().getSaveTensorName()).run().close();
-        try (TFloat32 x = Tensors.images(films.pixels(), 0, films.count(), 256);
+        try (TFloat32 x = ImageTensors.images(films.pixels(), 0, films.count(), 256);
             Result r = session.runner().feed("Placeholder", x).fetch("Softmax").fetch("max_pooling2d_4/MaxPool")
                 .fetch("dense/kernel").run()) {
-          probabilities = Tensors.floats(r.get(0));
-          features = Tensors.floats(r.get(1));
-          kernel = Tensors.floats(r.get(2));
+          probabilities = ImageTensors.floats(r.get(0));
+          features = ImageTensors.floats(r.get(1));
+          kernel = ImageTensors.floats(r.get(2));
         }
       }
     }

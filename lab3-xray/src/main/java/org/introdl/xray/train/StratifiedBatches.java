@@ -13,14 +13,14 @@ import org.introdl.xray.data.XrayDataset;
  * moves every logit together (the prediction flips between "all positive" and "all negative"); measured on the
  * phantoms at 128 px, batch 8: no learning in 100 random-batch steps. Fixing the mix removes that swing.
  */
-public final class BatchSampler {
+public final class StratifiedBatches {
   private final int[] positives;
   private final int[] negatives;
   private final int batch;
   private final int positivesPerBatch;
   private final long seed;
 
-  public BatchSampler(int[] labels, int batch, long seed) {
+  public StratifiedBatches(int[] labels, int batch, long seed) {
     List<Integer> pos = new ArrayList<>();
     List<Integer> neg = new ArrayList<>();
     for (int i = 0; i < labels.length; i++) {

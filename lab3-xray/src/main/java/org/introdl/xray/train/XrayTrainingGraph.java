@@ -13,7 +13,7 @@ import org.introdl.core.tf.ConvolutionPlan;
 import org.introdl.core.tf.MeasuredConvolutions;
 import org.introdl.xray.data.XrayDataset;
 import org.introdl.xray.model.PneumothoraxDetectionModel;
-import org.introdl.xray.model.Tensors;
+import org.introdl.xray.model.ImageTensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -31,7 +31,7 @@ import org.tensorflow.types.TFloat32;
  * lab's. Inference (evaluation, CAMs) restores into {@link org.introdl.xray.model.TrainedModel} instead: no
  * optimizer there.
  */
-public final class XrayTraining implements AutoCloseable {
+public final class XrayTrainingGraph implements AutoCloseable {
   private final Config config;
   private final Graph graph;
   private final Ops tf;
@@ -66,11 +66,11 @@ public final class XrayTraining implements AutoCloseable {
     }
   }
 
-  public XrayTraining(XraySettings settings) {
+  public XrayTrainingGraph(XraySettings settings) {
     this(Config.of(settings));
   }
 
-  public XrayTraining(Config config) {
+  public XrayTrainingGraph(Config config) {
     this.config = config;
     graph = new Graph();
     try {
@@ -147,13 +147,17 @@ public final class XrayTraining implements AutoCloseable {
 
   /** One training step on the images at {@code batch} at learning rate {@code lr}. */
   public StepResult trainStep(XrayDataset data, int[] batch, float lr) {
-    XrayDataset b = data.select(batch);
-    try (TFloat32 x = Tensors.images(b.pixels(), 0, b.count(), b.size());
-        TFloat32 y = Tensors.oneHot(b.labels(), 0, b.count());
+    return trainStep(data.select(batch), lr);
+  }
+
+  /** One training step on the images of {@code b} at learning rate {@code lr}. */
+  public StepResult trainStep(XrayDataset b, float lr) {
+    try (TFloat32 x = ImageTensors.images(b.pixels(), 0, b.count(), b.size());
+        TFloat32 y = ImageTensors.oneHot(b.labels(), 0, b.count());
         TFloat32 rate = TFloat32.scalarOf(lr);
         Result r = session.runner().feed(learningRate, rate).feed(model.images(), x).feed(labels, y)
             .fetch(loss).fetch(model.probabilities()).addTarget(update).run()) {
-      float[] p = Tensors.floats(r.get(1));
+      float[] p = ImageTensors.floats(r.get(1));
       int right = 0;
       for (int i = 0; i < b.count(); i++) {
         int predicted = p[2 * i + XrayDataset.PNEUMOTHORAX] > p[2 * i] ? XrayDataset.PNEUMOTHORAX : 0;
@@ -171,7 +175,7 @@ public final class XrayTraining implements AutoCloseable {
   /** Current values of a variable by its checkpoint name. */
   public float[] variable(String name) {
     try (Result r = session.runner().fetch(model.variables().get(name)).run()) {
-      return Tensors.floats(r.get(0));
+      return ImageTensors.floats(r.get(0));
     }
   }
 

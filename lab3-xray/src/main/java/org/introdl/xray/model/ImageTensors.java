@@ -6,8 +6,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 
 /** Moving images and results between Java arrays and tensors with one bulk copy each way (no per-element calls). */
-public final class Tensors {
-  private Tensors() {}
+public final class ImageTensors {
+  private ImageTensors() {}
 
   /** Images {@code first..first+count-1} of a flat pixel array, as an [count, size, size, 1] tensor. */
   public static TFloat32 images(float[] pixels, int first, int count, int size) {
