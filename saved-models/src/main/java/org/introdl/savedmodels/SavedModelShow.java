@@ -34,7 +34,7 @@ public final class SavedModelShow {
       Map<String, SavedModelDir.Signature> sigs = new TreeMap<>();
       mg.getSignatureDefMap().forEach((k, v) -> sigs.put(k, SavedModelDir.Signature.of(k, v)));
       Map<String, String> runArguments = new TreeMap<>();
-      sigs.forEach((k, s) -> runArguments.put(k, RunExample.arguments(s, mg.getGraphDef())));
+      sigs.forEach((k, s) -> runArguments.put(k, ZeroInputRunArguments.arguments(s, mg.getGraphDef())));
       infos.add(new MetaGraphInfo(new java.util.TreeSet<>(mg.getMetaInfoDef().getTagsList()),
           mg.getMetaInfoDef().getTensorflowVersion(), mg.getMetaInfoDef().getTensorflowGitVersion(),
           List.copyOf(sigs.values()), mg.getGraphDef().getNodeCount(),

@@ -47,11 +47,7 @@ public final class SignatureRepair {
   private SignatureRepair() {}
 
   /** The MetaGraph to load and one line per change. */
-  public record Result(MetaGraphDef metaGraph, List<String> notes) {
-    public boolean changed() {
-      return !notes.isEmpty();
-    }
-  }
+  public record Result(MetaGraphDef metaGraph, List<String> notes) {}
 
   /** Repairs {@code metaGraph} for a run that calls the signatures {@code called}. */
   public static Result repair(MetaGraphDef metaGraph, Collection<String> called, String source) {

@@ -136,11 +136,6 @@ public final class UnsafeOps {
         memory(metaGraph));
   }
 
-  /** What loading a SavedModel executes: the restore path and the init ops. */
-  public static Report scanLoading(MetaGraphDef metaGraph) {
-    return loadingWalk(metaGraph).report("loading", memory(metaGraph));
-  }
-
   /** Loading, and each signature on its own (without loading), as {@code savedmodel scan} prints them. */
   public static SavedModelScan scanEachSignature(MetaGraphDef metaGraph) {
     DeclaredMemory memory = memory(metaGraph);

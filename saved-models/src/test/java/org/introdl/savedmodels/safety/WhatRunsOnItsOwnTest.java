@@ -137,20 +137,20 @@ class WhatRunsOnItsOwnTest {
     GraphDef.Builder g = model("save").addNode(node("save/prefix", "Identity", "save/Const"));
     g.setNode(8, node("save/RestoreV2", "RestoreV2", "save/prefix", "save/names", "save/slices"));
     MetaGraphDef attack = withAsset(g.build(), "save/prefix:0", "../../stranger/variables");
-    UnsafeOps.Report r = UnsafeOps.scanLoading(attack);
+    UnsafeOps.Report r = UnsafeOps.scanEachSignature(attack).loading();
     assertEquals(List.of(Kind.UNSAFE_ASSET, Kind.UNSAFE_ASSET), r.findings().stream().map(UnsafeOps.Finding::kind)
         .toList(), r.findings().toString());
     // The control: without the asset, the same restore is the model's own (the loader feeds save/Const).
     MetaGraphDef without = attack.toBuilder().clearAssetFileDef().build();
-    assertTrue(UnsafeOps.scanLoading(without).isSafe());
+    assertTrue(UnsafeOps.scanEachSignature(without).loading().isSafe());
     // TF1 SavedModels keep their assets in a collection, which the loader reads when the field is empty.
     MetaGraphDef inCollection = without.toBuilder().putCollectionDef("saved_model_assets", CollectionDef.newBuilder()
         .setAnyList(CollectionDef.AnyList.newBuilder().addValue(Any.pack(attack.getAssetFileDef(0)))).build()).build();
-    assertEquals(Kind.UNSAFE_ASSET, UnsafeOps.scanLoading(inCollection).findings().get(0).kind());
+    assertEquals(Kind.UNSAFE_ASSET, UnsafeOps.scanEachSignature(inCollection).loading().findings().get(0).kind());
     // A plain asset on its own tensor is what real models hold.
     GraphDef withPath = model("save").addNode(stringConst("asset_path", ByteString.copyFromUtf8("foo.txt"))).build();
-    assertTrue(UnsafeOps.scanLoading(withAsset(withPath, "asset_path:0", "foo.txt")).isSafe());
-    assertFalse(UnsafeOps.scanLoading(withAsset(withPath, "asset_path:0", "/etc/passwd")).isSafe());
+    assertTrue(UnsafeOps.scanEachSignature(withAsset(withPath, "asset_path:0", "foo.txt")).loading().isSafe());
+    assertFalse(UnsafeOps.scanEachSignature(withAsset(withPath, "asset_path:0", "/etc/passwd")).loading().isSafe());
   }
 
   // ---- strings and constants ----

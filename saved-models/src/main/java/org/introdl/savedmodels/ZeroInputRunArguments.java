@@ -20,11 +20,11 @@ import org.tensorflow.proto.TensorShapeProto;
  * more than {@link #MAX_INLINE_VALUES} values is named as a {@code .npy} file instead ({@code --input 'x=@x.npy'}),
  * with a shell comment saying the file's dtype and shape: thousands of written-out zeros help nobody.
  */
-final class RunExample {
+final class ZeroInputRunArguments {
   /** The most values an input's zeros are written out for. */
   static final long MAX_INLINE_VALUES = 16;
 
-  private RunExample() {}
+  private ZeroInputRunArguments() {}
 
   static String arguments(SavedModelDir.Signature sig, GraphDef graph) {
     List<String> args = new ArrayList<>();
