@@ -25,9 +25,10 @@ import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.RunOptions;
 
 /**
- * Loads a version into this process the way {@code savedmodel run} does: the folder is read and scanned in Java
- * (loading and every signature, since a client may call any), repaired where this runtime needs it, scanned again,
- * and only then handed to TensorFlow. A model with unsafe ops, or declaring more memory than the budget, is refused
+ * Loads a version into this process the way {@code savedmodel run} does (what each {@link ServingWorker} does in
+ * its own process, and the server's {@code --in-process} mode for trusted models): the folder is read and scanned in
+ * Java (loading and every signature, since a client may call any), repaired where this runtime needs it, scanned
+ * again, and only then handed to TensorFlow. A model with unsafe ops, or declaring more memory than the budget, is refused
  * unless its config allows unsafe ops.
  */
 public final class InProcessLoader implements ModelLoader {
@@ -99,10 +100,7 @@ public final class InProcessLoader implements ModelLoader {
 
     @Override
     public SavedModelDir.Signature signature(String key) {
-      if (!metaGraph.getSignatureDefMap().containsKey(key)) {
-        throw ServingError.invalid("Serving signature name: \"" + key + "\" not found in signature def");
-      }
-      return SavedModelDir.Signature.of(key, metaGraph.getSignatureDefMap().get(key));
+      return ServableModel.signatureOf(metaGraph, key);
     }
 
     @Override

@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * The versions of one model and their life cycle, as TensorFlow Serving's manager keeps them: the versions its policy
  * chooses among the folders present are loaded (LOADING, then AVAILABLE, or END with the error); once a newly chosen
  * version is AVAILABLE the others are unloaded (UNLOADING, then END) as soon as the requests that hold them finish,
- * so no request is dropped and none is served by a half-loaded version. A version that failed is not retried until
- * its folder is removed and added again.
+ * so no request is dropped and none is served by a half-loaded version. A version that failed to load is not retried
+ * until its folder is removed and added again. A version whose worker died while serving (a crash, its memory budget)
+ * is END with the reason, and is loaded again at the next poll, up to {@link #MAX_RESTARTS} times.
  */
 public final class ServedModel {
   /** TF Serving's {@code ModelVersionStatus.State}. */
@@ -26,9 +27,14 @@ public final class ServedModel {
   /** One version's entry in the status API. */
   public record VersionStatus(long version, State state, ServingError.Code errorCode, String errorMessage) {}
 
+  /** How often a version whose worker died is started again before it stays END (a model that always crashes). */
+  static final int MAX_RESTARTS = 3;
+
   private final ModelConfig config;
   private final ModelLoader loader;
   private final ConcurrentSkipListMap<Long, Version> versions = new ConcurrentSkipListMap<>();
+  /** Per version number, how often its worker died and it was started again. */
+  private final Map<Long, Integer> restarts = new java.util.HashMap<>();
 
   public ServedModel(ModelConfig config, ModelLoader loader) {
     this.config = config;
@@ -52,6 +58,8 @@ public final class ServedModel {
     SortedSet<Long> present = presentVersions();
     List<String> changes = new ArrayList<>();
     versions.values().removeIf(v -> v.failed() && !present.contains(v.number));
+    restarts.keySet().retainAll(present);
+    restartDied(present, changes);
     SortedSet<Long> chosen = loadChosen(present, changes);
     boolean chosenAvailable = chosen.stream().anyMatch(n -> versions.get(n).state() == State.AVAILABLE);
     if (chosenAvailable || present.isEmpty()) {
@@ -84,6 +92,26 @@ public final class ServedModel {
       }
       if (!failedNow) {
         return chosen;
+      }
+    }
+  }
+
+  /**
+   * A version whose worker died is taken out of the list, so that the policy chooses it again and it is loaded anew;
+   * after {@link #MAX_RESTARTS} restarts it stays END with its reason.
+   */
+  private void restartDied(SortedSet<Long> present, List<String> changes) {
+    for (Version v : versions.values()) {
+      String died = v.takeDeath();
+      if (died == null) {
+        continue;
+      }
+      int count = restarts.merge(v.number, 1, Integer::sum);
+      if (count <= MAX_RESTARTS && present.contains(v.number)) {
+        versions.remove(v.number);
+        changes.add(line(v.number, "END, " + died + "; starting it again (" + count + " of " + MAX_RESTARTS + ")"));
+      } else {
+        changes.add(line(v.number, "END, " + died + "; not started again (it died " + MAX_RESTARTS + " times)"));
       }
     }
   }
@@ -221,6 +249,7 @@ public final class ServedModel {
     private State state = State.LOADING;
     private ServingError.Code errorCode = ServingError.Code.OK;
     private String errorMessage = "";
+    private String diedOf;
     private ServableModel model;
     private int users;
 
@@ -229,15 +258,37 @@ public final class ServedModel {
     }
 
     synchronized State state() {
+      noticeDeath();
       return state;
     }
 
     synchronized boolean failed() {
+      noticeDeath();
       return state == State.END && errorCode != ServingError.Code.OK;
     }
 
     synchronized VersionStatus status() {
+      noticeDeath();
       return new VersionStatus(number, state, errorCode, errorMessage);
+    }
+
+    /** If the loaded model can no longer serve (its worker died), the version is END with the reason. */
+    private void noticeDeath() {
+      String died = model == null || state != State.AVAILABLE && state != State.UNLOADING ? null : model.failure();
+      if (died != null) {
+        closeModel();
+        errorCode = ServingError.Code.INTERNAL;
+        errorMessage = died;
+        diedOf = died;
+      }
+    }
+
+    /** Why its worker died, the first time this is asked after it did (for the restart), else null. */
+    synchronized String takeDeath() {
+      noticeDeath();
+      String died = diedOf;
+      diedOf = null;
+      return died;
     }
 
     synchronized void available(ServableModel loaded) {
@@ -252,6 +303,7 @@ public final class ServedModel {
     }
 
     synchronized Lease tryAcquire() {
+      noticeDeath();
       if (state != State.AVAILABLE) {
         return null;
       }
