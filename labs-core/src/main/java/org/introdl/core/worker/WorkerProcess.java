@@ -399,8 +399,15 @@ public final class WorkerProcess {
       }
     }
     options.add("-cp");
-    options.add(System.getProperty("java.class.path"));
+    options.add(absoluteClassPath(System.getProperty("java.class.path")));
     return options;
+  }
+
+  /** The class path with each entry absolute: the child's working directory is its own folder, not this one's. */
+  static String absoluteClassPath(String classPath) {
+    return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+            java.io.File.pathSeparator));
   }
 
   /** The child's Java heap: a quarter of the budget (inputs and outputs as arrays), at least 96 MiB. */
