@@ -45,9 +45,13 @@ public final class ServedModel {
     return config;
   }
 
-  /** Whether the base path is one SavedModel folder (served as version 1) rather than a folder of versions. */
-  private boolean isSingleFolder() {
-    return Files.isRegularFile(config.basePath().resolve("saved_model.pb"));
+  /**
+   * Whether the base path is one SavedModel folder or a Keras file (served as version 1) rather than a folder of
+   * versions.
+   */
+  private boolean isSingleVersion() {
+    return Files.isRegularFile(config.basePath().resolve("saved_model.pb"))
+        || KerasFiles.isKerasFile(config.basePath());
   }
 
   /**
@@ -119,7 +123,7 @@ public final class ServedModel {
   private String load(long number) {
     Version version = new Version(number);
     versions.put(number, version);
-    Path dir = isSingleFolder() ? config.basePath() : config.basePath().resolve(Long.toString(number));
+    Path dir = isSingleVersion() ? config.basePath() : config.basePath().resolve(Long.toString(number));
     try {
       version.available(loader.load(dir, config));
       return line(number, "AVAILABLE");
@@ -136,10 +140,10 @@ public final class ServedModel {
     return "model " + config.name() + " version " + number + ": " + what;
   }
 
-  /** The numeric version folders under the base path (or version 1 for a single SavedModel folder). */
+  /** The numeric version folders under the base path (or version 1 for a single SavedModel folder or Keras file). */
   private SortedSet<Long> presentVersions() {
     SortedSet<Long> present = new TreeSet<>();
-    if (isSingleFolder()) {
+    if (isSingleVersion()) {
       present.add(1L);
       return present;
     }

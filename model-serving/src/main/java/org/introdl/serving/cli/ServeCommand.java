@@ -35,7 +35,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--model", paramLabel = "NAME=PATH",
       description = "A model: PATH holds numeric version folders (PATH/1, PATH/2, ...; the newest is served) or is "
-          + "one SavedModel folder (served as version 1). Repeat for several models.")
+          + "one SavedModel folder or a .keras or .h5 file (served as version 1). Repeat for several models.")
   List<String> models = new ArrayList<>();
 
   @Option(names = "--config", paramLabel = "FILE.json",
