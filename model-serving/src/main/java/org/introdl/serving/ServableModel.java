@@ -27,6 +27,14 @@ public interface ServableModel extends AutoCloseable {
   Map<String, TensorValue> run(SavedModelDir.Signature signature, Map<String, TensorValue> inputs, Duration timeout);
 
   /**
+   * Whether {@link #run} itself gives up at its {@code timeout} with a {@code DEADLINE_EXCEEDED} error, whatever the
+   * runtime does: then the server calls it on the request's own thread, without handing it to a pool to wait for.
+   */
+  default boolean keepsItsDeadline() {
+    return false;
+  }
+
+  /**
    * Why this version can no longer serve (its worker process crashed, ran over its memory budget or was stopped),
    * or null while it can; the server then reports it in the status API and starts it again.
    */

@@ -157,32 +157,31 @@ public final class WorkerLoader implements ModelLoader {
       CompletableFuture<WorkerWire.RunReply> answer = new CompletableFuture<>();
       pending.put(id, answer);
       try {
-        send(new WorkerWire.RunRequest(id, signature.key(), timeout.toMillis(), inputs));
+        send(id, new WorkerWire.RunRequest(id, signature.key(), timeout.toMillis(), inputs));
         WorkerWire.RunReply reply = timeout.isZero() ? answer.get()
-            : answer.get(timeout.plus(HANG_GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            : answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (reply.error() != null) {
           throw reply.error();
         }
         return reply.outputs();
       } catch (TimeoutException e) {
-        stop("a run did not finish " + HANG_GRACE.toSeconds() + " s past its deadline of " + timeout.toMillis()
-            + " ms; its worker was stopped");
+        stopIfStillRunning(answer, timeout);
         throw new ServingError(ServingError.Code.DEADLINE_EXCEEDED, "Deadline Exceeded: the model did not answer"
             + " within " + timeout.toMillis() + " ms");
       } catch (ExecutionException e) {
         throw e.getCause() instanceof ServingError s ? s
             : new ServingError(ServingError.Code.INTERNAL, String.valueOf(e.getCause()));
       } catch (InterruptedException e) {
+        pending.remove(id);
         Thread.currentThread().interrupt();
         throw new ServingError(ServingError.Code.CANCELLED, "Cancelled");
-      } finally {
-        pending.remove(id);
       }
     }
 
-    private void send(WorkerWire.RunRequest request) {
+    private void send(long id, WorkerWire.RunRequest request) {
       String gone = failure;
       if (gone != null) {
+        pending.remove(id);
         throw new ServingError(ServingError.Code.UNAVAILABLE, gone);
       }
       synchronized (requests) {
@@ -200,7 +199,7 @@ public final class WorkerLoader implements ModelLoader {
       try {
         while (true) {
           WorkerWire.RunReply reply = WorkerWire.readReply(answers);
-          CompletableFuture<WorkerWire.RunReply> waiting = pending.get(reply.id());
+          CompletableFuture<WorkerWire.RunReply> waiting = pending.remove(reply.id());
           if (waiting != null) {
             waiting.complete(reply);
           }
@@ -212,7 +211,26 @@ public final class WorkerLoader implements ModelLoader {
         }
         ServingError error = new ServingError(ServingError.Code.INTERNAL, failure);
         pending.values().forEach(f -> f.completeExceptionally(error));
+        pending.clear();
       }
+    }
+
+    /**
+     * A run past its deadline that has not ended {@link #HANG_GRACE} later holds a thread of the worker for good: the
+     * worker is stopped (and started again by the server).
+     */
+    private void stopIfStillRunning(CompletableFuture<WorkerWire.RunReply> answer, Duration timeout) {
+      answer.orTimeout(HANG_GRACE.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+        if (error instanceof TimeoutException) {
+          stop("a run did not finish " + HANG_GRACE.toSeconds() + " s past its deadline of " + timeout.toMillis()
+              + " ms; its worker was stopped");
+        }
+      });
+    }
+
+    @Override
+    public boolean keepsItsDeadline() {
+      return true;
     }
 
     /** Stops the worker for {@code why}; the status API shows it and the server starts the version again. */
