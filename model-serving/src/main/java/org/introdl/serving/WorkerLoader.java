@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,15 +205,22 @@ public final class WorkerLoader implements ModelLoader {
             waiting.complete(reply);
           }
         }
-      } catch (IOException ended) {
+      } catch (EOFException ended) {
         String reason = versionDir + ": " + howItEnded(worker, config);
         if (failure == null) {
           failure = closing ? versionDir + ": unloaded" : reason;
         }
-        ServingError error = new ServingError(ServingError.Code.INTERNAL, failure);
-        pending.values().forEach(f -> f.completeExceptionally(error));
-        pending.clear();
+        failPending();
+      } catch (IOException broken) {
+        stop("its worker broke the answer protocol (" + broken.getMessage() + ") and was stopped");
+        failPending();
       }
+    }
+
+    private void failPending() {
+      ServingError error = new ServingError(ServingError.Code.INTERNAL, failure);
+      pending.values().forEach(f -> f.completeExceptionally(error));
+      pending.clear();
     }
 
     /**

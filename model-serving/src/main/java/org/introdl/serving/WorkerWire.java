@@ -23,12 +23,17 @@ import org.tensorflow.proto.DataType;
  *       error code and a message (the scan's refusal, a load error);</li>
  *   <li>server to worker, per run: a request id, the signature key, the deadline in milliseconds (0: none) and the
  *       inputs by key;</li>
- *   <li>worker to server, per run: the request id, then {@link #OK} and the outputs by key, or {@link #FAILED}, the
- *       error code and message.</li>
+ *   <li>worker to server, per run: {@link #ANSWER_MARK}, the request id, then {@link #OK} and the outputs by key,
+ *       or {@link #FAILED}, the error code and message.</li>
  * </ul>
  * Runs are answered in the order they finish; the id pairs each answer with its request.
  */
 final class WorkerWire {
+  /**
+   * The first bytes of every answer: what else reaches the worker's stdout (native code that prints, a model's
+   * {@code PrintV2} to stdout) is caught at the next answer instead of being read as one.
+   */
+  static final int ANSWER_MARK = 0x54465356;
   static final byte LOADED = 1;
   static final byte OK = 2;
   static final byte FAILED = 3;
@@ -60,6 +65,7 @@ final class WorkerWire {
   }
 
   static void writeReply(DataOutputStream out, RunReply reply) throws IOException {
+    out.writeInt(ANSWER_MARK);
     out.writeLong(reply.id());
     if (reply.error() != null) {
       writeError(out, reply.error());
@@ -70,6 +76,10 @@ final class WorkerWire {
   }
 
   static RunReply readReply(DataInputStream in) throws IOException {
+    int mark = in.readInt();
+    if (mark != ANSWER_MARK) {
+      throw new IOException("its answers were interleaved with other output");
+    }
     long id = in.readLong();
     byte kind = in.readByte();
     return switch (kind) {

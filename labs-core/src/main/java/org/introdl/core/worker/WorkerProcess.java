@@ -45,8 +45,8 @@ import org.introdl.core.io.AtomicFiles;
  *
  * The child is {@code java MAIN ARGS} with this JVM's class path and {@code -D}{@value #WORKER_PROPERTY}; its
  * stdout is kept until it ends, its own stderr (descriptor 3, as the {@code ./labs} launcher arranges) is streamed,
- * and TensorFlow's native log (descriptor 2) goes to the log file of the launcher, never to the terminal. A serving
- * loop can reuse all of this with a main class that answers requests on stdin and stdout for as long as it lives.
+ * and TensorFlow's native log (descriptor 2) goes to the log file of the launcher, never to the terminal. A server
+ * keeps a child alive instead ({@link #start}): the same limits and clean-up, its stdin and stdout the channel.
  */
 public final class WorkerProcess {
   /** System property set in the child: it is the worker, so it runs the model itself. */

@@ -30,19 +30,20 @@ import org.introdl.music.train.MusicSettings;
 import org.introdl.music.train.MusicTrainer;
 import org.introdl.savedmodels.format.SavedModelDir;
 import org.introdl.savedmodels.values.TensorValue;
-import org.introdl.savedmodels.keras.KerasConvert;
-import org.introdl.savedmodels.keras.KerasSource;
 import org.introdl.serving.Batching;
 import org.introdl.serving.InProcessLoader;
 import org.introdl.serving.ModelConfig;
+import org.introdl.serving.ModelLoader;
 import org.introdl.serving.ModelServer;
 import org.introdl.serving.ServableModel;
+import org.introdl.serving.WorkerLoader;
 
 /**
  * {@code ./labs bench --only serve}: TF Serving's half_plus_two answered through {@code savedmodel serve} by 1, 8
  * and 64 concurrent clients (the JDK's HTTP client, one request each per run), and by 64 with server-side batching,
  * beside the same call made in process on the loaded model (the baseline): what the HTTP path costs per request;
- * then Lab 2's music model and a Keras ResNet-8, by 64 clients with and without batching. half_plus_two and ResNet-8
+ * then Lab 2's music model and a Keras ResNet-8, by 64 clients with and without batching; rows marked "worker" serve
+ * the model from a worker process, as {@code savedmodel serve} does by default. half_plus_two and ResNet-8
  * need the shared fixtures (without them their rows are left out); the music model is trained and exported here.
  */
 public final class ServeBench {
@@ -66,9 +67,12 @@ public final class ServeBench {
       all.add(() -> new InProcess(IN_PROCESS, () -> model,
           () -> Map.of("x", new TensorValue.Numbers(Npy.Array.of(new float[] {1, 2, 5}, 3)))));
       for (int clients : quick ? new int[] {1, 8} : new int[] {1, 8, 64}) {
-        all.add(() -> new OverHttp(served, clients, null));
+        all.add(() -> new OverHttp(served, clients, null, false));
       }
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING, false));
+      // The default: the model in a worker process of its own (what isolation costs per request).
+      all.add(() -> new OverHttp(served, 1, null, true));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, null, true));
     });
     // The lab's own model, as `./labs music export` writes it: one [1, 64, 78] window per request, as generation sends.
     Supplier<Path> musicModel = memoized(ServeBench::exportedMusicModel);
@@ -76,32 +80,22 @@ public final class ServeBench {
     // What the model itself costs, without HTTP: one window, and the 32 windows of one full batch.
     all.add(() -> new InProcess(music.name() + ": in process, 1 window", musicModel, () -> musicWindows(1)));
     all.add(() -> new InProcess(music.name() + ": in process, 32 windows", musicModel, () -> musicWindows(32)));
-    all.add(() -> new OverHttp(music, quick ? 8 : 64, null));
-    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, null, false));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING, false));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, null, true));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING, true));
     resnet.ifPresent(h5 -> {
-      // A model whose runs cost more than their HTTP: one 32x32x3 image per request, ResNet-8 (Keras, converted).
-      Served served = new Served("S2 serve resnet8 (Keras)", () -> converted(h5), imageRequest());
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, null));
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING));
+      // A model whose runs cost more than their HTTP: one 32x32x3 image per request, ResNet-8 (the Keras file,
+      // imported by the server as it loads it).
+      Served served = new Served("S2 serve resnet8 (Keras)", () -> h5, imageRequest());
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, null, false));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING, false));
     });
     return all;
   }
 
   /** A model to serve: a name for the table, where its SavedModel comes from, one request body. */
   private record Served(String name, Supplier<Path> model, String body) {}
-
-  /** The Keras file as a SavedModel in a temporary folder (removed when the JVM exits). */
-  private static Path converted(Path h5) {
-    try {
-      Path dir = Files.createTempDirectory("serve-bench");
-      Path out = dir.resolve("resnet8");
-      KerasConvert.convert(new KerasConvert.Request(KerasSource.of(h5), out));
-      deleteOnExit(dir);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot convert " + h5 + ": " + e.getMessage(), e);
-    }
-  }
 
   /**
    * A music model of the lab's size (hidden 128, 64 timesteps) trained for one step on the built-in songs and
@@ -243,26 +237,33 @@ public final class ServeBench {
     }
   }
 
-  /** {@code clients} requests at once, each from its own thread, through a server on a loopback port. */
+  /**
+   * {@code clients} requests at once, each from its own thread (one client: the bench's own), through a server on a
+   * loopback port, its models in process or in a worker each. The client speaks HTTP/1.1 at once (the JDK's client
+   * otherwise asks every new connection to upgrade to HTTP/2, which this server does not speak) and handles answers
+   * on the thread that reads them: a client as lean as the server, so that the rows measure the server.
+   */
   private static final class OverHttp implements BenchWorkload {
     private final Served served;
     private final int clients;
     private final Batching batching;
+    private final boolean inWorker;
     private ModelServer server;
     private HttpClient http;
     private ExecutorService threads;
     private HttpRequest request;
 
-    OverHttp(Served served, int clients, Batching batching) {
+    OverHttp(Served served, int clients, Batching batching, boolean inWorker) {
       this.served = served;
       this.clients = clients;
       this.batching = batching;
+      this.inWorker = inWorker;
     }
 
     @Override
     public String name() {
       return served.name() + ": HTTP, " + clients + (clients == 1 ? " client" : " clients")
-          + (batching == null ? "" : ", batched");
+          + (batching == null ? "" : ", batched") + (inWorker ? ", worker" : "");
     }
 
     @Override
@@ -278,9 +279,10 @@ public final class ServeBench {
     @Override
     public void run() {
       if (server == null) {
-        server = ModelServer.start(List.of(config(served.model().get())), new InProcessLoader(), new ModelServer.Options(
+        ModelLoader loader = inWorker ? new WorkerLoader(line -> { }) : new InProcessLoader();
+        server = ModelServer.start(List.of(config(served.model().get())), loader, new ModelServer.Options(
             "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(60), false, batching), line -> { });
-        http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
         threads = Executors.newFixedThreadPool(clients);
         request = HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models/m:predict"))
             .POST(HttpRequest.BodyPublishers.ofString(served.body())).build();
@@ -289,14 +291,20 @@ public final class ServeBench {
           run();
         }
       }
+      if (clients == 1) {
+        check(send());
+        return;
+      }
       List<CompletableFuture<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         answers.add(CompletableFuture.supplyAsync(this::send, threads));
       }
-      for (CompletableFuture<Integer> a : answers) {
-        if (a.join() != 200) {
-          throw new IllegalStateException("the server answered " + a.join());
-        }
+      answers.forEach(a -> check(a.join()));
+    }
+
+    private static void check(int status) {
+      if (status != 200) {
+        throw new IllegalStateException("the server answered " + status);
       }
     }
 
