@@ -1,16 +1,20 @@
 package org.introdl.serving.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.introdl.core.LabPaths;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.io.Npy;
@@ -70,6 +76,8 @@ public final class ServeBench {
         all.add(() -> new OverHttp(served, clients, null, false));
       }
       all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING, false));
+      // The server's share of the HTTP path: the same call from a bare keep-alive socket instead of the JDK client.
+      all.add(() -> new OverSocket(served));
       // The default: the model in a worker process of its own (what isolation costs per request).
       all.add(() -> new OverHttp(served, 1, null, true));
       all.add(() -> new OverHttp(served, quick ? 8 : 64, null, true));
@@ -233,6 +241,102 @@ public final class ServeBench {
     public void close() {
       if (loaded != null) {
         loaded.close();
+      }
+    }
+  }
+
+  /**
+   * One client that writes the request's bytes on a kept-alive socket and reads the answer by its
+   * {@code Content-Length}: the least a client can do, so that the row is the server's own cost of the HTTP path.
+   */
+  private static final class OverSocket implements BenchWorkload {
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
+    private final Served served;
+    private ModelServer server;
+    private Socket socket;
+    private byte[] request;
+    private final byte[] buffer = new byte[1 << 16];
+
+    OverSocket(Served served) {
+      this.served = served;
+    }
+
+    @Override
+    public String name() {
+      return served.name() + ": HTTP, 1 client on a bare socket";
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return 0;
+    }
+
+    @Override
+    public String baseline() {
+      return IN_PROCESS;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (server == null) {
+          server = ModelServer.start(List.of(config(served.model().get())), new InProcessLoader(),
+              new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(60), false),
+              line -> { });
+          socket = new Socket("127.0.0.1", server.port());
+          socket.setTcpNoDelay(true);
+          byte[] body = served.body().getBytes(StandardCharsets.UTF_8);
+          byte[] head = ("POST /v1/models/m:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+          request = Arrays.copyOf(head, head.length + body.length);
+          System.arraycopy(body, 0, request, head.length, body.length);
+          for (int i = 0; i < WARM_REQUESTS; i++) {
+            exchange();
+          }
+        }
+        exchange();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Sends the request and reads the answer's head and its Content-Length bytes of body. */
+    private void exchange() throws IOException {
+      socket.getOutputStream().write(request);
+      InputStream in = socket.getInputStream();
+      int read = 0;
+      int headEnd = -1;
+      int length = -1;
+      while (headEnd < 0 || read < headEnd + length) {
+        int n = in.read(buffer, read, buffer.length - read);
+        if (n < 0) {
+          throw new IOException("the server closed the connection");
+        }
+        read += n;
+        if (headEnd < 0) {
+          String text = new String(buffer, 0, read, StandardCharsets.US_ASCII);
+          int end = text.indexOf("\r\n\r\n");
+          if (end >= 0) {
+            if (!text.startsWith("HTTP/1.1 200")) {
+              throw new IllegalStateException("the server answered " + text.lines().findFirst().orElse(""));
+            }
+            headEnd = end + 4;
+            Matcher m = CONTENT_LENGTH.matcher(text);
+            length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (server != null) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing anyway
+        }
+        server.close();
       }
     }
   }
