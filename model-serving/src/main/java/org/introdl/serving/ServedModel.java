@@ -84,12 +84,12 @@ public final class ServedModel {
   private SortedSet<Long> loadChosen(SortedSet<Long> present, List<String> changes) {
     while (true) {
       SortedSet<Long> candidates = new TreeSet<>(present);
-      versions.values().stream().filter(Version::failed).forEach(v -> candidates.remove(v.number));
+      versions.values().stream().filter(v -> v.failed() && !v.restartPending).forEach(v -> candidates.remove(v.number));
       SortedSet<Long> chosen = config.policy().choose(candidates);
       boolean failedNow = false;
       for (Long number : new TreeSet<>(chosen).descendingSet()) {
         Version current = versions.get(number);
-        if (current == null || current.state() == State.END) {
+        if (current == null || current.state() == State.END && !current.restartPending) {
           changes.add(load(number));
           failedNow |= versions.get(number).failed();
         }
@@ -101,18 +101,23 @@ public final class ServedModel {
   }
 
   /**
-   * A version whose worker died is taken out of the list, so that the policy chooses it again and it is loaded anew;
-   * after {@link #MAX_RESTARTS} restarts it stays END with its reason.
+   * A version whose worker died stays END with the reason until the next poll (the status API shows why), then is
+   * taken out of the list, so that the policy chooses it again and it is loaded anew; meanwhile no other version is
+   * loaded in its place. After {@link #MAX_RESTARTS} restarts it stays END.
    */
   private void restartDied(SortedSet<Long> present, List<String> changes) {
     for (Version v : versions.values()) {
+      if (v.restartPending) {
+        versions.remove(v.number);
+        continue;
+      }
       String died = v.takeDeath();
       if (died == null) {
         continue;
       }
       int count = restarts.merge(v.number, 1, Integer::sum);
       if (count <= MAX_RESTARTS && present.contains(v.number)) {
-        versions.remove(v.number);
+        v.restartPending = true;
         changes.add(line(v.number, "END, " + died + "; starting it again (" + count + " of " + MAX_RESTARTS + ")"));
       } else {
         changes.add(line(v.number, "END, " + died + "; not started again (it died " + MAX_RESTARTS + " times)"));
@@ -254,6 +259,8 @@ public final class ServedModel {
     private ServingError.Code errorCode = ServingError.Code.OK;
     private String errorMessage = "";
     private String diedOf;
+    /** Its worker died and it is loaded anew at the next poll (read and written by the poll only). */
+    private boolean restartPending;
     private ServableModel model;
     private int users;
 

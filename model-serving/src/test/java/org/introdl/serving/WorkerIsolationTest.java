@@ -42,7 +42,7 @@ class WorkerIsolationTest {
         new ModelConfig("half_plus_two", halfPlusTwo, new ModelConfig.VersionPolicy.Latest(1), Map.of(), LIMITS));
     List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     try (ModelServer server = ModelServer.start(configs, new WorkerLoader(log::add), new ModelServer.Options(
-        "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofMillis(200), false), log::add)) {
+        "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(1), false), log::add)) {
       URI hostilePredict = server.uri().resolve("/v1/models/hostile:predict");
       // Control: a matrix is transposed; the model serves like any other.
       Http.Reply fine = Http.post(hostilePredict, "{\"inputs\": {\"x\": [[1.0, 2.0]]}}");
