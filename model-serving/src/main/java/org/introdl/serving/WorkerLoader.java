@@ -4,7 +4,6 @@ import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -205,14 +204,15 @@ public final class WorkerLoader implements ModelLoader {
             waiting.complete(reply);
           }
         }
-      } catch (EOFException ended) {
+      } catch (WorkerWire.OutOfTurn broken) {
+        stop("its worker broke the answer protocol (" + broken.getMessage() + ") and was stopped");
+        failPending();
+      } catch (IOException ended) {
+        // The end of the pipe, or "Stream closed" when the JDK reaps the process while this thread reads.
         String reason = versionDir + ": " + howItEnded(worker, config);
         if (failure == null) {
           failure = closing ? versionDir + ": unloaded" : reason;
         }
-        failPending();
-      } catch (IOException broken) {
-        stop("its worker broke the answer protocol (" + broken.getMessage() + ") and was stopped");
         failPending();
       }
     }

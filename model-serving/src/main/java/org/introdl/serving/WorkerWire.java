@@ -44,6 +44,15 @@ final class WorkerWire {
 
   private WorkerWire() {}
 
+  /** What the worker wrote is not an answer: something else wrote to its stdout. */
+  static final class OutOfTurn extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    OutOfTurn(String message) {
+      super(message);
+    }
+  }
+
   /** A run asked of the worker. */
   record RunRequest(long id, String signature, long deadlineMillis, Map<String, TensorValue> inputs) {}
 
@@ -78,7 +87,7 @@ final class WorkerWire {
   static RunReply readReply(DataInputStream in) throws IOException {
     int mark = in.readInt();
     if (mark != ANSWER_MARK) {
-      throw new IOException("its answers were interleaved with other output");
+      throw new OutOfTurn("its answers were interleaved with other output");
     }
     long id = in.readLong();
     byte kind = in.readByte();

@@ -26,7 +26,7 @@ import org.tensorflow.types.TInt32;
  * Each version runs in a worker process of its own: a model that crashes TensorFlow at predict time (a failed CHECK
  * that aborts the process, as a crafted model can trigger with one request) takes down its worker only. The request
  * gets an error body, the server and the model beside it go on, the status API says why, and the version is started
- * again.
+ * again. A run that allocates past the model's memory budget is stopped the same way, with the budget's line.
  */
 class WorkerIsolationTest {
   private static final RunLimits LIMITS = new RunLimits(false, 1L << 30, Duration.ofSeconds(60));
@@ -72,6 +72,42 @@ class WorkerIsolationTest {
       assertTrue(log.stream().anyMatch(l -> l.startsWith("model hostile version 1: END, ")
           && l.endsWith("starting it again (1 of 3)")), log::toString);
     }
+  }
+
+  @Test
+  void aRunPastTheMemoryBudgetStopsItsWorkerWithTheBudgetsLine() throws Exception {
+    Path model = TestModels.basePath(tmp, "filler", 1, fillOfAnyLength(tmp.resolve("fill-export")));
+    RunLimits budget = new RunLimits(false, 768L << 20, Duration.ofSeconds(60));
+    List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (ModelServer server = ModelServer.start(List.of(new ModelConfig("filler", model,
+        new ModelConfig.VersionPolicy.Latest(1), Map.of(), budget)), new WorkerLoader(log::add),
+        new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(60), false),
+        log::add)) {
+      URI predict = server.uri().resolve("/v1/models/filler:predict");
+      // Control: a small fill runs (1,000 ones sum to 1,000).
+      Http.Reply small = Http.post(predict, "{\"inputs\": {\"n\": [1000]}}");
+      assertEquals(200, small.status(), small.body());
+      assertEquals("1000.0", small.json().get("outputs").toString());
+      // 1 GiB of floats, which no scan can see: the length is an input.
+      Http.Reply big = Http.post(predict, "{\"inputs\": {\"n\": [268435456]}}");
+      assertEquals(500, big.status(), big.body());
+      assertTrue(big.error().endsWith("the model exceeded its memory budget of 768.0 MiB and was stopped"
+          + " (--max-memory SIZE to change)"), big.body());
+    }
+  }
+
+  /** sum(fill(n, 1.0)): n floats, a length no scan can know. */
+  private static Path fillOfAnyLength(Path dir) throws java.io.IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<org.tensorflow.types.TInt64> n = tf.withName("n").placeholder(org.tensorflow.types.TInt64.class);
+      Operand<TFloat32> sum = tf.withName("sum").sum(tf.fill(n, tf.constant(1f)), tf.constant(0));
+      try (Session s = new Session(g)) {
+        SavedModelBundle.exporter(dir.toString()).withSession(s)
+            .withSignature(Signature.builder().input("n", n).output("sum", sum).build()).export();
+      }
+    }
+    return dir;
   }
 
   private static void awaitAvailable(URI status) throws InterruptedException {
