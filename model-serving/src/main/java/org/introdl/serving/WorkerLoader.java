@@ -72,7 +72,9 @@ public final class WorkerLoader implements ModelLoader {
         byte kind = in.readByte();
         if (kind == WorkerWire.FAILED) {
           ServingError error = WorkerWire.readError(in);
-          throw new LoadFailure(error.code(), error.getMessage());
+          // The worker was given the absolute path (its working directory is its own); the user's is shown.
+          throw new LoadFailure(error.code(), error.getMessage().replace(versionDir.toAbsolutePath().toString(),
+              versionDir.toString()));
         }
         return MetaGraphDef.parseFrom(WorkerWire.readBytes(in));
       } catch (IOException diedWhileLoading) {
