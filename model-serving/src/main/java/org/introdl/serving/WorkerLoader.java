@@ -36,16 +36,23 @@ public final class WorkerLoader implements ModelLoader {
    */
   static final Duration STARTUP_ALLOWANCE = Duration.ofMinutes(2);
   /**
-   * How long past its deadline a run may go before its worker is stopped: the request has had its 504 by then, and
-   * a run that TensorFlow could not cancel in this time holds a thread of the worker for good.
+   * How long past its deadline a run may go before its worker is stopped, by default: the request has had its 504
+   * by then, and a run that TensorFlow could not cancel in this time holds a thread of the worker for good.
    */
   static final Duration HANG_GRACE = Duration.ofSeconds(10);
 
   private final Consumer<String> log;
+  private final Duration hangGrace;
 
   /** @param log where a worker's own error lines go, one by one */
   public WorkerLoader(Consumer<String> log) {
+    this(log, HANG_GRACE);
+  }
+
+  /** @param hangGrace how long past its deadline a run may go before its worker is stopped */
+  WorkerLoader(Consumer<String> log, Duration hangGrace) {
     this.log = log;
+    this.hangGrace = hangGrace;
   }
 
   @Override
@@ -57,7 +64,7 @@ public final class WorkerLoader implements ModelLoader {
     try {
       DataInputStream in = new DataInputStream(new BufferedInputStream(worker.fromChild(), 1 << 16));
       MetaGraphDef metaGraph = awaitLoaded(worker, in, versionDir, config);
-      return new WorkerModel(versionDir, config, worker, in, metaGraph);
+      return new WorkerModel(versionDir, config, worker, in, metaGraph, hangGrace);
     } catch (RuntimeException e) {
       worker.close();
       throw e;
@@ -125,15 +132,17 @@ public final class WorkerLoader implements ModelLoader {
     private final WorkerProcess.Running worker;
     private final DataOutputStream requests;
     private final MetaGraphDef metaGraph;
+    private final Duration hangGrace;
     private final Map<Long, CompletableFuture<WorkerWire.RunReply>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile String failure;
     private volatile boolean closing;
 
     WorkerModel(Path versionDir, ModelConfig config, WorkerProcess.Running worker, DataInputStream answers,
-        MetaGraphDef metaGraph) {
+        MetaGraphDef metaGraph, Duration hangGrace) {
       this.versionDir = versionDir;
       this.config = config;
+      this.hangGrace = hangGrace;
       this.worker = worker;
       this.requests = new DataOutputStream(new BufferedOutputStream(worker.toChild(), 1 << 16));
       this.metaGraph = metaGraph;
@@ -226,13 +235,13 @@ public final class WorkerLoader implements ModelLoader {
     }
 
     /**
-     * A run past its deadline that has not ended {@link #HANG_GRACE} later holds a thread of the worker for good: the
+     * A run past its deadline that has not ended {@code hangGrace} later holds a thread of the worker for good: the
      * worker is stopped (and started again by the server).
      */
     private void stopIfStillRunning(CompletableFuture<WorkerWire.RunReply> answer, Duration timeout) {
-      answer.orTimeout(HANG_GRACE.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
+      answer.orTimeout(hangGrace.toMillis(), TimeUnit.MILLISECONDS).whenComplete((reply, error) -> {
         if (error instanceof TimeoutException) {
-          stop("a run did not finish " + HANG_GRACE.toSeconds() + " s past its deadline of " + timeout.toMillis()
+          stop("a run did not finish " + hangGrace.toSeconds() + " s past its deadline of " + timeout.toMillis()
               + " ms; its worker was stopped");
         }
       });

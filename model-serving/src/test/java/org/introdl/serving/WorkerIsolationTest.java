@@ -26,7 +26,8 @@ import org.tensorflow.types.TInt32;
  * Each version runs in a worker process of its own: a model that crashes TensorFlow at predict time (a failed CHECK
  * that aborts the process, as a crafted model can trigger with one request) takes down its worker only. The request
  * gets an error body, the server and the model beside it go on, the status API says why, and the version is started
- * again. A run that allocates past the model's memory budget is stopped the same way, with the budget's line.
+ * again. A run that allocates past the model's memory budget is stopped the same way, with the budget's line; a run
+ * that never ends is answered 504 at its deadline and its worker stopped once the grace after it has passed.
  */
 class WorkerIsolationTest {
   private static final RunLimits LIMITS = new RunLimits(false, 1L << 30, Duration.ofSeconds(60));
@@ -94,6 +95,45 @@ class WorkerIsolationTest {
       assertTrue(big.error().endsWith("the model exceeded its memory budget of 768.0 MiB and was stopped"
           + " (--max-memory SIZE to change)"), big.body());
     }
+  }
+
+  @Test
+  void aRunThatNeverEndsIs504AtItsDeadlineAndItsWorkerIsStoppedAfterTheGrace() throws Exception {
+    Path model = TestModels.basePath(tmp, "loop", 1, endlessLoop(tmp.resolve("loop-export")));
+    List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (ModelServer server = ModelServer.start(List.of(new ModelConfig("loop", model,
+        new ModelConfig.VersionPolicy.Latest(1), Map.of(), LIMITS)), new WorkerLoader(log::add, Duration.ofSeconds(1)),
+        new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(1), 1 << 20, Duration.ofSeconds(1), false),
+        log::add)) {
+      Http.Reply late = Http.post(server.uri().resolve("/v1/models/loop:predict"), "{\"inputs\": {\"x\": 1.0}}");
+      assertEquals(504, late.status(), late.body());
+      long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (log.stream().noneMatch(l -> l.contains("past its deadline")) && System.nanoTime() < until) {
+        Thread.sleep(100);
+      }
+      assertTrue(log.stream().anyMatch(l -> l.startsWith("model loop version 1: END, ") && l.contains(
+          "a run did not finish 1 s past its deadline of 1000 ms; its worker was stopped; starting it again")),
+          log::toString);
+    }
+  }
+
+  /** x + 1 in a While loop whose condition is always true. */
+  @SuppressWarnings("unchecked")
+  private static Path endlessLoop(Path dir) throws java.io.IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
+      org.tensorflow.Output<?>[] loop = g.whileLoop(new org.tensorflow.Output<?>[] {x.asOutput()},
+          (cond, in, result) -> result[0] = Ops.create(cond).constant(true).asOutput(),
+          (body, in, result) -> result[0] = Ops.create(body).math.add((Operand<TFloat32>) in[0],
+              Ops.create(body).constant(1f)).asOutput(), "forever");
+      Operand<TFloat32> y = tf.withName("y").identity((Operand<TFloat32>) loop[0]);
+      try (Session s = new Session(g)) {
+        SavedModelBundle.exporter(dir.toString()).withSession(s)
+            .withSignature(Signature.builder().input("x", x).output("y", y).build()).export();
+      }
+    }
+    return dir;
   }
 
   /** sum(fill(n, 1.0)): n floats, a length no scan can know. */
