@@ -12,7 +12,9 @@ import org.introdl.savedmodels.values.TensorValue;
 
 /**
  * Model runs with a request's deadline: each run happens on {@code pool}, so that the request can answer 504 at its
- * deadline and let the run go (the lease keeps the version loaded until the run ends).
+ * deadline and let the run go (the lease keeps the version loaded until the run ends). A model that keeps its
+ * deadline itself (a worker process, which the server only waits for) runs on the request's thread: one hand-off
+ * less per request.
  *
  * @param pool where runs happen
  * @param timeout the deadline of one request (zero: none)
@@ -20,6 +22,9 @@ import org.introdl.savedmodels.values.TensorValue;
 public record DeadlineRuns(ExecutorService pool, Duration timeout) {
   public Map<String, TensorValue> run(ServedModel.Lease lease, SavedModelDir.Signature sig,
       Map<String, TensorValue> inputs) {
+    if (lease.model().keepsItsDeadline()) {
+      return lease.model().run(sig, inputs, timeout);
+    }
     Future<Map<String, TensorValue>> result = pool.submit(() -> lease.model().run(sig, inputs, timeout));
     try {
       return timeout.isZero() ? result.get() : result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);

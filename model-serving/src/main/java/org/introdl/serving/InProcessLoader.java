@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.introdl.core.UserError;
+import org.introdl.core.io.AtomicFiles;
 import org.introdl.savedmodels.safety.UnsafeOps;
 import org.introdl.core.safety.Watchdog;
 import org.introdl.savedmodels.format.SavedModelDir;
@@ -25,15 +26,33 @@ import org.tensorflow.proto.MetaGraphDef;
 import org.tensorflow.proto.RunOptions;
 
 /**
- * Loads a version into this process the way {@code savedmodel run} does: the folder is read and scanned in Java
- * (loading and every signature, since a client may call any), repaired where this runtime needs it, scanned again,
- * and only then handed to TensorFlow. A model with unsafe ops, or declaring more memory than the budget, is refused
- * unless its config allows unsafe ops.
+ * Loads a version into this process the way {@code savedmodel run} does (what each {@link ServingWorker} does in
+ * its own process, and the server's {@code --in-process} mode for trusted models): the folder is read and scanned in
+ * Java (loading and every signature, since a client may call any), repaired where this runtime needs it, scanned
+ * again, and only then handed to TensorFlow. A model with unsafe ops, or declaring more memory than the budget, is
+ * refused unless its config allows unsafe ops. A Keras file is imported into a SavedModel first ({@link KerasFiles}).
  */
 public final class InProcessLoader implements ModelLoader {
   @Override
   public ServableModel load(Path versionDir, ModelConfig config) {
-    Path dir = realPath(versionDir);
+    if (!KerasFiles.isKerasFile(versionDir)) {
+      return load(realPath(versionDir), versionDir, config);
+    }
+    Path imported;
+    try {
+      imported = KerasFiles.toSavedModel(versionDir, config.limits());
+    } catch (UserError e) {
+      throw new LoadFailure(ServingError.Code.UNKNOWN, e.getMessage());
+    }
+    try {
+      return load(imported, versionDir, config);
+    } finally {
+      AtomicFiles.deleteTreeQuietly(imported.getParent());
+    }
+  }
+
+  /** Loads the SavedModel in {@code dir}; messages name {@code versionDir}, the path the user gave. */
+  private static ServableModel load(Path dir, Path versionDir, ModelConfig config) {
     try {
       SavedModelDir model = SavedModelDir.open(dir);
       MetaGraphDef metaGraph = model.metaGraph(SavedModelDir.DEFAULT_TAG);
@@ -99,10 +118,7 @@ public final class InProcessLoader implements ModelLoader {
 
     @Override
     public SavedModelDir.Signature signature(String key) {
-      if (!metaGraph.getSignatureDefMap().containsKey(key)) {
-        throw ServingError.invalid("Serving signature name: \"" + key + "\" not found in signature def");
-      }
-      return SavedModelDir.Signature.of(key, metaGraph.getSignatureDefMap().get(key));
+      return ServableModel.signatureOf(metaGraph, key);
     }
 
     @Override

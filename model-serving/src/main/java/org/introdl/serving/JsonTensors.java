@@ -158,8 +158,8 @@ public final class JsonTensors {
 
   // ---- one dense tensor from nested JSON lists ----
 
-  /** A tensor read from JSON: its shape and its leaves in C order (numbers as long or double, strings as bytes). */
-  private record Dense(long[] shape, List<Object> leaves) {
+  /** A tensor read from JSON: its shape and its leaves in C order. */
+  private record Dense(long[] shape, LeafBuffer leaves) {
     int count() {
       return leaves.size();
     }
@@ -175,19 +175,19 @@ public final class JsonTensors {
         n = n.get(0);
       }
       long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
-      List<Object> leaves = new ArrayList<>();
-      fill(value, 0, shape, spec.dtype(), leaves);
+      LeafBuffer leaves = new LeafBuffer();
+      fill(value, 0, shape, Dtypes.base(spec.dtype()), leaves);
       return new Dense(shape, leaves);
     }
 
-    private static void fill(JsonNode value, int level, long[] shape, DataType dtype, List<Object> leaves) {
+    private static void fill(JsonNode value, int level, long[] shape, DataType base, LeafBuffer leaves) {
       int rank = shape.length;
       if (!value.isArray()) {
         if (level != rank) {
           throw ServingError.invalid("JSON Value: " + brief(value) + " found at incorrect level: " + (level + 1)
               + " in the JSON DOM. Expected at level: " + rank);
         }
-        leaves.add(leaf(value, dtype));
+        leaf(value, base, leaves);
         return;
       }
       if (level >= rank) {
@@ -198,13 +198,12 @@ public final class JsonTensors {
             + " expected size: " + shape[level]);
       }
       for (JsonNode child : value) {
-        fill(child, level + 1, shape, dtype, leaves);
+        fill(child, level + 1, shape, base, leaves);
       }
     }
 
-    /** One value, converted as TF Serving converts it for {@code dtype}. */
-    private static Object leaf(JsonNode v, DataType dtype) {
-      DataType base = Dtypes.base(dtype);
+    /** One value, converted as TF Serving converts it for the dtype {@code base}, added to {@code leaves}. */
+    private static void leaf(JsonNode v, DataType base, LeafBuffer leaves) {
       if (v.isObject()) {
         if (base != DataType.DT_STRING) {
           throw typeError(v, base);
@@ -213,18 +212,15 @@ public final class JsonTensors {
           throw ServingError.invalid("JSON Value: " + brief(v) + " not formatted correctly for base64 data");
         }
         try {
-          return Base64.getDecoder().decode(v.get("b64").asText());
+          leaves.add(Base64.getDecoder().decode(v.get("b64").asText()));
+          return;
         } catch (IllegalArgumentException e) {
           throw ServingError.invalid("Unable to base64 decode");
         }
       }
       switch (base) {
-        case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> {
-          return lossless(v, base, 24, Float.MAX_VALUE, "float");
-        }
-        case DT_DOUBLE -> {
-          return lossless(v, base, 53, Double.MAX_VALUE, "double");
-        }
+        case DT_FLOAT, DT_HALF, DT_BFLOAT16 -> leaves.add(lossless(v, base, 24, Float.MAX_VALUE, "float"));
+        case DT_DOUBLE -> leaves.add(lossless(v, base, 53, Double.MAX_VALUE, "double"));
         case DT_INT32, DT_UINT8, DT_UINT16 -> {
           if (!v.isIntegralNumber() || !v.canConvertToInt()) {
             throw typeError(v, base);
@@ -234,25 +230,25 @@ public final class JsonTensors {
           if (v.asLong() < min || v.asLong() > max) {
             throw typeError(v, base);
           }
-          return v.asLong();
+          leaves.add(v.asLong());
         }
         case DT_INT64 -> {
           if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw typeError(v, base);
           }
-          return v.asLong();
+          leaves.add(v.asLong());
         }
         case DT_BOOL -> {
           if (!v.isBoolean()) {
             throw typeError(v, base);
           }
-          return v.asBoolean() ? 1L : 0L;
+          leaves.add(v.asBoolean() ? 1L : 0L);
         }
         case DT_STRING -> {
           if (!v.isTextual()) {
             throw typeError(v, base);
           }
-          return v.asText().getBytes(StandardCharsets.UTF_8);
+          leaves.add(v.asText().getBytes(StandardCharsets.UTF_8));
         }
         default -> throw new ServingError(ServingError.Code.UNIMPLEMENTED, "Conversion of JSON Value: " + brief(v)
             + " to type: " + typeName(base));
@@ -260,7 +256,7 @@ public final class JsonTensors {
     }
 
     /** A number the floating-point type holds: integers up to 2^digits - 1, decimals within its range. */
-    private static Object lossless(JsonNode v, DataType dtype, int digits, double max, String target) {
+    private static double lossless(JsonNode v, DataType dtype, int digits, double max, String target) {
       if (!v.isNumber()) {
         throw typeError(v, dtype);
       }
@@ -279,31 +275,76 @@ public final class JsonTensors {
       long[] shape = new long[rows.get(0).shape.length + 1];
       shape[0] = rows.size();
       System.arraycopy(rows.get(0).shape, 0, shape, 1, shape.length - 1);
-      List<Object> leaves = new ArrayList<>();
+      LeafBuffer leaves = new LeafBuffer();
       rows.forEach(r -> leaves.addAll(r.leaves));
       return new Dense(shape, leaves).toValue(spec);
     }
 
     TensorValue toValue(TensorSpec spec) {
       if (spec.isString()) {
-        List<byte[]> strings = new ArrayList<>();
-        leaves.forEach(l -> strings.add((byte[]) l));
-        return new TensorValue.Strings(shape, strings);
+        return new TensorValue.Strings(shape, leaves.strings);
       }
       Npy.DType carrier = spec.npyType().orElseThrow(() -> new ServingError(ServingError.Code.UNIMPLEMENTED,
           "Conversion of JSON values to type: " + typeName(spec.dtype())));
       ByteBuffer buf = ByteBuffer.allocate(leaves.size() * carrier.itemSize).order(ByteOrder.LITTLE_ENDIAN);
-      for (Object leaf : leaves) {
+      for (int i = 0; i < leaves.size(); i++) {
         switch (carrier) {
-          case FLOAT32 -> buf.putFloat((float) (double) (Double) leaf);
-          case FLOAT64 -> buf.putDouble((Double) leaf);
-          case INT32 -> buf.putInt((int) (long) (Long) leaf);
-          case INT64 -> buf.putLong((Long) leaf);
-          case BOOL, UINT8 -> buf.put((byte) (long) (Long) leaf);
+          case FLOAT32 -> buf.putFloat((float) leaves.doubles[i]);
+          case FLOAT64 -> buf.putDouble(leaves.doubles[i]);
+          case INT32 -> buf.putInt((int) leaves.longs[i]);
+          case INT64 -> buf.putLong(leaves.longs[i]);
+          case BOOL, UINT8 -> buf.put((byte) leaves.longs[i]);
         }
       }
       buf.flip();
       return new TensorValue.Numbers(new Npy.Array(carrier, shape, buf), Dtypes.base(spec.dtype()));
+    }
+  }
+
+  /**
+   * The leaves of one tensor read from JSON, in C order and unboxed (a request's tensors hold thousands of numbers):
+   * floating-point values as doubles, integers and booleans as longs, strings as bytes. A tensor has one dtype, so
+   * one of the three is used.
+   */
+  private static final class LeafBuffer {
+    private double[] doubles = new double[0];
+    private long[] longs = new long[0];
+    private final List<byte[]> strings = new ArrayList<>();
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    void add(double value) {
+      if (size == doubles.length) {
+        doubles = Arrays.copyOf(doubles, Math.max(16, size * 2));
+      }
+      doubles[size++] = value;
+    }
+
+    void add(long value) {
+      if (size == longs.length) {
+        longs = Arrays.copyOf(longs, Math.max(16, size * 2));
+      }
+      longs[size++] = value;
+    }
+
+    void add(byte[] value) {
+      strings.add(value);
+      size++;
+    }
+
+    void addAll(LeafBuffer other) {
+      for (int i = 0; i < other.size; i++) {
+        if (other.doubles.length > 0) {
+          add(other.doubles[i]);
+        } else if (other.longs.length > 0) {
+          add(other.longs[i]);
+        } else {
+          add(other.strings.get(i));
+        }
+      }
     }
   }
 

@@ -96,9 +96,9 @@ public final class ModelServer implements AutoCloseable {
     Map<String, ServedModel> models = new LinkedHashMap<>();
     ModelLoader versions = options.batching() == null ? loader : BatchingModel.loader(loader, options.batching());
     for (ModelConfig config : configs) {
-      if (!Files.isDirectory(config.basePath())) {
+      if (!Files.isDirectory(config.basePath()) && !KerasFiles.isKerasFile(config.basePath())) {
         throw UserError.inFile(config.basePath(), "model " + config.name() + ": no such folder (a base path holds "
-            + "numeric version folders, or is one SavedModel folder)");
+            + "numeric version folders, or is one SavedModel folder or a .keras or .h5 file)");
       }
       if (models.put(config.name(), new ServedModel(config, versions)) != null) {
         throw new UserError("model " + config.name() + " is given twice");

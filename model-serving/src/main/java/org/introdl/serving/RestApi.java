@@ -147,6 +147,10 @@ public final class RestApi {
   }
 
   private Answer predictOrExamples(Target target, byte[] body) {
+    Answer plain = target.verb().equals("predict") ? plainPredict(target, body) : null;
+    if (plain != null) {
+      return plain;
+    }
     // As TF Serving: the body is read before the model is looked up, so a bad body is a 400 for any model.
     JsonNode doc = parseJson(body);
     String signatureName = signatureName(doc);
@@ -168,6 +172,36 @@ public final class RestApi {
       Map<String, TensorValue> outputs = runs.run(lease, plan.signature(), Map.of(plan.input(), examples));
       long count = examples.shape()[0];
       return new Answer(write(out -> ExampleSignatures.writeResults(out, plan, outputs, count)), lease.version());
+    }
+  }
+
+  /**
+   * The common request ({@code {"instances": [...]}} of plain numbers for a one-input default signature) read in one
+   * pass ({@link PlainInstances}); null for any other request, or any mistake, which the general path answers.
+   */
+  private Answer plainPredict(Target target, byte[] body) {
+    ServedModel model = models.get(target.model());
+    ServedModel.Lease lease;
+    try {
+      lease = model == null ? null : model.acquire(target.version(), target.label());
+    } catch (ServingError notServed) {
+      return null; // an unknown version or label: the general path gives the error, after reading the body
+    }
+    if (lease == null) {
+      return null;
+    }
+    try (lease) {
+      SavedModelDir.Signature sig = lease.model().metaGraph().getSignatureDefMap()
+          .containsKey(SavedModelDir.DEFAULT_SIGNATURE) ? lease.model().signature(SavedModelDir.DEFAULT_SIGNATURE)
+          : null;
+      TensorSpec spec = sig == null || sig.inputs().size() != 1 ? null : sig.inputs().values().iterator().next();
+      TensorValue input = spec == null ? null : PlainInstances.read(body, spec, JSON);
+      if (input == null) {
+        return null;
+      }
+      Map<String, TensorValue> outputs = runs.run(lease, sig, Map.of(spec.key(), input));
+      return new Answer(write(out -> JsonTensors.writePredict(out, outputs, JsonTensors.Format.ROW)),
+          lease.version());
     }
   }
 

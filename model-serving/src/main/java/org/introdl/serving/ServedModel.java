@@ -16,8 +16,9 @@ import java.util.stream.Stream;
  * The versions of one model and their life cycle, as TensorFlow Serving's manager keeps them: the versions its policy
  * chooses among the folders present are loaded (LOADING, then AVAILABLE, or END with the error); once a newly chosen
  * version is AVAILABLE the others are unloaded (UNLOADING, then END) as soon as the requests that hold them finish,
- * so no request is dropped and none is served by a half-loaded version. A version that failed is not retried until
- * its folder is removed and added again.
+ * so no request is dropped and none is served by a half-loaded version. A version that failed to load is not retried
+ * until its folder is removed and added again. A version whose worker died while serving (a crash, its memory budget)
+ * is END with the reason, and is loaded again at the next poll, up to {@link #MAX_RESTARTS} times.
  */
 public final class ServedModel {
   /** TF Serving's {@code ModelVersionStatus.State}. */
@@ -26,9 +27,14 @@ public final class ServedModel {
   /** One version's entry in the status API. */
   public record VersionStatus(long version, State state, ServingError.Code errorCode, String errorMessage) {}
 
+  /** How often a version whose worker died is started again before it stays END (a model that always crashes). */
+  static final int MAX_RESTARTS = 3;
+
   private final ModelConfig config;
   private final ModelLoader loader;
   private final ConcurrentSkipListMap<Long, Version> versions = new ConcurrentSkipListMap<>();
+  /** Per version number, how often its worker died and it was started again. */
+  private final Map<Long, Integer> restarts = new java.util.HashMap<>();
 
   public ServedModel(ModelConfig config, ModelLoader loader) {
     this.config = config;
@@ -39,9 +45,13 @@ public final class ServedModel {
     return config;
   }
 
-  /** Whether the base path is one SavedModel folder (served as version 1) rather than a folder of versions. */
-  private boolean isSingleFolder() {
-    return Files.isRegularFile(config.basePath().resolve("saved_model.pb"));
+  /**
+   * Whether the base path is one SavedModel folder or a Keras file (served as version 1) rather than a folder of
+   * versions.
+   */
+  private boolean isSingleVersion() {
+    return Files.isRegularFile(config.basePath().resolve("saved_model.pb"))
+        || KerasFiles.isKerasFile(config.basePath());
   }
 
   /**
@@ -52,6 +62,8 @@ public final class ServedModel {
     SortedSet<Long> present = presentVersions();
     List<String> changes = new ArrayList<>();
     versions.values().removeIf(v -> v.failed() && !present.contains(v.number));
+    restarts.keySet().retainAll(present);
+    restartDied(present, changes);
     SortedSet<Long> chosen = loadChosen(present, changes);
     boolean chosenAvailable = chosen.stream().anyMatch(n -> versions.get(n).state() == State.AVAILABLE);
     if (chosenAvailable || present.isEmpty()) {
@@ -72,12 +84,12 @@ public final class ServedModel {
   private SortedSet<Long> loadChosen(SortedSet<Long> present, List<String> changes) {
     while (true) {
       SortedSet<Long> candidates = new TreeSet<>(present);
-      versions.values().stream().filter(Version::failed).forEach(v -> candidates.remove(v.number));
+      versions.values().stream().filter(v -> v.failed() && !v.restartPending).forEach(v -> candidates.remove(v.number));
       SortedSet<Long> chosen = config.policy().choose(candidates);
       boolean failedNow = false;
       for (Long number : new TreeSet<>(chosen).descendingSet()) {
         Version current = versions.get(number);
-        if (current == null || current.state() == State.END) {
+        if (current == null || current.state() == State.END && !current.restartPending) {
           changes.add(load(number));
           failedNow |= versions.get(number).failed();
         }
@@ -88,10 +100,35 @@ public final class ServedModel {
     }
   }
 
+  /**
+   * A version whose worker died stays END with the reason until the next poll (the status API shows why), then is
+   * taken out of the list, so that the policy chooses it again and it is loaded anew; meanwhile no other version is
+   * loaded in its place. After {@link #MAX_RESTARTS} restarts it stays END.
+   */
+  private void restartDied(SortedSet<Long> present, List<String> changes) {
+    for (Version v : versions.values()) {
+      if (v.restartPending) {
+        versions.remove(v.number);
+        continue;
+      }
+      String died = v.takeDeath();
+      if (died == null) {
+        continue;
+      }
+      int count = restarts.merge(v.number, 1, Integer::sum);
+      if (count <= MAX_RESTARTS && present.contains(v.number)) {
+        v.restartPending = true;
+        changes.add(line(v.number, "END, " + died + "; starting it again (" + count + " of " + MAX_RESTARTS + ")"));
+      } else {
+        changes.add(line(v.number, "END, " + died + "; not started again (it died " + MAX_RESTARTS + " times)"));
+      }
+    }
+  }
+
   private String load(long number) {
     Version version = new Version(number);
     versions.put(number, version);
-    Path dir = isSingleFolder() ? config.basePath() : config.basePath().resolve(Long.toString(number));
+    Path dir = isSingleVersion() ? config.basePath() : config.basePath().resolve(Long.toString(number));
     try {
       version.available(loader.load(dir, config));
       return line(number, "AVAILABLE");
@@ -108,10 +145,10 @@ public final class ServedModel {
     return "model " + config.name() + " version " + number + ": " + what;
   }
 
-  /** The numeric version folders under the base path (or version 1 for a single SavedModel folder). */
+  /** The numeric version folders under the base path (or version 1 for a single SavedModel folder or Keras file). */
   private SortedSet<Long> presentVersions() {
     SortedSet<Long> present = new TreeSet<>();
-    if (isSingleFolder()) {
+    if (isSingleVersion()) {
       present.add(1L);
       return present;
     }
@@ -221,6 +258,9 @@ public final class ServedModel {
     private State state = State.LOADING;
     private ServingError.Code errorCode = ServingError.Code.OK;
     private String errorMessage = "";
+    private String diedOf;
+    /** Its worker died and it is loaded anew at the next poll (read and written by the poll only). */
+    private boolean restartPending;
     private ServableModel model;
     private int users;
 
@@ -229,15 +269,37 @@ public final class ServedModel {
     }
 
     synchronized State state() {
+      noticeDeath();
       return state;
     }
 
     synchronized boolean failed() {
+      noticeDeath();
       return state == State.END && errorCode != ServingError.Code.OK;
     }
 
     synchronized VersionStatus status() {
+      noticeDeath();
       return new VersionStatus(number, state, errorCode, errorMessage);
+    }
+
+    /** If the loaded model can no longer serve (its worker died), the version is END with the reason. */
+    private void noticeDeath() {
+      String died = model == null || state != State.AVAILABLE && state != State.UNLOADING ? null : model.failure();
+      if (died != null) {
+        closeModel();
+        errorCode = ServingError.Code.INTERNAL;
+        errorMessage = died;
+        diedOf = died;
+      }
+    }
+
+    /** Why its worker died, the first time this is asked after it did (for the restart), else null. */
+    synchronized String takeDeath() {
+      noticeDeath();
+      String died = diedOf;
+      diedOf = null;
+      return died;
     }
 
     synchronized void available(ServableModel loaded) {
@@ -252,6 +314,7 @@ public final class ServedModel {
     }
 
     synchronized Lease tryAcquire() {
+      noticeDeath();
       if (state != State.AVAILABLE) {
         return null;
       }

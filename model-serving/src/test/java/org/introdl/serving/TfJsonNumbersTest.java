@@ -43,6 +43,31 @@ class TfJsonNumbersTest {
   }
 
   @Test
+  void theFastFloatPathWritesWhatTheExactDecimalExpansionGives() {
+    java.util.Random random = new java.util.Random(11);
+    for (int i = 0; i < 200_000; i++) {
+      // Any bit pattern (every exponent), then values near 1 such as a model's probabilities.
+      float f = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt()) : random.nextFloat();
+      if (!Float.isFinite(f)) {
+        continue;
+      }
+      for (int precision : new int[] {6, 9}) {
+        assertEquals(TfJsonNumbers.percentG(new java.math.BigDecimal(f), precision),
+            TfJsonNumbers.percentG(f, precision), () -> Float.toString(f));
+      }
+    }
+    // Values whose scaled expansion is exactly a half at the last digit kept: ties go to even, as C rounds them.
+    for (float tie : new float[] {0.5f, 2.5f, 1.0000005f, 1234567.5f, 0.03125f, 1.5e-5f, 9.9999995f}) {
+      for (int precision : new int[] {6, 9}) {
+        assertEquals(TfJsonNumbers.percentG(new java.math.BigDecimal(tie), precision),
+            TfJsonNumbers.percentG(tie, precision), Float.toString(tie));
+      }
+    }
+    assertEquals("1.4013e-45", TfJsonNumbers.formatFloat(Float.MIN_VALUE)); // printf %g of 2^-149
+    assertEquals("3.40282347e+38", TfJsonNumbers.formatFloat(Float.MAX_VALUE));
+  }
+
+  @Test
   void nonFiniteValuesAreTheJavaScriptTokens() {
     assertEquals("NaN", TfJsonNumbers.formatFloat(Float.NaN));
     assertEquals("Infinity", TfJsonNumbers.formatFloat(Float.POSITIVE_INFINITY));

@@ -2,7 +2,9 @@ package org.introdl.core.worker;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +16,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.introdl.core.io.AtomicFiles;
 
@@ -40,8 +45,8 @@ import org.introdl.core.io.AtomicFiles;
  *
  * The child is {@code java MAIN ARGS} with this JVM's class path and {@code -D}{@value #WORKER_PROPERTY}; its
  * stdout is kept until it ends, its own stderr (descriptor 3, as the {@code ./labs} launcher arranges) is streamed,
- * and TensorFlow's native log (descriptor 2) goes to the log file of the launcher, never to the terminal. A serving
- * loop can reuse all of this with a main class that answers requests on stdin and stdout for as long as it lives.
+ * and TensorFlow's native log (descriptor 2) goes to the log file of the launcher, never to the terminal. A server
+ * keeps a child alive instead ({@link #start}): the same limits and clean-up, its stdin and stdout the channel.
  */
 public final class WorkerProcess {
   /** System property set in the child: it is the worker, so it runs the model itself. */
@@ -123,6 +128,19 @@ public final class WorkerProcess {
     Thread orphanWatch = new Thread(WorkerProcess::haltWhenParentGoes, "worker-parent-watch");
     orphanWatch.setDaemon(true);
     orphanWatch.start();
+    signalReady();
+  }
+
+  /**
+   * Child side of a {@link #start long-lived} worker, whose stdin is its request channel: loads TensorFlow and tells
+   * the parent. The caller reads stdin and must halt this JVM when it ends (the parent is gone).
+   */
+  public static void announceReadyToServe() {
+    org.tensorflow.TensorFlow.version();
+    signalReady();
+  }
+
+  private static void signalReady() {
     try {
       Files.createFile(Path.of(READY_FILE));
     } catch (IOException e) {
@@ -152,6 +170,127 @@ public final class WorkerProcess {
     }
   }
 
+  /**
+   * Starts a child that lives until it is {@link Running#close closed} or dies, for a serving loop: its stdin and
+   * stdout are the parent's channel to it, its stderr is streamed to {@code stderrLines}. The same limits apply for
+   * its whole life (memory polled and killed at the budget; {@code launch.timeout()} counted from ready, usually
+   * zero here, the parent giving each request its own deadline); {@link Running#exit} completes with how it ended,
+   * once its temporary folder is gone.
+   */
+  public static Running start(Launch launch, Consumer<String> stderrLines) {
+    Path folder;
+    try {
+      folder = Files.createTempDirectory("introdl-worker-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("worker: cannot create its temporary folder", e);
+    }
+    Thread folderHook = new Thread(() -> AtomicFiles.deleteTreeQuietly(folder));
+    Runtime.getRuntime().addShutdownHook(folderHook);
+    ProcessBuilder pb = new ProcessBuilder(command(launch, folder)).directory(folder.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(environment(System.getenv(), folder));
+    long start = System.nanoTime();
+    Process child;
+    try {
+      child = pb.start();
+    } catch (IOException e) {
+      AtomicFiles.deleteTreeQuietly(folder);
+      removeHook(folderHook);
+      throw new UncheckedIOException("worker: cannot start a JVM", e);
+    }
+    Thread childHook = new Thread(child::destroyForcibly);
+    Runtime.getRuntime().addShutdownHook(childHook);
+    Thread pump = pump(child, stderrLines);
+    CompletableFuture<Exit> ended = new CompletableFuture<>();
+    Thread watcher = new Thread(() -> {
+      try {
+        Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
+        pump.join();
+        ended.complete(exit(folder, child, watch, "", start));
+      } catch (InterruptedException | RuntimeException e) {
+        child.destroyForcibly();
+        ended.complete(new Exit(Ending.CRASHED, -1, "", "the worker's watch stopped (" + e + ")", 0, Duration.ZERO,
+            Duration.ofNanos(System.nanoTime() - start)));
+      } finally {
+        child.destroyForcibly();
+        keepNativeLog(folder.resolve(NATIVE_LOG));
+        AtomicFiles.deleteTreeQuietly(folder);
+        removeHook(childHook);
+        removeHook(folderHook);
+      }
+    }, "worker-watch-" + child.pid());
+    watcher.setDaemon(true);
+    watcher.start();
+    return new Running(child, ended);
+  }
+
+  /** A {@link #start started} child: its channel, and how it ended once it has. */
+  public static final class Running implements AutoCloseable {
+    /** How long a closed child may take to notice its stdin ended before it is killed. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    private final Process child;
+    private final CompletableFuture<Exit> ended;
+
+    private Running(Process child, CompletableFuture<Exit> ended) {
+      this.child = child;
+      this.ended = ended;
+    }
+
+    /** What the parent writes to the child (its stdin). */
+    public OutputStream toChild() {
+      return child.getOutputStream();
+    }
+
+    /** What the child writes to the parent (its stdout). */
+    public InputStream fromChild() {
+      return child.getInputStream();
+    }
+
+    /** Completes when the child has ended and its folder is gone. */
+    public CompletableFuture<Exit> exit() {
+      return ended;
+    }
+
+    /** Kills the child now (SIGKILL); {@link #exit} then says it exited by a signal. */
+    public void kill() {
+      child.destroyForcibly();
+    }
+
+    /** Ends the child: its stdin closes (it halts), then SIGKILL if it has not after a grace; waits for the end. */
+    @Override
+    public void close() {
+      try {
+        child.getOutputStream().close();
+      } catch (IOException e) {
+        // already gone
+      }
+      try {
+        if (!child.waitFor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+          child.destroyForcibly();
+        }
+        ended.get(CLOSE_GRACE.toMillis() * 5, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        child.destroyForcibly();
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException e) {
+        child.destroyForcibly();
+      }
+    }
+  }
+
+  /** How a child that has ended ended: killed by the watch, crashed (its folder says why), or exited. */
+  private static Exit exit(Path folder, Process child, Watch watch, String stdout, long start) {
+    Duration wall = Duration.ofNanos(System.nanoTime() - start);
+    Ending ending = watch.killedFor;
+    String reason = "";
+    if (ending == null) {
+      reason = CrashReports.reason(folder, NATIVE_LOG, child.exitValue());
+      ending = reason.isEmpty() ? Ending.EXITED : CrashReports.isMemory(reason) ? Ending.OVER_MEMORY
+          : Ending.CRASHED;
+    }
+    return new Exit(ending, child.exitValue(), stdout, reason, watch.peakResident, watch.startup, wall);
+  }
+
   private static Exit runIn(Path folder, Launch launch, Consumer<String> stderrLines) {
     ProcessBuilder pb = new ProcessBuilder(command(launch, folder)).directory(folder.toFile())
         .redirectOutput(folder.resolve(STDOUT_FILE).toFile());
@@ -171,15 +310,7 @@ public final class WorkerProcess {
       Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
       pump.join();
       String stdout = new String(Files.readAllBytes(folder.resolve(STDOUT_FILE)), StandardCharsets.UTF_8);
-      Duration wall = Duration.ofNanos(System.nanoTime() - start);
-      Ending ending = watch.killedFor;
-      String reason = "";
-      if (ending == null) {
-        reason = CrashReports.reason(folder, NATIVE_LOG, child.exitValue());
-        ending = reason.isEmpty() ? Ending.EXITED : CrashReports.isMemory(reason) ? Ending.OVER_MEMORY
-            : Ending.CRASHED;
-      }
-      return new Exit(ending, child.exitValue(), stdout, reason, watch.peakResident, watch.startup, wall);
+      return exit(folder, child, watch, stdout, start);
     } catch (InterruptedException e) {
       child.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -268,8 +399,15 @@ public final class WorkerProcess {
       }
     }
     options.add("-cp");
-    options.add(System.getProperty("java.class.path"));
+    options.add(absoluteClassPath(System.getProperty("java.class.path")));
     return options;
+  }
+
+  /** The class path with each entry absolute: the child's working directory is its own folder, not this one's. */
+  static String absoluteClassPath(String classPath) {
+    return java.util.Arrays.stream(classPath.split(java.io.File.pathSeparator)).filter(e -> !e.isEmpty())
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(
+            java.io.File.pathSeparator));
   }
 
   /** The child's Java heap: a quarter of the budget (inputs and outputs as arrays), at least 96 MiB. */

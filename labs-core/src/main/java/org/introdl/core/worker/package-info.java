@@ -12,9 +12,9 @@
  *       and a crash, an overrun or a hang becomes one line.</li>
  * </ul>
  *
- * <p>Serving (a long-lived worker per model) is meant to reuse {@code WorkerProcess} as it is: a main class that
- * calls {@link org.introdl.core.worker.WorkerProcess#announceReady()}, loads the model once and answers requests
- * on stdin and stdout; the parent's watch (memory, crash, and a deadline per request rather than per process) and
- * clean-up stay the same. What this package does not do is sandbox files or network: the worker runs as the user.
+ * <p>Serving keeps one long-lived worker per model version: {@link org.introdl.core.worker.WorkerProcess#start}
+ * returns the running child, whose stdin and stdout are the server's request channel; the same watch (memory, crash)
+ * and clean-up apply for its whole life, and the server gives each request its own deadline. What this package
+ * does not do is sandbox files or network: the worker runs as the user.
  */
 package org.introdl.core.worker;

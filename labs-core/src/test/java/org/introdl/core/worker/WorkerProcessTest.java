@@ -62,6 +62,18 @@ class WorkerProcessTest {
     }
   }
 
+  @Test
+  void aStartedWorkerThatCrashesEndsWithTheReasonAndLeavesNoFolder() throws Exception {
+    List<Path> before = workerFolders();
+    WorkerProcess.Running worker = WorkerProcess.start(new WorkerProcess.Launch(HostileWork.class.getName(),
+        List.of("crash"), GIB, Duration.ZERO, false), line -> { });
+    WorkerProcess.Exit exit = worker.exit().get(120, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(WorkerProcess.Ending.CRASHED, exit.ending(), exit::toString);
+    assertTrue(exit.crashReason().startsWith("Check failed: dims_tf_order.size() > 0"), exit.crashReason());
+    assertEquals(before, workerFolders(), "the worker's folder is gone once its end is known");
+    worker.close();
+  }
+
   private static WorkerProcess.Exit run(long budget, Duration timeout, String... args) {
     return WorkerProcess.run(new WorkerProcess.Launch(HostileWork.class.getName(), List.of(args), budget, timeout,
         false), line -> { });

@@ -1,16 +1,20 @@
 package org.introdl.serving.bench;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.introdl.core.LabPaths;
 import org.introdl.core.bench.BenchWorkload;
 import org.introdl.core.io.Npy;
@@ -35,14 +41,17 @@ import org.introdl.savedmodels.values.TensorValue;
 import org.introdl.serving.Batching;
 import org.introdl.serving.InProcessLoader;
 import org.introdl.serving.ModelConfig;
+import org.introdl.serving.ModelLoader;
 import org.introdl.serving.ModelServer;
 import org.introdl.serving.ServableModel;
+import org.introdl.serving.WorkerLoader;
 
 /**
  * {@code ./labs bench --only serve}: TF Serving's half_plus_two answered through {@code savedmodel serve} by 1, 8
  * and 64 concurrent clients (the JDK's HTTP client, one request each per run), and by 64 with server-side batching,
  * beside the same call made in process on the loaded model (the baseline): what the HTTP path costs per request;
- * then Lab 2's music model and a Keras ResNet-8, by 64 clients with and without batching. half_plus_two and ResNet-8
+ * then Lab 2's music model and a Keras ResNet-8, by 64 clients with and without batching; rows marked "worker" serve
+ * the model from a worker process, as {@code savedmodel serve} does by default. half_plus_two and ResNet-8
  * need the shared fixtures (without them their rows are left out); the music model is trained and exported here.
  */
 public final class ServeBench {
@@ -66,9 +75,14 @@ public final class ServeBench {
       all.add(() -> new InProcess(IN_PROCESS, () -> model,
           () -> Map.of("x", new TensorValue.Numbers(Npy.Array.of(new float[] {1, 2, 5}, 3)))));
       for (int clients : quick ? new int[] {1, 8} : new int[] {1, 8, 64}) {
-        all.add(() -> new OverHttp(served, clients, null));
+        all.add(() -> new OverHttp(served, clients, null, false));
       }
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING, false));
+      // The server's share of the HTTP path: the same call from a bare keep-alive socket instead of the JDK client.
+      all.add(() -> new OverSocket(served));
+      // The default: the model in a worker process of its own (what isolation costs per request).
+      all.add(() -> new OverHttp(served, 1, null, true));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, null, true));
     });
     // The lab's own model, as `./labs music export` writes it: one [1, 64, 78] window per request, as generation sends.
     Supplier<Path> musicModel = memoized(ServeBench::exportedMusicModel);
@@ -76,32 +90,22 @@ public final class ServeBench {
     // What the model itself costs, without HTTP: one window, and the 32 windows of one full batch.
     all.add(() -> new InProcess(music.name() + ": in process, 1 window", musicModel, () -> musicWindows(1)));
     all.add(() -> new InProcess(music.name() + ": in process, 32 windows", musicModel, () -> musicWindows(32)));
-    all.add(() -> new OverHttp(music, quick ? 8 : 64, null));
-    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, null, false));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING, false));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, null, true));
+    all.add(() -> new OverHttp(music, quick ? 8 : 64, BATCHING, true));
     resnet.ifPresent(h5 -> {
-      // A model whose runs cost more than their HTTP: one 32x32x3 image per request, ResNet-8 (Keras, converted).
-      Served served = new Served("S2 serve resnet8 (Keras)", () -> converted(h5), imageRequest());
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, null));
-      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING));
+      // A model whose runs cost more than their HTTP: one 32x32x3 image per request, ResNet-8 (the Keras file,
+      // imported by the server as it loads it).
+      Served served = new Served("S2 serve resnet8 (Keras)", () -> h5, imageRequest());
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, null, false));
+      all.add(() -> new OverHttp(served, quick ? 8 : 64, BATCHING, false));
     });
     return all;
   }
 
   /** A model to serve: a name for the table, where its SavedModel comes from, one request body. */
   private record Served(String name, Supplier<Path> model, String body) {}
-
-  /** The Keras file as a SavedModel in a temporary folder (removed when the JVM exits). */
-  private static Path converted(Path h5) {
-    try {
-      Path dir = Files.createTempDirectory("serve-bench");
-      Path out = dir.resolve("resnet8");
-      KerasConvert.convert(new KerasConvert.Request(KerasSource.of(h5), out));
-      deleteOnExit(dir);
-      return out;
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot convert " + h5 + ": " + e.getMessage(), e);
-    }
-  }
 
   /**
    * A music model of the lab's size (hidden 128, 64 timesteps) trained for one step on the built-in songs and
@@ -243,26 +247,129 @@ public final class ServeBench {
     }
   }
 
-  /** {@code clients} requests at once, each from its own thread, through a server on a loopback port. */
+  /**
+   * One client that writes the request's bytes on a kept-alive socket and reads the answer by its
+   * {@code Content-Length}: the least a client can do, so that the row is the server's own cost of the HTTP path.
+   */
+  private static final class OverSocket implements BenchWorkload {
+    private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
+    private final Served served;
+    private ModelServer server;
+    private Socket socket;
+    private byte[] request;
+    private final byte[] buffer = new byte[1 << 16];
+
+    OverSocket(Served served) {
+      this.served = served;
+    }
+
+    @Override
+    public String name() {
+      return served.name() + ": HTTP, 1 client on a bare socket";
+    }
+
+    @Override
+    public double flopsPerRun() {
+      return 0;
+    }
+
+    @Override
+    public String baseline() {
+      return IN_PROCESS;
+    }
+
+    @Override
+    public void run() {
+      try {
+        if (server == null) {
+          server = ModelServer.start(List.of(config(served.model().get())), new InProcessLoader(),
+              new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(60), false),
+              line -> { });
+          socket = new Socket("127.0.0.1", server.port());
+          socket.setTcpNoDelay(true);
+          byte[] body = served.body().getBytes(StandardCharsets.UTF_8);
+          byte[] head = ("POST /v1/models/m:predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+          request = Arrays.copyOf(head, head.length + body.length);
+          System.arraycopy(body, 0, request, head.length, body.length);
+          for (int i = 0; i < WARM_REQUESTS; i++) {
+            exchange();
+          }
+        }
+        exchange();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Sends the request and reads the answer's head and its Content-Length bytes of body. */
+    private void exchange() throws IOException {
+      socket.getOutputStream().write(request);
+      InputStream in = socket.getInputStream();
+      int read = 0;
+      int headEnd = -1;
+      int length = -1;
+      while (headEnd < 0 || read < headEnd + length) {
+        int n = in.read(buffer, read, buffer.length - read);
+        if (n < 0) {
+          throw new IOException("the server closed the connection");
+        }
+        read += n;
+        if (headEnd < 0) {
+          String text = new String(buffer, 0, read, StandardCharsets.US_ASCII);
+          int end = text.indexOf("\r\n\r\n");
+          if (end >= 0) {
+            if (!text.startsWith("HTTP/1.1 200")) {
+              throw new IllegalStateException("the server answered " + text.lines().findFirst().orElse(""));
+            }
+            headEnd = end + 4;
+            Matcher m = CONTENT_LENGTH.matcher(text);
+            length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+          }
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      if (server != null) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // closing anyway
+        }
+        server.close();
+      }
+    }
+  }
+
+  /**
+   * {@code clients} requests at once, each from its own thread (one client: the bench's own), through a server on a
+   * loopback port, its models in process or in a worker each. The client speaks HTTP/1.1 at once (the JDK's client
+   * otherwise asks every new connection to upgrade to HTTP/2, which this server does not speak) and handles answers
+   * on the thread that reads them: a client as lean as the server, so that the rows measure the server.
+   */
   private static final class OverHttp implements BenchWorkload {
     private final Served served;
     private final int clients;
     private final Batching batching;
+    private final boolean inWorker;
     private ModelServer server;
     private HttpClient http;
     private ExecutorService threads;
     private HttpRequest request;
 
-    OverHttp(Served served, int clients, Batching batching) {
+    OverHttp(Served served, int clients, Batching batching, boolean inWorker) {
       this.served = served;
       this.clients = clients;
       this.batching = batching;
+      this.inWorker = inWorker;
     }
 
     @Override
     public String name() {
       return served.name() + ": HTTP, " + clients + (clients == 1 ? " client" : " clients")
-          + (batching == null ? "" : ", batched");
+          + (batching == null ? "" : ", batched") + (inWorker ? ", worker" : "");
     }
 
     @Override
@@ -278,9 +385,10 @@ public final class ServeBench {
     @Override
     public void run() {
       if (server == null) {
-        server = ModelServer.start(List.of(config(served.model().get())), new InProcessLoader(), new ModelServer.Options(
+        ModelLoader loader = inWorker ? new WorkerLoader(line -> { }) : new InProcessLoader();
+        server = ModelServer.start(List.of(config(served.model().get())), loader, new ModelServer.Options(
             "127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(60), false, batching), line -> { });
-        http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run).build();
         threads = Executors.newFixedThreadPool(clients);
         request = HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models/m:predict"))
             .POST(HttpRequest.BodyPublishers.ofString(served.body())).build();
@@ -289,14 +397,20 @@ public final class ServeBench {
           run();
         }
       }
+      if (clients == 1) {
+        check(send());
+        return;
+      }
       List<CompletableFuture<Integer>> answers = new ArrayList<>();
       for (int i = 0; i < clients; i++) {
         answers.add(CompletableFuture.supplyAsync(this::send, threads));
       }
-      for (CompletableFuture<Integer> a : answers) {
-        if (a.join() != 200) {
-          throw new IllegalStateException("the server answered " + a.join());
-        }
+      answers.forEach(a -> check(a.join()));
+    }
+
+    private static void check(int status) {
+      if (status != 200) {
+        throw new IllegalStateException("the server answered " + status);
       }
     }
 

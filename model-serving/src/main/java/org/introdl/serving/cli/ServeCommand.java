@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 import org.introdl.core.cli.Cli;
 import org.introdl.core.cli.ModelSafetyOptions;
 import org.introdl.core.safety.Bytes;
@@ -14,8 +15,10 @@ import org.introdl.core.safety.RunLimits;
 import org.introdl.serving.Batching;
 import org.introdl.serving.InProcessLoader;
 import org.introdl.serving.ModelConfig;
+import org.introdl.serving.ModelLoader;
 import org.introdl.serving.ModelServer;
 import org.introdl.serving.ServeConfig;
+import org.introdl.serving.WorkerLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,13 +28,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code ./labs savedmodel serve}: TensorFlow Serving's REST API over SavedModels, until SIGTERM or Ctrl-C. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve SavedModels over TensorFlow Serving's REST API (every version scanned before it is loaded).")
+    description = "Serve SavedModels over TensorFlow Serving's REST API (every version scanned, then run in a worker "
+        + "process of its own under --max-memory).")
 public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(names = "--model", paramLabel = "NAME=PATH",
       description = "A model: PATH holds numeric version folders (PATH/1, PATH/2, ...; the newest is served) or is "
-          + "one SavedModel folder (served as version 1). Repeat for several models.")
+          + "one SavedModel folder or a .keras or .h5 file (served as version 1). Repeat for several models.")
   List<String> models = new ArrayList<>();
 
   @Option(names = "--config", paramLabel = "FILE.json",
@@ -65,6 +69,12 @@ public final class ServeCommand implements Callable<Integer> {
           + "parameters; default: no batching).")
   String batching;
 
+  @Option(names = "--in-process",
+      description = "Load the models into the server's own process instead of one worker process per version: "
+          + "slightly faster, but a model that crashes TensorFlow takes the whole server down. Only for models you "
+          + "trust.")
+  boolean inProcess;
+
   @Mixin ModelSafetyOptions safety;
 
   @Override
@@ -76,7 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     onSignal("TERM", stop);
     onSignal("INT", stop);
-    ModelServer server = ModelServer.start(configs, new InProcessLoader(), options, line -> print(out, line));
+    Consumer<String> log = line -> print(out, line);
+    ModelLoader loader = inProcess ? new InProcessLoader() : new WorkerLoader(log);
+    ModelServer server = ModelServer.start(configs, loader, options, log);
     for (ModelConfig c : configs) {
       print(out, "serving " + c.name() + " at " + server.uri() + "/v1/models/" + c.name());
     }
