@@ -117,6 +117,39 @@ class WorkerIsolationTest {
     }
   }
 
+  @Test
+  void aModelThatPrintsToStdoutStopsItsWorkerInsteadOfBeingReadAsAnAnswer() throws Exception {
+    // PrintV2 to stdout is refused by the scan; a user who allows unsafe ops can still run it.
+    RunLimits unsafeAllowed = new RunLimits(true, 1L << 30, Duration.ofSeconds(60));
+    Path model = TestModels.basePath(tmp, "chatty", 1, printsToStdout(tmp.resolve("chatty-export")));
+    List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (ModelServer server = ModelServer.start(List.of(new ModelConfig("chatty", model,
+        new ModelConfig.VersionPolicy.Latest(1), Map.of(), unsafeAllowed)), new WorkerLoader(log::add),
+        new ModelServer.Options("127.0.0.1", 0, Duration.ofSeconds(30), 1 << 20, Duration.ofSeconds(1), false),
+        log::add)) {
+      Http.Reply reply = Http.post(server.uri().resolve("/v1/models/chatty:predict"), "{\"inputs\": {\"x\": 4.0}}");
+      // Were the printed bytes read as an answer, this would be a 200 with a made-up value, or a hang.
+      assertEquals(500, reply.status(), reply.body());
+      assertTrue(reply.error().contains("interleaved with other output"), reply.body());
+    }
+  }
+
+  /** y = x, after printing a line to the process's stdout (the worker's channel to the server). */
+  private static Path printsToStdout(Path dir) throws java.io.IOException {
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Placeholder<TFloat32> x = tf.withName("x").placeholder(TFloat32.class);
+      org.tensorflow.op.core.Print print = tf.print(tf.constant("not an answer"),
+          org.tensorflow.op.core.Print.outputStream("stdout"));
+      Operand<TFloat32> y = tf.withControlDependencies(List.of(print)).withName("y").identity(x);
+      try (Session s = new Session(g)) {
+        SavedModelBundle.exporter(dir.toString()).withSession(s)
+            .withSignature(Signature.builder().input("x", x).output("y", y).build()).export();
+      }
+    }
+    return dir;
+  }
+
   /** x + 1 in a While loop whose condition is always true. */
   @SuppressWarnings("unchecked")
   private static Path endlessLoop(Path dir) throws java.io.IOException {
