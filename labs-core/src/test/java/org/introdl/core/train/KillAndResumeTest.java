@@ -110,8 +110,9 @@ class KillAndResumeTest {
     Path log = tmp.resolve("killed.log");
     Process child = child(List.of(), killed, STEPS, log);
     try {
-      // Two complete checkpoints, so the control below has an older one to pass off as the newest.
-      awaitFile(child, killed.resolve("checkpoints/step-000020"), log);
+      // Step 25 logged: checkpoints 10 and 20 are complete (each is saved before the next step runs), and the kill
+      // lands between two checkpoints, so the rows and events logged after step 20 must be dropped on resume.
+      awaitRows(child, killed, 25, log);
       assertTrue(child.isAlive(), "the child was still training when killed");
     } finally {
       child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, files are as they were mid-write
@@ -166,7 +167,7 @@ class KillAndResumeTest {
     Path log = tmp.resolve("interrupted.log");
     Process child = child(defaultSigint(), run, 1_000_000, log);
     try {
-      awaitFile(child, run.resolve("checkpoints/step-000010"), log);
+      awaitRows(child, run, 3, log);
       new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
       assertTrue(child.waitFor(60, TimeUnit.SECONDS), "stopped after Ctrl-C");
     } finally {
@@ -181,6 +182,10 @@ class KillAndResumeTest {
         "the newest checkpoint is the step it stopped after");
     assertTrue(Files.isRegularFile(run.resolve("loss.png")), "the chart is drawn");
     assertEachStepOnceInOrder(rows(run), step);
+    // That checkpoint holds the variables after that step: resumed for 5 more, the run ends as a straight one.
+    Trained resumed = train(run, step + 5, true, QUIET);
+    assertEquals(step, resumed.outcome().startStep());
+    assertBitwiseEqual(train(tmp.resolve("straight"), step + 5, false, QUIET).variables(), resumed.variables());
   }
 
   /** The step reported by "interrupted at step N; continue with: ...", if the run said it. */
@@ -277,13 +282,15 @@ class KillAndResumeTest {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  /** Waits (polling, at most two minutes) until {@code file} exists or the child ends. */
-  private static void awaitFile(Process child, Path file, Path log) throws Exception {
+  /** Waits (polling, at most two minutes) until {@code run}'s metrics hold {@code rows} steps or the child ends. */
+  private static void awaitRows(Process child, Path run, int rows, Path log) throws Exception {
+    Path csv = run.resolve(MetricsLog.CSV);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!Files.exists(file) && child.isAlive() && System.nanoTime() < deadline) {
+    while (!(Files.exists(csv) && Files.readAllLines(csv).size() > rows) && child.isAlive()
+        && System.nanoTime() < deadline) {
       Thread.sleep(2);
     }
-    assertTrue(Files.exists(file), file + " never appeared: " + Files.readString(log));
+    assertTrue(Files.readAllLines(csv).size() > rows, "step " + rows + " never logged: " + Files.readString(log));
   }
 
   /**
