@@ -46,7 +46,9 @@ import org.tensorflow.types.TFloat32;
  */
 class KillAndResumeTest {
   static final int STEPS = 300;
-  static final int CHECKPOINT_EVERY = 10;
+  static final int CHECKPOINT_EVERY = 20;
+  /** The child's pace: a step of this model takes well under a millisecond, too fast to kill between checkpoints. */
+  static final int CHILD_MS_PER_STEP = 5;
   static final String COMMAND = "./labs tiny train";
   private static final PrintStream QUIET = new PrintStream(new ByteArrayOutputStream());
   private static final float[] TRUE_WEIGHTS = {1f, -2f, 0.5f, 3f};
@@ -56,7 +58,7 @@ class KillAndResumeTest {
 
   /** The child JVM: args = run folder, steps. */
   public static void main(String[] args) {
-    train(Path.of(args[0]), Long.parseLong(args[1]), false, System.out);
+    train(Path.of(args[0]), Long.parseLong(args[1]), false, CHILD_MS_PER_STEP, System.out);
   }
 
   /** What a run left in memory: its outcome and its final variables (weights, bias, their momentum slots). */
@@ -68,11 +70,16 @@ class KillAndResumeTest {
    * the step number and the checkpointed variables.
    */
   static Trained train(Path out, long steps, boolean resume, PrintStream console) {
+    return train(out, steps, resume, 0, console);
+  }
+
+  /** As above, each step lasting at least {@code msPerStep}: the numbers are the same at any pace. */
+  static Trained train(Path out, long steps, boolean resume, int msPerStep, PrintStream console) {
     TrainingRun.Plan plan = new TrainingRun.Plan("tiny", "Tiny linear model", COMMAND, out, steps, CHECKPOINT_EVERY,
         3, 0, resume);
-    TrainingRun run = TrainingRun.start(plan, RunManifest.of("tiny", new Settings(0.01f, 0.5f, BATCH),
-        DataFingerprint.synthetic("seeded linear data", 1000, BATCH)),
-        console);
+    RunManifest manifest = RunManifest.of("tiny", new Settings(0.01f, 0.5f, BATCH),
+        DataFingerprint.synthetic("seeded linear data", 1000, BATCH));
+    TrainingRun run = TrainingRun.start(plan, manifest, console);
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(BATCH, 4)));
@@ -87,6 +94,7 @@ class KillAndResumeTest {
       try (Session session = new Session(g)) {
         long start = run.restoreOrInitialize(session);
         TrainingRun.Outcome outcome = run.loop(session, start, step -> {
+          pause(msPerStep);
           float[][][] batch = batch(step);
           try (TFloat32 xs = TFloat32.tensorOf(StdArrays.ndCopyOf(batch[0]));
               TFloat32 ys = TFloat32.tensorOf(StdArrays.ndCopyOf(batch[1]));
@@ -110,9 +118,9 @@ class KillAndResumeTest {
     Path log = tmp.resolve("killed.log");
     Process child = child(List.of(), killed, STEPS, log);
     try {
-      // Step 25 logged: checkpoints 10 and 20 are complete (each is saved before the next step runs), and the kill
-      // lands between two checkpoints, so the rows and events logged after step 20 must be dropped on resume.
-      awaitRows(child, killed, 25, log);
+      // Step 45 logged: checkpoints 20 and 40 are complete (each is saved before the next step runs), and the kill
+      // lands between two checkpoints, so the rows and events logged after step 40 must be dropped on resume.
+      awaitRows(child, killed, 45, log);
       assertTrue(child.isAlive(), "the child was still training when killed");
     } finally {
       child.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook runs, files are as they were mid-write
@@ -125,8 +133,8 @@ class KillAndResumeTest {
     assertTrue(logged.size() >= newest, "the metrics reach the newest checkpoint");
     assertTrue(interruptedAt(Files.readString(log)).isEmpty(), "a killed run says nothing: " + Files.readString(log));
     // A save cut short by the kill leaves a temporary folder; one holding another step's variables must not be used.
-    Path torn = killed.resolve(String.format("checkpoints/.step-%06d.tmp-1", newest + CHECKPOINT_EVERY));
-    copyTree(complete.get(complete.size() - 1).folder(), torn);
+    Path cutShort = killed.resolve(String.format("checkpoints/.step-%06d.tmp-1", newest + CHECKPOINT_EVERY));
+    copyTree(complete.get(complete.size() - 1).folder(), cutShort);
     Path stale = tmp.resolve("stale");
     copyTree(killed, stale);
 
@@ -148,8 +156,7 @@ class KillAndResumeTest {
     // logged twice or skipped.
     Path newestInStale = stale.resolve(String.format("checkpoints/step-%06d", newest));
     AtomicFiles.deleteTree(newestInStale);
-    copyTree(stale.resolve(String.format("checkpoints/step-%06d", newest - CHECKPOINT_EVERY)),
-        newestInStale);
+    copyTree(stale.resolve(String.format("checkpoints/step-%06d", newest - CHECKPOINT_EVERY)), newestInStale);
     Trained fromOlder = train(stale, STEPS, true, QUIET);
     assertEquals(newest, fromOlder.outcome().startStep());
     assertThrows(AssertionFailedError.class, () -> assertBitwiseEqual(straight.variables(), fromOlder.variables()));
@@ -212,6 +219,14 @@ class KillAndResumeTest {
       bits[i] = Float.floatToRawIntBits(values[i]);
     }
     return bits;
+  }
+
+  private static void pause(int ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Copies a folder tree (a run, a checkpoint) as it is. */
