@@ -1,6 +1,8 @@
 package org.introdl.music.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,11 +10,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.introdl.core.UserError;
+import org.introdl.core.testing.TensorBoardEvents;
 import org.introdl.core.train.RunManifest;
 import org.introdl.core.train.TrainingRun;
 import org.introdl.music.data.BuiltinMelodies;
@@ -70,15 +74,28 @@ public class MusicTrainerTest {
     assertEquals(80, r.run().endStep());
   }
 
+  /** The lab plugs into the shared loop's resume (tested against SIGKILL in labs-core's KillAndResumeTest). */
   @Test
   void aResumedRunContinuesExactlyWhereTheStraightRunWould() throws Exception {
     Path straight = tmp.resolve("straight");
-    MusicTrainer.train(smallCorpus(), small(straight, 20), QUIET);
+    MusicTrainer.train(smallCorpus(), small(straight, 4), QUIET);
     Path split = tmp.resolve("split");
-    MusicTrainer.train(smallCorpus(), small(split, 10), QUIET);
-    MusicTrainer.TrainResult resumed = MusicTrainer.train(smallCorpus(), small(split, 20).withResume(true), QUIET);
-    assertEquals(10, resumed.run().startStep());
-    assertEquals(Files.readAllLines(straight.resolve("metrics.csv")), Files.readAllLines(split.resolve("metrics.csv")));
+    MusicTrainer.train(smallCorpus(), small(split, 2), QUIET);
+    MusicTrainer.TrainResult resumed = MusicTrainer.train(smallCorpus(), small(split, 4).withResume(true), QUIET);
+    assertEquals(2, resumed.run().startStep());
+    for (String file : List.of("metrics.csv", "metrics.jsonl")) {
+      assertEquals(Files.readAllLines(straight.resolve(file)), Files.readAllLines(split.resolve(file)), file);
+    }
+    assertEquals(TensorBoardEvents.tagSteps(straight.resolve("tensorboard")),
+        TensorBoardEvents.tagSteps(split.resolve("tensorboard")));
+    assertArrayEquals(variables(straight, 4), variables(split, 4), "the checkpoint's variables, bit for bit");
+    // Control: step 2's variables differ from step 4's, so a resume that lost the steps after it would be caught.
+    assertFalse(Arrays.equals(variables(split, 2), variables(split, 4)));
+  }
+
+  /** The bytes of a run's checkpoint of {@code step} (its variables in the order of their keys). */
+  static byte[] variables(Path run, long step) throws Exception {
+    return Files.readAllBytes(run.resolve(String.format("checkpoints/step-%06d/model.data-00000-of-00001", step)));
   }
 
   @Test
