@@ -80,8 +80,8 @@ public record XraySettings(String data, int imageSize, int batch, Optimizer opti
         + " number, got " + clipNorm);
     BadOption.check(steps >= 1 && steps <= 10_000_000, "--steps", "must be between 1 and 10000000, got " + steps);
     BadOption.check(evalEvery >= 1, "--eval-every", "must be at least 1, got " + evalEvery);
-    BadOption.check(shift >= 0 && shift < imageSize / 2, "--shift", "must be 0 (no shift) or a number of pixels below"
-        + " half the image size, got " + shift);
+    BadOption.check(shift >= 0 && shift < imageSize, "--shift", "must be 0 (no shift) or a number of pixels below the"
+        + " image size, got " + shift);
     BadOption.check(heldOut > 0 && heldOut < 1, "--held-out", "must be a share between 0 and 1 (0.2 holds out a"
         + " fifth), got " + heldOut);
   }
