@@ -101,14 +101,18 @@ public final class XrayLab {
     return e.confusion()[0][1] + e.confusion()[1][0];
   }
 
-  /** The recipe in words: "batch 16, 64x64, Adam lr 0.001, warm-up 10, decaying linearly, clip 5, mirrored". */
+  /**
+   * The recipe in words: "batch 16, 64x64, Adam lr 0.001, warm-up 10, decaying linearly, clip 5, mirrored, moved up
+   * to 6 px".
+   */
   static String recipe(XraySettings s) {
     String optimizer = s.optimizer() == XraySettings.Optimizer.ADAM ? "Adam"
         : String.format(Locale.ROOT, "momentum %.1f%s", s.momentum(), s.nesterov() ? " Nesterov" : "");
-    return String.format(Locale.ROOT, "batch %d, %dx%d, %s lr %.3g, warm-up %d, %s, clip %s%s", s.batch(),
+    return String.format(Locale.ROOT, "batch %d, %dx%d, %s lr %.3g, warm-up %d, %s, clip %s%s%s", s.batch(),
         s.imageSize(), s.imageSize(), optimizer, s.lr(), s.warmupSteps(),
         s.lrSchedule() == XraySettings.LrSchedule.LINEAR ? "decaying linearly" : "constant",
-        s.clipNorm() > 0 ? String.format(Locale.ROOT, "%.3g", s.clipNorm()) : "none", s.flip() ? ", mirrored" : "");
+        s.clipNorm() > 0 ? String.format(Locale.ROOT, "%.3g", s.clipNorm()) : "none", s.flip() ? ", mirrored" : "",
+        s.shift() > 0 ? ", moved up to " + s.shift() + " px" : "");
   }
 
   /** `./labs data fetch` for this lab: downloads the lab's data (pinned URLs, SHA-256 checked) into {@code dir}. */

@@ -84,7 +84,7 @@ public final class XrayCommand extends CommandGroup {
     @Spec CommandSpec spec;
 
     @Option(names = "--preset", description = "cpu (default: 64 px, batch 16, Adam lr 0.001, warm-up 10, linear decay,"
-        + " clip 5, mirrored images) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the"
+        + " clip 5, mirrored and moved images) or lab (256 px, batch 15, momentum 0.9 Nesterov, lr 0.05 constant, as the"
         + " notebook). Explicit options override it.")
     Preset preset = Preset.cpu;
 
@@ -124,6 +124,10 @@ public final class XrayCommand extends CommandGroup {
         + " off, cpu: on).")
     Boolean flip;
 
+    @Option(names = "--shift", description = "Move each batch image by up to N pixels in x and y; 0: not moved (lab: 0,"
+        + " cpu: " + XraySettings.CPU_SHIFT + ").")
+    Integer shift;
+
     @Option(names = "--steps", description = "Training steps in total (default " + XraySettings.STEPS_DEFAULT + ").")
     Integer steps;
 
@@ -151,7 +155,8 @@ public final class XrayCommand extends CommandGroup {
       return new XraySettings(data, or(imageSize, p.imageSize()), or(batch, p.batch()), or(optimizer, p.optimizer()),
           or(lr, p.lr()), or(momentum, p.momentum()), or(nesterov, p.nesterov()), or(lrSchedule, p.lrSchedule()),
           or(warmupSteps, p.warmupSteps()), or(clipNorm, p.clipNorm()), or(steps, p.steps()), or(evalEvery, p.evalEvery()),
-          or(heldOut, p.heldOut()), or(seed, p.seed()), or(flip, p.flip()));
+          or(heldOut, p.heldOut()), or(seed, p.seed()), or(flip, p.flip()),
+          or(shift, p.shift()));
     }
 
     private static <T> T or(T given, T preset) {
@@ -162,7 +167,8 @@ public final class XrayCommand extends CommandGroup {
     public Integer call() {
       Set<String> given = new HashSet<>(Cli.givenOptions(spec));
       if (given.contains("preset")) {
-        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm", "flip"));
+        given.addAll(Set.of("imageSize", "batch", "optimizer", "lr", "lrSchedule", "warmupSteps", "clipNorm", "flip",
+            "shift"));
       }
       XrayTrainer.Result r = XrayTrainer.run(new XrayTrainer.Options(settings(), out, resume, checkpointEvery), given,
           System.out);

@@ -100,8 +100,7 @@ public final class XrayTrainer {
       StratifiedBatches sampler = new StratifiedBatches(train.labels(), s.batch(), s.seed());
       TrainingRun.Outcome outcome = run.loop(net.session(), start, step -> {
         XrayDataset batch = train.select(sampler.batch(step));
-        XrayTrainingGraph.StepResult r = net.trainStep(s.flip() ? HorizontalFlips.apply(batch, s.seed(), step) : batch,
-            s.learningRate(step));
+        XrayTrainingGraph.StepResult r = net.trainStep(augmented(batch, s, step), s.learningRate(step));
         StepMetrics m = StepMetrics.of(r.loss(), r.accuracy());
         if (step % s.evalEvery() == 0 || step == s.steps()) {
           Evaluation e = Evaluation.of(net.probabilities(heldOut, EVAL_BATCH), heldOut.labels());
@@ -114,6 +113,12 @@ public final class XrayTrainer {
       return new Result(train.source(), train.isSynthetic(), train.count(), heldOut.count(), outcome, evaluation,
           heldOut, heldOutIds(all, heldOutCount, s.seed()));
     }
+  }
+
+  /** The batch as step {@code step} trains on it: mirrored and moved as the settings ask (a function of seed, step). */
+  static XrayDataset augmented(XrayDataset batch, XraySettings s, long step) {
+    XrayDataset mirrored = s.flip() ? HorizontalFlips.apply(batch, s.seed(), step) : batch;
+    return s.shift() > 0 ? RandomShifts.apply(mirrored, s.shift(), s.seed(), step) : mirrored;
   }
 
   /** The indices {@link XrayDataset#split} holds out, in the held-out set's order. */
