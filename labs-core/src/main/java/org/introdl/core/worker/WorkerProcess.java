@@ -203,14 +203,14 @@ public final class WorkerProcess {
     Thread pump = pump(child, stderrLines);
     CompletableFuture<Exit> ended = new CompletableFuture<>();
     Thread watcher = new Thread(() -> {
+      Exit exit;
       try {
         Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
         pump.join();
-        ended.complete(exit(folder, child, watch, "", start));
+        exit = exit(folder, child, watch, "", start);
       } catch (InterruptedException | RuntimeException e) {
-        child.destroyForcibly();
-        ended.complete(new Exit(Ending.CRASHED, -1, "", "the worker's watch stopped (" + e + ")", 0, Duration.ZERO,
-            Duration.ofNanos(System.nanoTime() - start)));
+        exit = new Exit(Ending.CRASHED, -1, "", "the worker's watch stopped (" + e + ")", 0, Duration.ZERO,
+            Duration.ofNanos(System.nanoTime() - start));
       } finally {
         child.destroyForcibly();
         keepNativeLog(folder.resolve(NATIVE_LOG));
@@ -218,6 +218,8 @@ public final class WorkerProcess {
         removeHook(childHook);
         removeHook(folderHook);
       }
+      // Only now: whoever waits on the end may count on the folder being gone.
+      ended.complete(exit);
     }, "worker-watch-" + child.pid());
     watcher.setDaemon(true);
     watcher.start();
