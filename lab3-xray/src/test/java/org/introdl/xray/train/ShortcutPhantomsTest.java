@@ -21,20 +21,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ShortcutPhantomsTest {
   static final int SIZE = 32;
-  static final int STEPS = 40;
+  static final int STEPS = 80;
   /**
-   * Measured here: the shortcut model scores 0.90 on new films with drains and 0.79 on the same films without, and
-   * its pneumothorax CAM's hottest cell holds the drain in 91% of the drained positives (0.94, 0.85 and 97% before the
-   * CPU preset moved its images; 0.92 and 0.73 before it mirrored them and trained on 640 phantoms). An untrained model: a gap of 0, and 71% (at 32 px the grid
-   * is 2x2, so a drain shares a cell with many peaks by chance).
+   * Measured here over four kernel plans (the plan measured fastest, all {@code Conv2D}, all {@code Conv}, mixed:
+   * training's numbers follow the kernels to float rounding, and 40 steps were not enough to outlast that): after 80
+   * steps the shortcut model scores 0.94-0.97 on new films with drains and 0.78 on the same films without (a gap of
+   * 0.16-0.19), and its pneumothorax CAM's hottest cell holds the drain in 81-100% of the drained positives. An
+   * untrained model: a gap of 0, and 71% (at 32 px the grid is 2x2, so a drain shares a cell with many peaks by
+   * chance).
    */
-  static final double ACCURACY_GAP = 0.05;
+  static final double ACCURACY_GAP = 0.1;
   /**
    * The preset's moves scaled to the picture: 12 px of 64 is 6 of 32 (12 px of a 32 px picture, more than a third of
    * it, left the model near chance after 40 steps: 0.63 with drains).
    */
   static final int SHIFT = XraySettings.CPU_SHIFT * SIZE / XraySettings.CPU_IMAGE_SIZE;
-  static final double DRAIN_PEAKS = 0.85;
+  static final double DRAIN_PEAKS = 0.775;
 
   @TempDir Path tmp;
 
