@@ -167,18 +167,8 @@ public final class NihChestXray14 {
           throw UserError.inFile(part, "cannot list (" + e.getMessage() + ")");
         }
       } else if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
-        TarGzParts.walk(part, new TarGzParts.EntryVisitor() {
-          @Override
-          public boolean wants(String entry) {
-            if (entry.toLowerCase(Locale.ROOT).endsWith(".png")) {
-              found.putIfAbsent(fileName(entry), new Location(part, entry));
-            }
-            return false;
-          }
-
-          @Override
-          public void read(String entry, byte[] bytes) {}
-        });
+        TarGzParts.names(part).stream().filter(entry -> entry.toLowerCase(Locale.ROOT).endsWith(".png"))
+            .forEach(entry -> found.putIfAbsent(fileName(entry), new Location(part, entry)));
       }
     }
     if (found.isEmpty()) {

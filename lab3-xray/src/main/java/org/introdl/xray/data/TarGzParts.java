@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -44,6 +46,22 @@ final class TarGzParts {
       throw UserError.inFile(part, "not a readable tar.gz part, a damaged or truncated download? (" + e.getMessage()
           + ")");
     }
+  }
+
+  /** The names of the part's regular files, in order; their bytes are skipped, not read. */
+  static List<String> names(Path part) {
+    List<String> names = new ArrayList<>();
+    walk(part, new EntryVisitor() {
+      @Override
+      public boolean wants(String name) {
+        names.add(name);
+        return false;
+      }
+
+      @Override
+      public void read(String name, byte[] bytes) {}
+    });
+    return names;
   }
 
   private static byte[] readEntry(Path part, InputStream tar, TarArchiveEntry entry) throws IOException {

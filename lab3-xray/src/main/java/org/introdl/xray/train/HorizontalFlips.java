@@ -31,34 +31,6 @@ public final class HorizontalFlips {
   /** A copy of {@code batch} with image {@code i} mirrored where {@code which[i]}. */
   static XrayDataset mirror(XrayDataset batch, boolean[] which) {
     int n = batch.size();
-    float[] pixels = batch.pixels().clone();
-    byte[] lesions = batch.lesionMasks() == null ? null : batch.lesionMasks().clone();
-    byte[] confounders = batch.confounderMasks() == null ? null : batch.confounderMasks().clone();
-    for (int i = 0; i < batch.count(); i++) {
-      if (!which[i]) {
-        continue;
-      }
-      for (int row = 0; row < n; row++) {
-        int start = i * n * n + row * n;
-        for (int x = 0; x < n / 2; x++) {
-          int a = start + x;
-          int b = start + n - 1 - x;
-          float p = pixels[a];
-          pixels[a] = pixels[b];
-          pixels[b] = p;
-          swap(lesions, a, b);
-          swap(confounders, a, b);
-        }
-      }
-    }
-    return new XrayDataset(batch.source(), n, pixels, batch.labels().clone(), lesions, confounders);
-  }
-
-  private static void swap(byte[] values, int a, int b) {
-    if (values != null) {
-      byte t = values[a];
-      values[a] = values[b];
-      values[b] = t;
-    }
+    return PixelMoves.moved(batch, (i, x, y) -> y * n + (which[i] ? n - 1 - x : x));
   }
 }

@@ -31,27 +31,11 @@ public final class RandomShifts {
   /** A copy of {@code batch}, image {@code i} moved right by {@code shifts[i][0]}, down by {@code shifts[i][1]}. */
   static XrayDataset shift(XrayDataset batch, int[][] shifts) {
     int n = batch.size();
-    float[] pixels = new float[batch.pixels().length];
-    byte[] lesions = batch.lesionMasks() == null ? null : new byte[pixels.length];
-    byte[] confounders = batch.confounderMasks() == null ? null : new byte[pixels.length];
-    for (int i = 0; i < batch.count(); i++) {
-      int image = i * n * n;
-      for (int y = 0; y < n; y++) {
-        int fromY = Math.max(0, Math.min(n - 1, y - shifts[i][1]));
-        for (int x = 0; x < n; x++) {
-          int fromX = Math.max(0, Math.min(n - 1, x - shifts[i][0]));
-          int to = image + y * n + x;
-          int from = image + fromY * n + fromX;
-          pixels[to] = batch.pixels()[from];
-          if (lesions != null) {
-            lesions[to] = batch.lesionMasks()[from];
-          }
-          if (confounders != null) {
-            confounders[to] = batch.confounderMasks()[from];
-          }
-        }
-      }
-    }
-    return new XrayDataset(batch.source(), n, pixels, batch.labels().clone(), lesions, confounders);
+    // The uncovered side repeats the edge: a source outside the frame is clamped to its nearest edge pixel.
+    return PixelMoves.moved(batch, (i, x, y) -> clamp(y - shifts[i][1], n) * n + clamp(x - shifts[i][0], n));
+  }
+
+  private static int clamp(int coordinate, int n) {
+    return Math.max(0, Math.min(n - 1, coordinate));
   }
 }

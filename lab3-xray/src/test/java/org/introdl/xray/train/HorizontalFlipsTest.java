@@ -1,5 +1,6 @@
 package org.introdl.xray.train;
 
+import static org.introdl.xray.train.AugmentationFixtures.twoImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,17 +10,6 @@ import org.introdl.xray.data.XrayDataset;
 import org.junit.jupiter.api.Test;
 
 class HorizontalFlipsTest {
-  /** Two 3x3 images 0..8 and 10..18, row-major, with a lesion in each one's left column. */
-  private static XrayDataset twoImages() {
-    float[] pixels = new float[18];
-    byte[] lesions = new byte[18];
-    for (int i = 0; i < 18; i++) {
-      pixels[i] = i < 9 ? i : i + 1;
-      lesions[i] = (byte) (i % 3 == 0 ? 1 : 0);
-    }
-    return new XrayDataset("test", 3, pixels, new int[] {0, 1}, lesions, new byte[18]);
-  }
-
   @Test
   void aMirroredImageHasEachRowReversedWithItsMasksAndTheOthersAreUntouched() {
     XrayDataset out = HorizontalFlips.mirror(twoImages(), new boolean[] {false, true});
