@@ -85,30 +85,33 @@ public final class Heatmap {
     return image;
   }
 
-  /** Outlines a lesion mask (for phantoms) in white, so the reader sees where the CAM should peak. */
-  public static void outline(BufferedImage image, byte[] mask, int size) {
-    for (int y = 0; y < size; y++) {
-      for (int x = 0; x < size; x++) {
-        if (mask[y * size + x] == 1 && isEdge(mask, size, x, y)) {
-          image.setRGB(x, y, 0xFFFFFF);
-        }
-      }
-    }
-  }
-
+  /** Colour of the lesion outline. */
+  static final int[] LESION_COLOUR = {0xFFFFFF};
   /** Colours of the confounder outlines: drain, ECG lead, marker. */
   static final int[] CONFOUNDER_COLOURS = {0x00FF66, 0xFFCC00, 0xFF66FF};
 
-  /** Outlines a phantom's confounders (drain green, ECG leads yellow, marker pink); none where {@code mask} is null. */
-  public static void outlineConfounders(BufferedImage image, byte[] mask, int size) {
-    if (mask == null) {
-      return;
+  /**
+   * For phantoms, so the reader sees where the CAM should peak and what it should not: the lesion outlined in white,
+   * then the confounders (drain green, ECG leads yellow, marker pink). Real x-rays ({@code lesion} null) are left as
+   * they are.
+   */
+  public static BufferedImage outlinePhantom(BufferedImage image, byte[] lesion, byte[] confounders, int size) {
+    if (lesion != null) {
+      outlineCodes(image, lesion, size, LESION_COLOUR);
+      if (confounders != null) {
+        outlineCodes(image, confounders, size, CONFOUNDER_COLOURS);
+      }
     }
+    return image;
+  }
+
+  /** Draws the edge of each region of {@code mask} whose code c (1, 2, ...) has a colour, in {@code colours[c - 1]}. */
+  private static void outlineCodes(BufferedImage image, byte[] mask, int size, int[] colours) {
     for (int y = 0; y < size; y++) {
       for (int x = 0; x < size; x++) {
         byte code = mask[y * size + x];
-        if (code != 0 && isEdge(mask, size, x, y)) {
-          image.setRGB(x, y, CONFOUNDER_COLOURS[code - 1]);
+        if (code >= 1 && code <= colours.length && isEdge(mask, size, x, y)) {
+          image.setRGB(x, y, colours[code - 1]);
         }
       }
     }

@@ -108,13 +108,15 @@ public final class MistakeSheet {
           confounders == null ? null : peak.in(confounders, size));
       entries.add(e);
       float[] image = data.image(i);
-      panels.add(new Heatmap.Panel(outlined(Heatmap.gray(image, size), lesion, confounders, size),
+      panels.add(new Heatmap.Panel(Heatmap.outlinePhantom(Heatmap.gray(image, size), lesion, confounders, size),
           String.format(Locale.ROOT, "#%d %s%nP(PTX) = %.2f, %s", e.index(), e.label() == 1 ? "PTX" : "no PTX", p,
           kind.words)));
-      panels.add(new Heatmap.Panel(outlined(Heatmap.overlay(image, Heatmap.normalize(maps.pneumothorax()), size),
-          lesion, confounders, size), "CAM: pneumothorax" + peakNote(e)));
-      panels.add(new Heatmap.Panel(outlined(Heatmap.overlay(image, Heatmap.normalize(maps.noPneumothorax()), size),
-          lesion, confounders, size), "CAM: no pneumothorax"));
+      panels.add(new Heatmap.Panel(Heatmap.outlinePhantom(
+          Heatmap.overlay(image, Heatmap.normalize(maps.pneumothorax()), size), lesion, confounders, size),
+          "CAM: pneumothorax" + peakNote(e)));
+      panels.add(new Heatmap.Panel(Heatmap.outlinePhantom(
+          Heatmap.overlay(image, Heatmap.normalize(maps.noPneumothorax()), size), lesion, confounders, size),
+          "CAM: no pneumothorax"));
     }
     int mistakes = (int) entries.stream().filter(e -> e.kind() == Kind.MISTAKE).count();
     long totalWrong = IntStream.range(0, probabilities.length)
@@ -134,14 +136,6 @@ public final class MistakeSheet {
       return "";
     }
     return e.peakOnConfounder() ? "\npeak on a confounder" : e.peakInLesion() ? "\npeak in the lesion" : "";
-  }
-
-  private static BufferedImage outlined(BufferedImage image, byte[] lesion, byte[] confounders, int size) {
-    if (lesion != null) {
-      Heatmap.outline(image, lesion, size);
-      Heatmap.outlineConfounders(image, confounders, size);
-    }
-    return image;
   }
 
   static String csv(List<Entry> entries) {

@@ -120,11 +120,8 @@ public final class XrayCam {
         inside += inLesion ? 1 : 0;
         near += distance <= cell ? 1 : 0;
       }
-      BufferedImage overlay = Heatmap.overlay(pictures.image(k), Heatmap.normalize(cam), size);
-      if (mask != null) {
-        Heatmap.outline(overlay, mask, size);
-        Heatmap.outlineConfounders(overlay, pictures.confounderMask(k), size);
-      }
+      BufferedImage overlay = Heatmap.outlinePhantom(Heatmap.overlay(pictures.image(k), Heatmap.normalize(cam), size),
+          mask, pictures.confounderMask(k), size);
       Path png = Heatmap.writePng(overlay, outDir.resolve(String.format("cam-%03d.png", indices[k])));
       float p = a.probabilities()[XrayDataset.PNEUMOTHORAX];
       images.add(new CamImage(indices[k], pictures.labels()[k], p, peak.x(), peak.y(), onLesion, inLesion, distance,
