@@ -18,11 +18,12 @@ final class CrashReports {
 
   /** The reason the child crashed, or empty if it exited normally (an exit code below 128 and no crash report). */
   static String reason(Path folder, String nativeLogName, int exitCode) {
-    List<String> log = lines(folder.resolve(nativeLogName));
     List<String> report = crashReport(folder);
     if (exitCode < 128 && report.isEmpty()) {
       return "";
     }
+    // Read only for a crash: after a normal exit the log can be long and says nothing here.
+    List<String> log = lines(folder.resolve(nativeLogName));
     for (String line : log) {
       int check = line.indexOf("Check failed");
       if (check >= 0) {

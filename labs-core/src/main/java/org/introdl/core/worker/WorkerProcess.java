@@ -153,20 +153,20 @@ public final class WorkerProcess {
    * how it ended. Its temporary folder (working directory, crash reports, native log) is gone afterwards.
    */
   public static Exit run(Launch launch, Consumer<String> stderrLines) {
-    Path folder;
+    Spawn spawn = spawn(launch, true);
     try {
-      folder = Files.createTempDirectory("introdl-worker-");
+      Thread pump = pump(spawn.child(), stderrLines);
+      Watch watch = watch(spawn, launch);
+      pump.join();
+      String stdout = new String(Files.readAllBytes(spawn.folder().resolve(STDOUT_FILE)), StandardCharsets.UTF_8);
+      return exit(spawn, watch, stdout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new org.introdl.core.UserError("interrupted");
     } catch (IOException e) {
-      throw new UncheckedIOException("worker: cannot create its temporary folder", e);
-    }
-    Thread hook = new Thread(() -> AtomicFiles.deleteTreeQuietly(folder));
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return runIn(folder, launch, stderrLines);
+      throw new UncheckedIOException(e);
     } finally {
-      keepNativeLog(folder.resolve(NATIVE_LOG));
-      AtomicFiles.deleteTreeQuietly(folder);
-      removeHook(hook);
+      spawn.cleanUp();
     }
   }
 
@@ -178,6 +178,48 @@ public final class WorkerProcess {
    * once its temporary folder is gone.
    */
   public static Running start(Launch launch, Consumer<String> stderrLines) {
+    Spawn spawn = spawn(launch, false);
+    Thread pump = pump(spawn.child(), stderrLines);
+    CompletableFuture<Exit> ended = new CompletableFuture<>();
+    Thread watcher = new Thread(() -> {
+      Exit exit;
+      try {
+        Watch watch = watch(spawn, launch);
+        pump.join();
+        exit = exit(spawn, watch, "");
+      } catch (InterruptedException | RuntimeException e) {
+        exit = new Exit(Ending.CRASHED, -1, "", "the worker's watch stopped (" + e + ")", 0, Duration.ZERO,
+            Duration.ofNanos(System.nanoTime() - spawn.start()));
+      } finally {
+        spawn.cleanUp();
+      }
+      // Only now: whoever waits on the end may count on the folder being gone.
+      ended.complete(exit);
+    }, "worker-watch-" + spawn.child().pid());
+    watcher.setDaemon(true);
+    watcher.start();
+    return new Running(spawn.child(), ended);
+  }
+
+  /**
+   * A child just started in its own temporary folder (its working directory), with shutdown hooks that kill it and
+   * delete the folder should this JVM exit first.
+   *
+   * @param start {@link System#nanoTime} just before the child started
+   */
+  private record Spawn(Path folder, Process child, long start, Thread folderHook, Thread childHook) {
+    /** Kills the child if it still runs, keeps its native log, deletes its folder and drops the hooks. */
+    void cleanUp() {
+      child.destroyForcibly();
+      keepNativeLog(folder.resolve(NATIVE_LOG));
+      AtomicFiles.deleteTreeQuietly(folder);
+      removeHook(childHook);
+      removeHook(folderHook);
+    }
+  }
+
+  /** Starts the child under the limits, in a fresh folder; its stdout goes to a file there or stays a pipe. */
+  private static Spawn spawn(Launch launch, boolean stdoutToFile) {
     Path folder;
     try {
       folder = Files.createTempDirectory("introdl-worker-");
@@ -187,6 +229,9 @@ public final class WorkerProcess {
     Thread folderHook = new Thread(() -> AtomicFiles.deleteTreeQuietly(folder));
     Runtime.getRuntime().addShutdownHook(folderHook);
     ProcessBuilder pb = new ProcessBuilder(command(launch, folder)).directory(folder.toFile());
+    if (stdoutToFile) {
+      pb.redirectOutput(folder.resolve(STDOUT_FILE).toFile());
+    }
     pb.environment().clear();
     pb.environment().putAll(environment(System.getenv(), folder));
     long start = System.nanoTime();
@@ -200,30 +245,7 @@ public final class WorkerProcess {
     }
     Thread childHook = new Thread(child::destroyForcibly);
     Runtime.getRuntime().addShutdownHook(childHook);
-    Thread pump = pump(child, stderrLines);
-    CompletableFuture<Exit> ended = new CompletableFuture<>();
-    Thread watcher = new Thread(() -> {
-      Exit exit;
-      try {
-        Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
-        pump.join();
-        exit = exit(folder, child, watch, "", start);
-      } catch (InterruptedException | RuntimeException e) {
-        exit = new Exit(Ending.CRASHED, -1, "", "the worker's watch stopped (" + e + ")", 0, Duration.ZERO,
-            Duration.ofNanos(System.nanoTime() - start));
-      } finally {
-        child.destroyForcibly();
-        keepNativeLog(folder.resolve(NATIVE_LOG));
-        AtomicFiles.deleteTreeQuietly(folder);
-        removeHook(childHook);
-        removeHook(folderHook);
-      }
-      // Only now: whoever waits on the end may count on the folder being gone.
-      ended.complete(exit);
-    }, "worker-watch-" + child.pid());
-    watcher.setDaemon(true);
-    watcher.start();
-    return new Running(child, ended);
+    return new Spawn(folder, child, start, folderHook, childHook);
   }
 
   /** A {@link #start started} child: its channel, and how it ended once it has. */
@@ -281,54 +303,26 @@ public final class WorkerProcess {
   }
 
   /** How a child that has ended ended: killed by the watch, crashed (its folder says why), or exited. */
-  private static Exit exit(Path folder, Process child, Watch watch, String stdout, long start) {
-    Duration wall = Duration.ofNanos(System.nanoTime() - start);
+  private static Exit exit(Spawn spawn, Watch watch, String stdout) {
+    Process child = spawn.child();
+    Duration wall = Duration.ofNanos(System.nanoTime() - spawn.start());
     Ending ending = watch.killedFor;
     String reason = "";
     if (ending == null) {
-      reason = CrashReports.reason(folder, NATIVE_LOG, child.exitValue());
+      reason = CrashReports.reason(spawn.folder(), NATIVE_LOG, child.exitValue());
       ending = reason.isEmpty() ? Ending.EXITED : CrashReports.isMemory(reason) ? Ending.OVER_MEMORY
           : Ending.CRASHED;
     }
     return new Exit(ending, child.exitValue(), stdout, reason, watch.peakResident, watch.startup, wall);
   }
 
-  private static Exit runIn(Path folder, Launch launch, Consumer<String> stderrLines) {
-    ProcessBuilder pb = new ProcessBuilder(command(launch, folder)).directory(folder.toFile())
-        .redirectOutput(folder.resolve(STDOUT_FILE).toFile());
-    pb.environment().clear();
-    pb.environment().putAll(environment(System.getenv(), folder));
-    long start = System.nanoTime();
-    Process child;
-    try {
-      child = pb.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("worker: cannot start a JVM", e);
-    }
-    Thread hook = new Thread(child::destroyForcibly);
-    Runtime.getRuntime().addShutdownHook(hook);
-    Thread pump = pump(child, stderrLines);
-    try {
-      Watch watch = watch(child, launch, folder.resolve(READY_FILE), start);
-      pump.join();
-      String stdout = new String(Files.readAllBytes(folder.resolve(STDOUT_FILE)), StandardCharsets.UTF_8);
-      return exit(folder, child, watch, stdout, start);
-    } catch (InterruptedException e) {
-      child.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new org.introdl.core.UserError("interrupted");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      child.destroyForcibly();
-      removeHook(hook);
-    }
-  }
-
   /** What the watch saw: the limit it killed the child for (null: it ended by itself), peak memory, startup. */
   private record Watch(Ending killedFor, long peakResident, Duration startup) {}
 
-  private static Watch watch(Process child, Launch launch, Path readyFile, long start) throws InterruptedException {
+  private static Watch watch(Spawn spawn, Launch launch) throws InterruptedException {
+    Process child = spawn.child();
+    Path readyFile = spawn.folder().resolve(READY_FILE);
+    long start = spawn.start();
     long killAt = launch.memoryBudgetBytes() - guardBand(launch.memoryBudgetBytes());
     long peak = 0;
     long readyAt = 0;

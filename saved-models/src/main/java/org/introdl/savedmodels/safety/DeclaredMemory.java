@@ -205,9 +205,9 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
   }
 
   private static Optional<long[]> fold(String input, Map<String, NodeDef> scope, int depth) {
-    NodeDef found = input.startsWith("^") ? null : scope.get(nodeOf(input));
+    NodeDef found = input.startsWith("^") ? null : scope.get(GraphWalk.nodeName(input));
     for (int hops = 0; found != null && PASS_THROUGH.contains(found.getOp()) && hops < 16; hops++) {
-      found = found.getInputCount() == 0 ? null : scope.get(nodeOf(found.getInput(0)));
+      found = found.getInputCount() == 0 ? null : scope.get(GraphWalk.nodeName(found.getInput(0)));
     }
     NodeDef producer = found;
     if (producer == null || depth > MAX_FOLD_DEPTH) {
@@ -365,12 +365,6 @@ public record DeclaredMemory(long totalBytes, String largestOp, String largestNo
       return Optional.of(values);
     }
     return Optional.empty();
-  }
-
-  private static String nodeOf(String input) {
-    String name = input.startsWith("^") ? input.substring(1) : input;
-    int colon = name.indexOf(':');
-    return colon < 0 ? name : name.substring(0, colon);
   }
 
   /**

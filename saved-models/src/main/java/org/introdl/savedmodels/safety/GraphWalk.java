@@ -303,8 +303,13 @@ final class GraphWalk {
 
   /** {@code root} and every node it depends on, in the graph. */
   private Set<String> ancestors(String root) {
+    return ancestors(nodes, List.of(root));
+  }
+
+  /** The nodes named {@code roots} and every node they depend on, in {@code nodes} (by name). */
+  static Set<String> ancestors(Map<String, NodeDef> nodes, Collection<String> roots) {
     Set<String> seen = new HashSet<>();
-    Deque<String> todo = new ArrayDeque<>(List.of(root));
+    Deque<String> todo = new ArrayDeque<>(roots);
     while (!todo.isEmpty()) {
       NodeDef n = nodes.get(todo.pop());
       if (n != null && seen.add(n.getName())) {

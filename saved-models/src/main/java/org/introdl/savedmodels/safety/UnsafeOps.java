@@ -9,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -313,16 +312,7 @@ public final class UnsafeOps {
   private static Set<String> ancestors(GraphDef graph, List<String> roots) {
     Map<String, NodeDef> byName = new LinkedHashMap<>();
     graph.getNodeList().forEach(n -> byName.putIfAbsent(n.getName(), n));
-    Set<String> seen = new HashSet<>();
-    List<String> todo = new ArrayList<>();
-    roots.stream().filter(r -> !r.isEmpty()).forEach(r -> todo.add(GraphWalk.nodeName(r)));
-    while (!todo.isEmpty()) {
-      NodeDef n = byName.get(todo.remove(todo.size() - 1));
-      if (n != null && seen.add(n.getName())) {
-        n.getInputList().forEach(in -> todo.add(GraphWalk.nodeName(in)));
-      }
-    }
-    return seen;
+    return GraphWalk.ancestors(byName, roots.stream().filter(r -> !r.isEmpty()).map(GraphWalk::nodeName).toList());
   }
 
   // ---- refusals ----
