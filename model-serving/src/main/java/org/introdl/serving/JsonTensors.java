@@ -475,6 +475,16 @@ public final class JsonTensors {
     out.writeEndArray();
   }
 
+  /** Writes {@code value}'s values as one flat list in C order, each as TF Serving does (strings as UTF-8 text). */
+  static void writeFlat(JsonGenerator out, TensorValue value) throws IOException {
+    Leaves leaves = new Leaves(value, false);
+    out.writeStartArray();
+    for (long i = 0; i < leaves.count(); i++) {
+      leaves.writeNext(out);
+    }
+    out.writeEndArray();
+  }
+
   /** Reads a tensor's values in C order and writes each as TF Serving does. */
   private static final class Leaves {
     private final TensorValue value;
@@ -487,6 +497,11 @@ public final class JsonTensors {
       this.bytes = bytes;
       this.data = value instanceof TensorValue.Numbers n
           ? n.array().data().duplicate().order(ByteOrder.LITTLE_ENDIAN) : null;
+    }
+
+    long count() {
+      return value instanceof TensorValue.Strings s ? s.values().size()
+          : ((TensorValue.Numbers) value).array().size();
     }
 
     void writeNext(JsonGenerator out) throws IOException {

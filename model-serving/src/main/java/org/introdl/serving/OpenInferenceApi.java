@@ -88,12 +88,7 @@ public final class OpenInferenceApi {
         return new RestApi.Response(200, json, model, api, lease.version(), ServingError.Code.OK);
       }
     } catch (ServingError e) {
-      String json = RestApi.write(out -> {
-        out.writeStartObject();
-        out.writeStringField("error", e.getMessage());
-        out.writeEndObject();
-      });
-      return new RestApi.Response(e.code().httpStatus, json, model, api, null, e.code());
+      return new RestApi.Response(e.code().httpStatus, RestApi.errorJson(e), model, api, null, e.code());
     }
   }
 
@@ -279,27 +274,8 @@ public final class OpenInferenceApi {
       out.writeNumber(d);
     }
     out.writeEndArray();
-    out.writeArrayFieldStart("data");
-    if (value instanceof TensorValue.Strings s) {
-      for (byte[] b : s.values()) {
-        out.writeString(new String(b, StandardCharsets.UTF_8));
-      }
-    } else {
-      Npy.Array a = ((TensorValue.Numbers) value).array();
-      ByteBuffer data = a.data().duplicate().order(ByteOrder.LITTLE_ENDIAN);
-      for (int i = 0; i < a.size(); i++) {
-        int at = i * a.dtype().itemSize;
-        switch (a.dtype()) {
-          case FLOAT32 -> out.writeNumber(TfJsonNumbers.formatFloat(data.getFloat(at)));
-          case FLOAT64 -> out.writeNumber(TfJsonNumbers.formatDouble(data.getDouble(at)));
-          case INT32 -> out.writeNumber(data.getInt(at));
-          case INT64 -> out.writeNumber(data.getLong(at));
-          case UINT8 -> out.writeNumber(data.get(at) & 0xff);
-          case BOOL -> out.writeBoolean(data.get(at) != 0);
-        }
-      }
-    }
-    out.writeEndArray();
+    out.writeFieldName("data");
+    JsonTensors.writeFlat(out, value);
     out.writeEndObject();
   }
 }

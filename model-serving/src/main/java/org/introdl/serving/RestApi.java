@@ -77,13 +77,17 @@ public final class RestApi {
   }
 
   private Response error(ServingError e, Target target) {
-    String json = write(out -> {
+    return new Response(e.code().httpStatus, errorJson(e), target == null ? null : target.model(),
+        target == null ? null : api(target.verb()), null, e.code());
+  }
+
+  /** An error's body, {@code {"error": "..."}}, as both REST APIs answer it. */
+  static String errorJson(ServingError e) {
+    return write(out -> {
       out.writeStartObject();
       out.writeStringField("error", e.getMessage());
       out.writeEndObject();
     });
-    return new Response(e.code().httpStatus, json, target == null ? null : target.model(),
-        target == null ? null : api(target.verb()), null, e.code());
   }
 
   private static String api(String verb) {
@@ -147,14 +151,14 @@ public final class RestApi {
   }
 
   private Answer predictOrExamples(Target target, byte[] body) {
-    Answer plain = target.verb().equals("predict") ? plainPredict(target, body) : null;
+    boolean predict = target.verb().equals("predict");
+    Answer plain = predict ? plainPredict(target, body) : null;
     if (plain != null) {
       return plain;
     }
     // As TF Serving: the body is read before the model is looked up, so a bad body is a 400 for any model.
     JsonNode doc = parseJson(body);
     String signatureName = signatureName(doc);
-    boolean predict = target.verb().equals("predict");
     TensorValue.Strings examples = predict ? null : JsonExamples.parse(doc, target.verb());
     ServedModel model = model(target, false);
     try (ServedModel.Lease lease = model.acquire(target.version(), target.label())) {

@@ -92,16 +92,20 @@ public final class ArrayJson {
       return toJson(n.array());
     }
     TensorValue.Strings s = (TensorValue.Strings) value;
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode o = f.objectNode();
-    o.put("dtype", "string");
-    ArrayNode shape = o.putArray("shape");
-    for (long d : s.shape()) {
-      shape.add(d);
-    }
     List<JsonNode> leaves = new ArrayList<>();
-    s.values().forEach(v -> leaves.add(f.textNode(TensorValue.Strings.display(v))));
-    o.set("data", nest(s.shape(), leaves, 0, new int[] {0}));
+    s.values().forEach(v -> leaves.add(JsonNodeFactory.instance.textNode(TensorValue.Strings.display(v))));
+    return toJson("string", s.shape(), leaves);
+  }
+
+  /** {@code {"dtype", "shape", "data"}} with the leaves (in C order) nested as the shape says. */
+  private static ObjectNode toJson(String dtype, long[] shape, List<JsonNode> leaves) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("dtype", dtype);
+    ArrayNode dims = o.putArray("shape");
+    for (long d : shape) {
+      dims.add(d);
+    }
+    o.set("data", nest(shape, leaves, 0, new int[] {0}));
     return o;
   }
 
@@ -273,32 +277,21 @@ public final class ArrayJson {
 
   /** An array as {@code {"dtype", "shape", "data"}} with nested data, the form {@link #parse} reads back. */
   public static ObjectNode toJson(Npy.Array array) {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("dtype", Dtypes.name(array.dtype()));
-    ArrayNode shape = o.putArray("shape");
-    for (long d : array.shape()) {
-      shape.add(d);
+    List<JsonNode> leaves = new ArrayList<>();
+    for (double v : array.toDoubles()) {
+      leaves.add(leaf(array.dtype(), v));
     }
-    double[] values = array.toDoubles();
-    o.set("data", nested(array.dtype(), array.shape(), values, 0, new int[] {0}));
-    return o;
+    return toJson(Dtypes.name(array.dtype()), array.shape(), leaves);
   }
 
-  private static JsonNode nested(Npy.DType dtype, long[] shape, double[] values, int depth, int[] at) {
+  /** One value: floats that are not finite as the strings {@link #parse} reads back ("NaN", "Infinity"). */
+  private static JsonNode leaf(Npy.DType dtype, double v) {
     JsonNodeFactory f = JsonNodeFactory.instance;
-    if (depth == shape.length) {
-      double v = values[at[0]++];
-      return switch (dtype) {
-        case FLOAT32 -> Float.isFinite((float) v) ? f.numberNode((float) v) : f.textNode(Float.toString((float) v));
-        case FLOAT64 -> Double.isFinite(v) ? f.numberNode(v) : f.textNode(Double.toString(v));
-        case BOOL -> f.booleanNode(v != 0);
-        default -> f.numberNode((long) v);
-      };
-    }
-    ArrayNode a = f.arrayNode();
-    for (long i = 0; i < shape[depth]; i++) {
-      a.add(nested(dtype, shape, values, depth + 1, at));
-    }
-    return a;
+    return switch (dtype) {
+      case FLOAT32 -> Float.isFinite((float) v) ? f.numberNode((float) v) : f.textNode(Float.toString((float) v));
+      case FLOAT64 -> Double.isFinite(v) ? f.numberNode(v) : f.textNode(Double.toString(v));
+      case BOOL -> f.booleanNode(v != 0);
+      default -> f.numberNode((long) v);
+    };
   }
 }
