@@ -167,12 +167,13 @@ public final class ExerciseSteps {
         if (taskName.isPresent() && !taskName.get().equals(task.name())) {
           continue;
         }
-        if (SourceEditor.state(source, task.name()) == SourceEditor.State.MISSING) {
+        SourceEditor.State state = SourceEditor.state(source, task.name());
+        if (state == SourceEditor.State.MISSING) {
           throw UserError.inFile(ws.file(lab), "no method " + task.name() + " to fill in (was it renamed?)");
         }
         String filled = SourceEditor.SOLVED_MARK + "\n" + SourceEditor.statements(reference, task.name());
         // Anything but the TODO and the reference as solve wrote it is an attempt (an edited reference too).
-        boolean attempt = SourceEditor.state(source, task.name()) != SourceEditor.State.TODO
+        boolean attempt = state != SourceEditor.State.TODO
             && !SourceEditor.statements(source, task.name()).equals(filled);
         if (attempt && backup == null) {
           backup = ws.backUp(lab); // the student's attempt, kept before the reference replaces it

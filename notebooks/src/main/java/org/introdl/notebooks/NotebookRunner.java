@@ -243,8 +243,13 @@ public final class NotebookRunner {
 
   /** The last line of a run: how many code cells ran. */
   public static void printSummary(Report report, PrintStream out) {
-    long ran = report.runs().stream().filter(r -> r.failure().isEmpty()).count();
-    out.printf(Locale.ROOT, "%d of %d code cells ran%n", ran, report.notebook().codeCells().size());
+    out.println(cellsRan(report.notebook(), report.runs()));
+  }
+
+  /** "5 of 7 code cells ran": the runs that passed, of the notebook's code cells (the runner's and the stepper's). */
+  static String cellsRan(Notebook notebook, List<CellRun> runs) {
+    long ran = runs.stream().filter(r -> r.failure().isEmpty()).count();
+    return String.format(Locale.ROOT, "%d of %d code cells ran", ran, notebook.codeCells().size());
   }
 
   static void printTitle(Notebook.Cell cell, PrintStream out) {

@@ -209,8 +209,7 @@ public final class NotebookStepper {
   }
 
   private Steps summary(Steps steps) {
-    long ran = steps.runs().stream().filter(r -> r.failure().isEmpty()).count();
-    out.printf(Locale.ROOT, "%n%d of %d code cells ran%s%s%s%n", ran, notebook.codeCells().size(),
+    out.printf(Locale.ROOT, "%n%s%s%s%s%n", NotebookRunner.cellsRan(notebook, steps.runs()),
         steps.edited().isEmpty() ? "" : ", edited: " + String.join(", ", steps.edited()),
         steps.skipped().isEmpty() ? "" : ", skipped: " + String.join(", ", steps.skipped()),
         steps.quit() ? " (quit)" : "");

@@ -174,24 +174,10 @@ public final class CandidateLstm implements LstmGraph {
     return feed.labels;
   }
 
-  @Override
-  public boolean feedsNoteIndices() {
-    return config.input() == FastMusicLstm.Input.NOTE_INDICES;
-  }
 
   @Override
-  public int timesteps() {
-    return config.timesteps();
-  }
-
-  @Override
-  public int inputSize() {
-    return config.inputSize();
-  }
-
-  @Override
-  public int outputSize() {
-    return config.outputSize();
+  public LstmGraph.Dimensions dimensions() {
+    return config;
   }
 
   @Override

@@ -43,7 +43,13 @@ public final class FastMusicLstm implements LstmGraph {
   public enum Input { ONE_HOT, NOTE_INDICES }
 
   /** The model's shape, what is fed, and the seed of the weights. */
-  public record Config(int inputSize, int outputSize, int hidden, int timesteps, Input input, long seed) {
+  public record Config(int inputSize, int outputSize, int hidden, int timesteps, Input input, long seed)
+      implements LstmGraph.Dimensions {
+    @Override
+    public boolean feedsNoteIndices() {
+      return input == Input.NOTE_INDICES;
+    }
+
     public static Config of(int hidden, int timesteps, Input input, long seed) {
       return new Config(NOTE_COUNT, NOTE_COUNT, hidden, timesteps, input, seed);
     }
@@ -278,24 +284,10 @@ public final class FastMusicLstm implements LstmGraph {
     return labels;
   }
 
-  @Override
-  public boolean feedsNoteIndices() {
-    return config.input() == Input.NOTE_INDICES;
-  }
 
   @Override
-  public int timesteps() {
-    return config.timesteps();
-  }
-
-  @Override
-  public int inputSize() {
-    return config.inputSize();
-  }
-
-  @Override
-  public int outputSize() {
-    return config.outputSize();
+  public LstmGraph.Dimensions dimensions() {
+    return config;
   }
 
   @Override

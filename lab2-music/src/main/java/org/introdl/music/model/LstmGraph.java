@@ -18,13 +18,38 @@ public interface LstmGraph {
   /** One-hot labels [N, 78]. */
   Placeholder<TFloat32> labels();
 
-  boolean feedsNoteIndices();
+  /** The sizes a graph was built for; a model's {@code Config} record supplies them. */
+  interface Dimensions {
+    int inputSize();
 
-  int timesteps();
+    int outputSize();
 
-  int inputSize();
+    int timesteps();
 
-  int outputSize();
+    /** Whether the graph is fed note indices rather than one-hot rows: no, unless a config says so. */
+    default boolean feedsNoteIndices() {
+      return false;
+    }
+  }
+
+  /** The sizes this graph was built for. */
+  Dimensions dimensions();
+
+  default boolean feedsNoteIndices() {
+    return dimensions().feedsNoteIndices();
+  }
+
+  default int timesteps() {
+    return dimensions().timesteps();
+  }
+
+  default int inputSize() {
+    return dimensions().inputSize();
+  }
+
+  default int outputSize() {
+    return dimensions().outputSize();
+  }
 
   /** The output head's prediction, loss and accuracy. */
   OutputHead.Measures measures();

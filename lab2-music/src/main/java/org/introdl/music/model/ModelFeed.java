@@ -1,7 +1,5 @@
 package org.introdl.music.model;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.introdl.music.data.Melody;
 import org.introdl.music.data.SongBatches;
 import org.tensorflow.Session;
@@ -17,7 +15,6 @@ import org.tensorflow.types.TInt32;
  */
 public final class ModelFeed implements AutoCloseable {
   private final LstmGraph model;
-  private final List<Tensor> tensors = new ArrayList<>();
   private final Tensor input;
   private final Tensor labels;
 
@@ -25,10 +22,6 @@ public final class ModelFeed implements AutoCloseable {
     this.model = model;
     this.input = input;
     this.labels = labels;
-    tensors.add(input);
-    if (labels != null) {
-      tensors.add(labels);
-    }
   }
 
   /** A batch with its labels (training, evaluation). */
@@ -90,6 +83,9 @@ public final class ModelFeed implements AutoCloseable {
 
   @Override
   public void close() {
-    tensors.forEach(Tensor::close);
+    input.close();
+    if (labels != null) {
+      labels.close();
+    }
   }
 }

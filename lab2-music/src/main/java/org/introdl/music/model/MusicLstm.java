@@ -36,7 +36,8 @@ public final class MusicLstm implements LstmGraph {
   }
 
   /** The model's shape: notes in and out, LSTM units, rows read, and the graph's seed. */
-  public record Config(int inputSize, int outputSize, int hidden, int timesteps, long seed) {
+  public record Config(int inputSize, int outputSize, int hidden, int timesteps, long seed)
+      implements LstmGraph.Dimensions {
     public static Config of(int hidden, int timesteps, long seed) {
       return new Config(NOTE_COUNT, NOTE_COUNT, hidden, timesteps, seed);
     }
@@ -141,23 +142,8 @@ public final class MusicLstm implements LstmGraph {
   }
 
   @Override
-  public boolean feedsNoteIndices() {
-    return false;
-  }
-
-  @Override
-  public int timesteps() {
-    return config.timesteps();
-  }
-
-  @Override
-  public int inputSize() {
-    return config.inputSize();
-  }
-
-  @Override
-  public int outputSize() {
-    return config.outputSize();
+  public LstmGraph.Dimensions dimensions() {
+    return config;
   }
 
   @Override

@@ -113,7 +113,7 @@ public final class CheckpointPredictor implements NotePredictor {
     try {
       Ops tf = Ops.create(g);
       LstmGraph model = settings.graph() == MusicSettings.Graph.notebook
-          ? MusicLstm.build(tf, MusicLstm.Config.of(settings.hidden(), settings.timesteps(), settings.seed()))
+          ? MusicLstm.build(tf, settings.notebookModel())
           : FastMusicLstm.build(tf, settings.fastModel());
       return start(g, model, run::restore);
     } catch (RuntimeException e) {

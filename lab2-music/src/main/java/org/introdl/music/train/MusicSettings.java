@@ -73,9 +73,14 @@ public record MusicSettings(int steps, int batch, float lr, int hidden, int time
     return FastMusicLstm.Config.of(hidden, timesteps, FastMusicLstm.Input.NOTE_INDICES, seed);
   }
 
+  /** The model's shape in the notebook graph's terms (training, and generation from a {@code --graph notebook} run). */
+  public MusicLstm.Config notebookModel() {
+    return MusicLstm.Config.of(hidden, timesteps, seed);
+  }
+
   /** The training graph: the notebook's as written, or its fast form with a fixed batch in shards. */
   LstmGraph buildGraph(Ops tf) {
-    return graph == Graph.notebook ? MusicLstm.build(tf, MusicLstm.Config.of(hidden, timesteps, seed))
+    return graph == Graph.notebook ? MusicLstm.build(tf, notebookModel())
         : FastMusicLstm.build(tf, fastModel(), FastMusicLstm.Sharding.of(batch, shards));
   }
 

@@ -117,7 +117,7 @@ public final class MusicTrainer {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       LstmGraph model = rnn == null ? s.buildGraph(tf)
-          : MusicLstm.build(tf, MusicLstm.Config.of(s.hidden(), s.timesteps(), s.seed()), rnn);
+          : MusicLstm.build(tf, s.notebookModel(), rnn);
       NotebookTraining.Step update = NotebookTraining.step(tf, model, rnn, s.lr());
       try (Session session = new Session(g, s.sessionConfig())) {
         long start = run.restoreOrInitialize(session);
